@@ -81,6 +81,22 @@ public final class HfCheckpoint {
     }
 
     /**
+     * Checks a folder without loading it: the config, the file's header, and every tensor's name,
+     * dtype and shape. Needs no engine and reads no tensor data, so it is cheap even for GPT-2 XL.
+     *
+     * @param folder holds {@code config.json} and {@code model.safetensors}
+     * @return the architecture
+     * @throws IOException naming the file or tensor that {@link #load} would refuse
+     */
+    public static GptConfig verify(Path folder) throws IOException {
+        GptConfig config = readConfig(folder);
+        try (Safetensors st = Safetensors.open(weightsFile(folder))) {
+            match(st, new Gpt2Model(config).namedParameters(), config);
+        }
+        return config;
+    }
+
+    /**
      * Loads a checkpoint folder.
      *
      * @param folder holds {@code config.json} and {@code model.safetensors}
@@ -91,11 +107,7 @@ public final class HfCheckpoint {
      */
     public static Gpt2Model load(Path folder, NDManager manager) throws IOException {
         GptConfig config = readConfig(folder);
-        Path file = folder.resolve(WEIGHTS);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(file + " is missing: a Hugging Face GPT-2 folder holds "
-                    + CONFIG + " and " + WEIGHTS);
-        }
+        Path file = weightsFile(folder);
         Gpt2Model model = new Gpt2Model(config);
         Map<String, Parameter> params = model.namedParameters();
         try (Safetensors st = Safetensors.open(file)) {
@@ -153,6 +165,15 @@ public final class HfCheckpoint {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static Path weightsFile(Path folder) throws IOException {
+        Path file = folder.resolve(WEIGHTS);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + " is missing: a Hugging Face GPT-2 folder holds "
+                    + CONFIG + " and " + WEIGHTS);
+        }
+        return file;
     }
 
     /** Maps model names to the file's tensors, refusing anything missing, extra or misshapen. */

@@ -87,6 +87,23 @@ class HfCheckpointTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("layouts")
+    void verifyShouldAcceptEveryLayoutWithoutReadingData(Options options) throws IOException {
+        Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), options);
+
+        assertThat(HfCheckpoint.verify(folder)).isEqualTo(TinyCheckpoints.TINY);
+    }
+
+    @Test
+    void verifyShouldRefuseWhatLoadRefuses() {
+        Map<String, Tensor> tensors = TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
+        tensors.remove("transformer.wpe.weight");
+
+        assertThatThrownBy(() -> HfCheckpoint.verify(folderWith(tensors)))
+                .hasMessageContaining("lacks the tensor 'wpe.weight'");
+    }
+
     @Test
     void loadShouldNameAMissingTensor() {
         Map<String, Tensor> tensors = TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
