@@ -74,7 +74,8 @@ public final class DelimitedReader {
     private static ReadResult read(Path file, Rows rows, String joiner) throws IOException {
         ReadResult result = new ReadResult();
         int labelColumn = 0;
-        int textColumn = -1; // -1: the rest of the row after the label
+        int textColumn = 1;
+        boolean textTakesRest = true; // the text runs from textColumn to the end of the row
         boolean first = true;
         Csv.Row row;
         while ((row = rows.next()) != null) {
@@ -89,7 +90,10 @@ public final class DelimitedReader {
                     int[] columns = header(file, fields);
                     if (columns != null) {
                         labelColumn = columns[0];
+                        // A text column that ends the header takes the rest of the row, so
+                        // unquoted commas in a text do not cut it.
                         textColumn = columns[1];
+                        textTakesRest = columns[1] == lastNonEmpty(fields);
                         continue;
                     }
                 }
@@ -109,7 +113,8 @@ public final class DelimitedReader {
             }
             String labelField = fields.get(labelColumn);
             int label = LabelledText.parseLabel(labelField);
-            String text = textColumn >= 0 ? fields.get(textColumn) : rest(fields, joiner);
+            String text = textTakesRest ? rest(fields, textColumn, joiner)
+                    : fields.get(textColumn);
             if (label < 0) {
                 result.malformed(where, "label is '" + SmsCollectionReader.abbreviate(labelField)
                         + "', expected ham, spam, 0 or 1");
@@ -122,13 +127,21 @@ public final class DelimitedReader {
         return result;
     }
 
-    /** The text of a header-less row: everything after the label, without trailing empties. */
-    private static String rest(List<String> fields, String joiner) {
+    /** The fields from {@code start} to the end, joined, without trailing empty fields. */
+    private static String rest(List<String> fields, int start, String joiner) {
         int end = fields.size();
-        while (end > 2 && fields.get(end - 1).isEmpty()) {
+        while (end > start + 1 && fields.get(end - 1).isEmpty()) {
             end--;
         }
-        return String.join(joiner, fields.subList(1, end));
+        return String.join(joiner, fields.subList(start, end));
+    }
+
+    private static int lastNonEmpty(List<String> fields) {
+        int last = fields.size() - 1;
+        while (last > 0 && fields.get(last).isBlank()) {
+            last--;
+        }
+        return last;
     }
 
     /**
