@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -39,8 +40,9 @@ import java.util.regex.Pattern;
  *   <li>a file already at the target is reused (after checking its SHA-256, when one is given);
  *   <li>bytes go to {@code <target>.part}, which is renamed atomically once complete, so the
  *       target never holds a partial file;
- *   <li>a cut connection, a stalled one, or an earlier run that was killed, resumes from the end
- *       of the {@code .part} file with an HTTP {@code Range} request;
+ *   <li>a cut connection, a stalled one, a server error, or an earlier run that was killed,
+ *       resumes from the end of the {@code .part} file with an HTTP {@code Range} request
+ *       (a server that cannot be reached at all fails at once, without retries);
  *   <li>a {@link ProgressBar} shows bytes, rate and ETA on standard error;
  *   <li>when the server cannot be reached, the {@link IOException} says which URL to fetch by
  *       hand and where to put the file.
@@ -197,7 +199,7 @@ public final class HttpDownload {
         boolean complete = false;
         for (int attempt = 0; attempt <= retries && !complete; attempt++) {
             if (attempt > 0) {
-                say("retrying (" + attempt + "/" + retries + ") after: " + failure.getMessage());
+                say("retrying (" + attempt + "/" + retries + ") after: " + describe(failure));
                 pause(retryDelay.multipliedBy(attempt));
             }
             try {
@@ -210,6 +212,10 @@ public final class HttpDownload {
                 }
             } catch (InterruptedIOException e) {
                 throw e;
+            } catch (ConnectException | HttpConnectTimeoutException e) {
+                // No route, no DNS, nobody listening: retrying would only make the user wait.
+                failure = e;
+                break;
             } catch (IOException e) {
                 failure = e;
             }
