@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             GenerateCommand.class,
             DownloadCommand.class,
+            PrepareCommand.class,
         })
 public final class SpamGptCli {
 
