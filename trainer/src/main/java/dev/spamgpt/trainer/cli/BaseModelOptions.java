@@ -4,7 +4,6 @@ import dev.spamgpt.core.io.HttpDownload;
 import dev.spamgpt.core.io.HubDownloader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,18 +18,15 @@ public final class BaseModelOptions {
                     + " downloaded once into the cache (default: ${DEFAULT-VALUE}).")
     String baseModel;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Where downloaded models are kept (default: ~/.cache/spamgpt/models).")
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.cache/spamgpt",
+            description = "SpamGPT's download cache; models go to DIR/models/<owner--name>"
+                    + " (default: ${DEFAULT-VALUE}).")
     Path cacheDir;
 
     @Option(names = "--hub-url", paramLabel = "URL",
             description = "Base URL of the model hub or a mirror (default: system property"
                     + " spamgpt.hub.url, else $HF_ENDPOINT, else https://huggingface.co).")
     String hubUrl;
-
-    @Option(names = "--download-retries", paramLabel = "N", defaultValue = "3", hidden = true,
-            description = "How often a failed download is retried, resuming (default: ${DEFAULT-VALUE}).")
-    int downloadRetries;
 
     /** @return the {@code --base-model} argument as given */
     public String baseModel() {
@@ -40,8 +36,7 @@ public final class BaseModelOptions {
     /** @return the downloader these options describe */
     public HubDownloader hub() {
         return new HubDownloader(hubUrl != null ? hubUrl : HubDownloader.defaultHubUrl(),
-                cacheDir != null ? cacheDir : HubDownloader.defaultCacheDir(),
-                HttpDownload.create().withRetries(Math.max(0, downloadRetries), Duration.ofSeconds(2)));
+                cacheDir.resolve("models"), HttpDownload.create());
     }
 
     /**

@@ -25,7 +25,7 @@ class DownloadCommandTest {
                     "--cache-dir", cache.toString(), "--hub-url", hub.url());
 
             assertThat(run.exitCode()).as(run.err()).isZero();
-            Path folder = cache.resolve("test-org--golden").toAbsolutePath();
+            Path folder = cache.resolve("models/test-org--golden").toAbsolutePath();
             Path weights = folder.resolve("model.safetensors");
             assertThat(Files.readAllBytes(weights)).isEqualTo(Files.readAllBytes(source.resolve("model.safetensors")));
             assertThat(run.out().lines()).containsExactly(folder.toString(), Sha256.ofFile(weights) + "  " + weights);

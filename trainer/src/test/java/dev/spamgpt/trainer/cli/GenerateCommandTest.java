@@ -120,7 +120,7 @@ class GenerateCommandTest {
         }
         Path cache = tmp.resolve("cache-offline");
 
-        Run run = run("generate", "--cache-dir", cache.toString(), "--hub-url", dead, "--download-retries", "0",
+        Run run = run("generate", "--cache-dir", cache.toString(), "--hub-url", dead,
                 "--prompt", "hi", "--max-new-tokens", "1");
 
         assertThat(run.exitCode()).isEqualTo(SpamGptCli.EXIT_FAILURE);
@@ -128,7 +128,7 @@ class GenerateCommandTest {
                 .contains("openai-community/gpt2")
                 .contains(dead + "/openai-community/gpt2/resolve/main/config.json")
                 .contains(dead + "/openai-community/gpt2/resolve/main/model.safetensors")
-                .contains(cache.resolve("openai-community--gpt2").toAbsolutePath().toString())
+                .contains(cache.resolve("models/openai-community--gpt2").toAbsolutePath().toString())
                 .doesNotContain("Exception");
     }
 
