@@ -15,11 +15,10 @@ import picocli.CommandLine.Spec;
 /** Fetches a base model into the cache ahead of time, so that later commands run offline. */
 @Command(name = "download", mixinStandardHelpOptions = true,
         header = "Fetch a base model from the Hugging Face hub into the cache.",
-        description = {
-            "Downloads config.json and model.safetensors of --base-model (resuming a partial",
-            "download, reusing complete files), checks that they form a GPT-2 checkpoint, and prints",
-            "the folder, then the sha256 of the weights in sha256sum format."
-        })
+        description = "Downloads config.json and model.safetensors of --base-model (resuming a"
+                + " partial download, reusing complete files), checks that they form a GPT-2"
+                + " checkpoint, and prints the folder, then the sha256 of the weights in sha256sum"
+                + " format. A folder given as --base-model is only checked.")
 final class DownloadCommand implements Callable<Integer> {
 
     @Spec

@@ -24,12 +24,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         header = "Continue a prompt with the base GPT-2 (checks that the weights load).",
-        description = {
-            "Loads the base model, encodes the prompt with the GPT-2 tokenizer and adds tokens one at",
-            "a time: greedy by default, sampled with --temperature (and --top-k) otherwise.",
-            "Prints the prompt followed by its continuation, or with --json:",
-            "{\"prompt\": ..., \"prompt_ids\": [...], \"generated_ids\": [...], \"text\": continuation}."
-        })
+        description = "Loads the base model, encodes the prompt with the GPT-2 tokenizer and adds"
+                + " tokens one at a time: greedy by default, sampled with --temperature (and --top-k)"
+                + " otherwise. Prints the prompt followed by its continuation; with --json, one object"
+                + " {\"prompt\", \"prompt_ids\", \"generated_ids\", \"text\"} where text is the"
+                + " continuation alone.")
 final class GenerateCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +54,7 @@ final class GenerateCommand implements Callable<Integer> {
             description = "When sampling, keep only the K most likely tokens (default: 0 = all).")
     int topK;
 
-    @Option(names = "--seed", defaultValue = "123", description = "Seed of the sampler (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "123", paramLabel = "N", description = "Seed of the sampler (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--json", description = "Print one JSON object instead of the text.")
