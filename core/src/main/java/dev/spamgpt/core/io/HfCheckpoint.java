@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -112,9 +113,11 @@ public final class HfCheckpoint {
         Map<String, Parameter> params = model.namedParameters();
         try (Safetensors st = Safetensors.open(file)) {
             Map<String, Safetensors.TensorInfo> tensors = match(st, params, config);
+            Map<String, Initializer> originals = new LinkedHashMap<>();
             try (NDManager loading = manager.newSubManager()) {
                 for (Map.Entry<String, Parameter> e : params.entrySet()) {
                     Safetensors.TensorInfo info = tensors.get(e.getKey());
+                    originals.put(e.getKey(), e.getValue().getInitializer());
                     // The parameter's shape is fixed by the config, so DJL's setArray refuses it;
                     // an initializer that returns the file's tensor fills it without a random pass.
                     e.getValue().setInitializer((m, shape, dataType) -> read(st, info, m));
@@ -123,6 +126,8 @@ public final class HfCheckpoint {
                     model.initialize(loading, DataType.FLOAT32, new Shape(1, 1));
                 } catch (UncheckedIOException e) {
                     throw e.getCause();
+                } finally {
+                    originals.forEach((name, init) -> params.get(name).setInitializer(init));
                 }
                 checkTiedHead(st, tensors);
                 for (Parameter p : params.values()) {
