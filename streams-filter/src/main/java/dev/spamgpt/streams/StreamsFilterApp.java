@@ -115,6 +115,24 @@ public final class StreamsFilterApp implements Callable<Integer> {
             description = "Longest wait for a batch to fill. Default: ${DEFAULT-VALUE}.")
     long batchWaitMs;
 
+    @Option(names = "--forward-batch-size", paramLabel = "N", defaultValue = "16",
+            description = "Texts per forward pass inside one classifier call; the classifier sorts a call's texts"
+                    + " by token length and runs them in passes of this size. Default: ${DEFAULT-VALUE}.")
+    int forwardBatchSize;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+            description = "Tokens scored per text (the start is kept); 0 is the bundle's max length."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int maxTokens;
+
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Spam threshold in [0, 1] instead of the bundle's.")
+    Float threshold;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
+            description = "auto (a GPU when PyTorch sees one), cpu or gpu. Default: ${DEFAULT-VALUE}.")
+    String device;
+
     @Option(names = "--processing-guarantee", paramLabel = "GUARANTEE", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
             description = "exactly_once_v2 or at_least_once. Default: ${DEFAULT-VALUE}.")
     String processingGuarantee;
@@ -229,6 +247,15 @@ public final class StreamsFilterApp implements Callable<Integer> {
             if (inferenceThreads != null && inferenceThreads < 1) {
                 throw new IllegalArgumentException("inference threads must be at least 1, got " + inferenceThreads);
             }
+            if (forwardBatchSize < 1) {
+                throw new IllegalArgumentException("forward batch size must be at least 1, got " + forwardBatchSize);
+            }
+            if (maxTokens < 0) {
+                throw new IllegalArgumentException("max tokens must not be negative, got " + maxTokens);
+            }
+            if (threshold != null && !(threshold >= 0f && threshold <= 1f)) {
+                throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
+            }
             return new Settings(filter, kafka);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -246,7 +273,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
         }
         SpamScorer scorer;
         try {
-            scorer = ModelLoader.open(model, batchSize);
+            scorer = ModelLoader.open(model, forwardBatchSize, maxTokens, threshold, device);
         } catch (RuntimeException e) {
             err.println("error: cannot load the model bundle " + model + ": " + e.getMessage());
             LOG.debug("Model load failure", e);

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one node) inside this JVM, for
@@ -29,6 +30,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(int maxMessageBytes, Map<String, String> extraConfig) throws Exception {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                // The test kit defaults to the newest, unreleased metadata version; a broker for
+                // users runs the latest released one.
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
@@ -42,7 +46,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("message.max.bytes", Integer.toString(maxMessageBytes))
                 .setConfigProp("auto.create.topics.enable", "false")
-                // The test kit turns on unreleased features; a user-facing broker runs released ones.
                 .setConfigProp("unstable.feature.versions.enable", "false")
                 .setConfigProp("unstable.api.versions.enable", "false");
         extraConfig.forEach(builder::setConfigProp);

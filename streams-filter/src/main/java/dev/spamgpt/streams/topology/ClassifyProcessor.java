@@ -2,8 +2,6 @@ package dev.spamgpt.streams.topology;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,9 +26,11 @@ import dev.spamgpt.streams.metrics.FilterMetrics;
  * Classifies records in micro-batches and tags each with its route.
  *
  * <p>Records with text are buffered until {@code batchSize} are waiting or the oldest has waited
- * about {@code batchWait} (a wall-clock punctuator), then scored with one classifier call, shortest
- * text first so that the classifier's internal batches pad little, and forwarded in input order.
- * Records without usable text are forwarded to the dead-letter route at once.
+ * about {@code batchWait} (a wall-clock punctuator), then scored with one
+ * {@link SpamScorer#spamProbabilities} call and forwarded in input order. Grouping by length happens
+ * inside that call: {@code SpamClassifier} tokenizes the texts, sorts them by token count and runs
+ * forward passes over neighbours, so each pass pads only to its own longest text. Records without
+ * usable text go to the dead-letter route at once.
  *
  * <p><b>Why a state store.</b> Kafka Streams commits a task's input offsets after
  * {@code process()} returns, on its own schedule ({@code commit.interval.ms}), and offers
@@ -205,36 +205,25 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         return scores;
     }
 
-    /** One classifier call over texts sorted by length; the scores come back in the given order. */
+    /** One classifier call; checks that it returns one probability per text. */
     private float[] score(List<String> texts) {
         int n = texts.size();
-        Integer[] order = new Integer[n];
-        Arrays.setAll(order, i -> i);
-        // Character length stands in for token length: neighbours end up in the same padded batch.
-        Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
-        List<String> sorted = new ArrayList<>(n);
-        for (Integer i : order) {
-            sorted.add(texts.get(i));
-        }
         long start = System.nanoTime();
-        float[] sortedScores = scorer.spamProbabilities(sorted);
+        float[] scores = scorer.spamProbabilities(texts);
         long elapsed = System.nanoTime() - start;
         metrics.inference(n, Duration.ofNanos(elapsed));
         if (elapsed > slowCallNanos) {
             LOG.warn("Classifier call for {} texts took {} ms, over a tenth of max.poll.interval.ms:"
                     + " lower --batch-size", n, elapsed / 1_000_000);
         }
-        if (sortedScores == null || sortedScores.length != n) {
+        if (scores == null || scores.length != n) {
             throw new IllegalStateException("classifier returned "
-                    + (sortedScores == null ? "null" : sortedScores.length + " scores") + " for " + n + " texts");
+                    + (scores == null ? "null" : scores.length + " scores") + " for " + n + " texts");
         }
-        float[] scores = new float[n];
-        for (int k = 0; k < n; k++) {
-            float p = sortedScores[k];
+        for (float p : scores) {
             if (!(p >= 0f && p <= 1f)) {
                 throw new IllegalStateException("classifier returned the score " + p + ", outside [0, 1]");
             }
-            scores[order[k]] = p;
         }
         return scores;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -18,21 +19,41 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.metrics.FilterMetrics;
-import dev.spamgpt.streams.testing.KeywordScorer;
 import dev.spamgpt.streams.testing.PoisonScorer;
+import dev.spamgpt.streams.testing.TestModels;
 
 class SpamFilterTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+    private static final List<String> SMS = List.of(
+            "Free entry in 2 a wkly comp to win FA Cup final tkts",
+            "Ok lar... Joking wif u oni...",
+            "WINNER!! As a valued network customer you have been selected to receive a prize reward!",
+            "I'm gonna be home soon and i don't want to talk about this stuff anymore tonight",
+            "URGENT! You have won a 1 week FREE membership in our prize Jackpot!",
+            "Eh u remember how 2 spell his name... Yes i did.",
+            "Had your mobile 11 months or more? U R entitled to Update to the latest colour mobiles",
+            "Fine if that's the way u feel. That's the way its gotta b");
+
+    @TempDir
+    static Path models;
+    private static Path bundle;
+    private static SpamClassifier classifier;
+    private static SpamClassifier halfSpam;
+    private static final java.util.Map<String, Float> SCORES = new java.util.HashMap<>();
 
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> input;
@@ -41,6 +62,22 @@ class SpamFilterTopologyTest {
     private TestOutputTopic<byte[], byte[]> dlq;
     private FilterMetrics metrics;
     private SpamScorer scorer;
+
+    @BeforeAll
+    static void openModels() {
+        bundle = TestModels.tinyBundle(models, 11);
+        classifier = SpamClassifier.open(bundle);
+        halfSpam = TestModels.splitting(bundle, SMS);
+        for (String text : SMS) {
+            SCORES.put(text, halfSpam.spamProbability(text));
+        }
+    }
+
+    @AfterAll
+    static void closeModels() {
+        classifier.close();
+        halfSpam.close();
+    }
 
     @AfterEach
     void closeDriver() {
@@ -65,74 +102,105 @@ class SpamFilterTopologyTest {
     }
 
     private void startText(int batchSize) {
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, new KeywordScorer());
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, halfSpam);
+    }
+
+    private static boolean isSpam(String text) {
+        return SCORES.get(text) >= halfSpam.threshold();
+    }
+
+    private static List<String> keysWhere(boolean spam) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < SMS.size(); i++) {
+            if (isSpam(SMS.get(i)) == spam) {
+                keys.add("k" + i);
+            }
+        }
+        return keys;
+    }
+
+    private void pipeSms() {
+        for (int i = 0; i < SMS.size(); i++) {
+            input.pipeInput(bytes("k" + i), bytes(SMS.get(i)));
+        }
     }
 
     @Test
-    void shouldRouteSpamAndHamToTheirTopics() {
+    void shouldRouteEachRecordAsTheClassifierScoresIt() {
         startText(1);
 
-        input.pipeInput(bytes("k1"), bytes("You won a PRIZE, call now"));
-        input.pipeInput(bytes("k2"), bytes("See you at lunch?"));
+        pipeSms();
 
-        assertThat(spam.readKeyValuesToList()).singleElement()
-                .satisfies(kv -> assertThat(text(kv.key)).isEqualTo("k1"));
-        assertThat(ham.readKeyValuesToList()).singleElement()
-                .satisfies(kv -> assertThat(text(kv.key)).isEqualTo("k2"));
+        assertThat(keysWhere(true)).isNotEmpty();
+        assertThat(keysWhere(false)).isNotEmpty();
+        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(true));
+        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(false));
         assertThat(dlq.isEmpty()).isTrue();
-        assertThat(metrics.classifiedCount(true)).isEqualTo(1);
-        assertThat(metrics.classifiedCount(false)).isEqualTo(1);
+        assertThat(metrics.classifiedCount(true)).isEqualTo(keysWhere(true).size());
+        assertThat(metrics.classifiedCount(false)).isEqualTo(keysWhere(false).size());
     }
 
     @Test
     void shouldPassRecordThroughUnchangedAndAddSpamHeaders() {
         startText(1);
+        String text = SMS.get(2);
         Headers headers = new RecordHeaders().add("trace-id", bytes("abc-123"));
         Instant when = T0.plusSeconds(42);
 
-        input.pipeInput(new TestRecord<>(bytes("key-1"), bytes("a PRIZE for you"), headers, when));
+        input.pipeInput(new TestRecord<>(bytes("key-1"), bytes(text), headers, when));
 
-        TestRecord<byte[], byte[]> out = spam.readRecord();
+        TestRecord<byte[], byte[]> out = (isSpam(text) ? spam : ham).readRecord();
         assertThat(text(out.key())).isEqualTo("key-1");
-        assertThat(text(out.value())).isEqualTo("a PRIZE for you");
+        assertThat(text(out.value())).isEqualTo(text);
         assertThat(out.getRecordTime()).isEqualTo(when);
         assertThat(SpamHeaders.text(out.headers(), "trace-id")).isEqualTo("abc-123");
-        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL)).isEqualTo("spam");
-        float expected = scorer.spamProbability("a PRIZE for you");
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL)).isEqualTo(isSpam(text) ? "spam" : "ham");
         assertThat(Float.parseFloat(SpamHeaders.text(out.headers(), SpamHeaders.SCORE)))
-                .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-6f));
-        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.MODEL)).isEqualTo(scorer.modelId());
+                .isCloseTo(SCORES.get(text), org.assertj.core.data.Offset.offset(2e-6f));
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.MODEL)).isEqualTo("tiny-random:seed11");
     }
 
     @Test
     void shouldReplaceSpamHeadersThatTheProducerSet() {
         startText(1);
-        Headers forged = new RecordHeaders().add(SpamHeaders.LABEL, bytes("ham")).add(SpamHeaders.SCORE, bytes("0.0"));
+        String text = SMS.get(0);
+        String forgedLabel = isSpam(text) ? "ham" : "spam";
+        Headers forged = new RecordHeaders().add(SpamHeaders.LABEL, bytes(forgedLabel))
+                .add(SpamHeaders.SCORE, bytes("0.5")).add(SpamHeaders.DLQ_REASON, bytes("too-large"));
 
-        input.pipeInput(new TestRecord<>(bytes("k"), bytes("claim your PRIZE"), forged, T0));
+        input.pipeInput(new TestRecord<>(bytes("k"), bytes(text), forged, T0));
 
-        TestRecord<byte[], byte[]> out = spam.readRecord();
+        TestRecord<byte[], byte[]> out = (isSpam(text) ? spam : ham).readRecord();
         assertThat(out.headers().headers(SpamHeaders.LABEL)).hasSize(1);
-        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL)).isEqualTo("spam");
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL)).isNotEqualTo(forgedLabel);
         assertThat(out.headers().headers(SpamHeaders.SCORE)).hasSize(1);
+        assertThat(out.headers().headers(SpamHeaders.DLQ_REASON)).isEmpty();
     }
 
     @Test
     void shouldClassifyTheTextAtTheJsonPath() {
-        start(ValueFormat.JSON, "$.body.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, new KeywordScorer());
-        String spamJson = "{\"id\": 1, \"body\": {\"text\": \"win a PRIZE\", \"lang\": \"en\"}}";
-        String hamJson = "{\"id\": 2, \"body\": {\"text\": \"meeting at 3\"}, \"note\": \"prize\"}";
+        start(ValueFormat.JSON, "$.body['text']", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+        String spamText = SMS.stream().filter(SpamFilterTopologyTest::isSpam).findFirst().orElseThrow();
+        String hamText = SMS.stream().filter(t -> !isSpam(t)).findFirst().orElseThrow();
+        // The other fields hold the opposite text: only the one at the path may decide.
+        String spamJson = "{\"id\": 1, \"body\": {\"text\": \"" + spamText + "\", \"lang\": \"en\"}, \"note\": \""
+                + hamText + "\"}";
+        String hamJson = "{\"id\": 2, \"body\": {\"text\": \"" + hamText + "\"}, \"note\": \"" + spamText + "\"}";
 
         input.pipeInput(bytes("a"), bytes(spamJson));
         input.pipeInput(bytes("b"), bytes(hamJson));
 
-        assertThat(text(spam.readValue())).isEqualTo(spamJson);
+        TestRecord<byte[], byte[]> spamOut = spam.readRecord();
+        assertThat(text(spamOut.value())).isEqualTo(spamJson);
+        assertThat(Float.parseFloat(SpamHeaders.text(spamOut.headers(), SpamHeaders.SCORE)))
+                .isCloseTo(SCORES.get(spamText), org.assertj.core.data.Offset.offset(2e-6f));
         assertThat(text(ham.readValue())).isEqualTo(hamJson);
+        assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
     }
 
     @Test
     void shouldDeadLetterJsonWithoutTheField() {
-        start(ValueFormat.JSON, "$.body.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, new KeywordScorer());
+        start(ValueFormat.JSON, "$.body.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
 
         input.pipeInput(bytes("a"), bytes("{\"body\": {\"html\": \"<p>hi</p>\"}}"));
         input.pipeInput(bytes("b"), bytes("{\"body\": {\"text\": 42}}"));
@@ -147,7 +215,7 @@ class SpamFilterTopologyTest {
 
     @Test
     void shouldDeadLetterInvalidJson() {
-        start(ValueFormat.JSON, "$.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, new KeywordScorer());
+        start(ValueFormat.JSON, "$.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
 
         input.pipeInput(bytes("a"), bytes("{\"text\": \"unterminated"));
 
@@ -164,6 +232,7 @@ class SpamFilterTopologyTest {
 
         input.pipeInput(bytes("bad"), invalid);
 
+
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(dead.value()).isEqualTo(invalid);
         assertThat(text(dead.key())).isEqualTo("bad");
@@ -172,7 +241,7 @@ class SpamFilterTopologyTest {
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("in");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_PARTITION)).isEqualTo("0");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("1");
-        assertThat(ham.readValuesToList()).hasSize(1);
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(1);
     }
 
     @Test
@@ -209,21 +278,22 @@ class SpamFilterTopologyTest {
 
     @Test
     void shouldHoldRecordsUntilTheBatchIsFullThenScoreThemInOneCall() {
-        PoisonScorer counting = new PoisonScorer(new KeywordScorer(), "\u0000never");
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 4, counting);
+        PoisonScorer counting = new PoisonScorer(halfSpam, "\u0000never");
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, SMS.size(), counting);
 
-        input.pipeInput(bytes("1"), bytes("one"));
-        input.pipeInput(bytes("2"), bytes("a PRIZE"));
-        input.pipeInput(bytes("3"), bytes("three"));
+        for (int i = 0; i < SMS.size() - 1; i++) {
+            input.pipeInput(bytes("k" + i), bytes(SMS.get(i)));
+        }
         assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
         assertThat(driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
-                SpamFilterTopology.BUFFER_STORE).approximateNumEntries()).isEqualTo(3);
+                SpamFilterTopology.BUFFER_STORE).approximateNumEntries()).isEqualTo(SMS.size() - 1);
 
-        input.pipeInput(bytes("4"), bytes("four"));
+        int last = SMS.size() - 1;
+        input.pipeInput(bytes("k" + last), bytes(SMS.get(last)));
 
-        assertThat(counting.callSizes()).containsExactly(4);
-        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactly("1", "3", "4");
-        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactly("2");
+        assertThat(counting.callSizes()).containsExactly(SMS.size());
+        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(true));
+        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(false));
         assertThat(driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
                 SpamFilterTopology.BUFFER_STORE).approximateNumEntries()).isZero();
     }
@@ -232,52 +302,59 @@ class SpamFilterTopologyTest {
     void shouldFlushAPartialBatchWhenTheWaitIsOver() {
         startText(16);
 
-        input.pipeInput(bytes("1"), bytes("hello there"));
-        input.pipeInput(bytes("2"), bytes("PRIZE inside"));
+        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+        input.pipeInput(bytes("2"), bytes(SMS.get(1)));
         assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
 
         driver.advanceWallClockTime(Duration.ofMillis(100));
 
-        assertThat(ham.readKeyValuesToList()).hasSize(1);
-        assertThat(spam.readKeyValuesToList()).hasSize(1);
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
         assertThat(metrics.batchSizes().count()).isEqualTo(1);
         assertThat(metrics.batchSizes().max()).isEqualTo(2.0);
     }
 
     @Test
-    void shouldKeepInputOrderWhileScoringShortestFirst() {
-        startText(5);
-        List<String> texts = List.of("a much longer message than the others", "hi", "medium size text", "yo", "ok then");
+    void shouldKeepInputOrderWithinEachTopic() {
+        // The classifier scores a batch shortest-first; the outputs must still come in input order.
+        List<String> texts = List.of("a much longer message than the others, with many more tokens in it",
+                "hi", "medium size text here", "yo", "ok then", "another fairly long text to push the order about");
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, texts.size(), classifier);
 
         for (int i = 0; i < texts.size(); i++) {
             input.pipeInput(bytes(Integer.toString(i)), bytes(texts.get(i)));
         }
 
-        assertThat(ham.readValuesToList()).extracting(SpamFilterTopologyTest::text).containsExactlyElementsOf(texts);
+        List<String> out = new java.util.ArrayList<>(ham.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList());
+        List<String> outSpam = spam.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList();
+        assertThat(out).isEqualTo(texts.stream().filter(out::contains).toList());
+        assertThat(outSpam).isEqualTo(texts.stream().filter(outSpam::contains).toList());
+        assertThat(out.size() + outSpam.size()).isEqualTo(texts.size());
     }
 
     @Test
     void shouldDeadLetterOnlyTheTextTheClassifierFailsOn() {
-        PoisonScorer poisoned = new PoisonScorer(new KeywordScorer(), "POISON");
+        PoisonScorer poisoned = new PoisonScorer(halfSpam, "POISON");
         start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 3, poisoned);
 
-        input.pipeInput(bytes("1"), bytes("fine"));
+        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
         input.pipeInput(bytes("2"), bytes("POISON pill"));
-        input.pipeInput(bytes("3"), bytes("a PRIZE"));
+        input.pipeInput(bytes("3"), bytes(SMS.get(1)));
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(text(dead.key())).isEqualTo("2");
+        assertThat(text(dead.value())).isEqualTo("POISON pill");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-failure");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("cannot score");
-        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactly("1");
-        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactly("3");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
+        assertThat(poisoned.callSizes()).as("batch failed, then the two good texts alone").containsExactly(1, 1);
         assertThat(dlq.isEmpty()).isTrue();
     }
 
     @Test
     void shouldDeadLetterARecordWhoseProcessingFailsUnexpectedly() {
         SpamScorer brokenModelId = new SpamScorer() {
-            private final KeywordScorer inner = new KeywordScorer();
+            private final SpamScorer inner = halfSpam;
 
             @Override
             public float[] spamProbabilities(List<String> texts) {
