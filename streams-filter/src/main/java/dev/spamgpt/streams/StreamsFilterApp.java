@@ -115,7 +115,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
             description = "Longest wait for a batch to fill. Default: ${DEFAULT-VALUE}.")
     long batchWaitMs;
 
-    @Option(names = "--forward-batch-size", paramLabel = "N", defaultValue = "16",
+    @Option(names = "--forward-batch-size", paramLabel = "N", defaultValue = "8",
             description = "Texts per forward pass inside one classifier call; the classifier sorts a call's texts"
                     + " by token length and runs them in passes of this size. Default: ${DEFAULT-VALUE}.")
     int forwardBatchSize;

@@ -107,6 +107,21 @@ class StreamsFilterAppTest {
         assertThat(err.toString()).contains("unknown value format 'xml'");
     }
 
+    @Test
+    void shouldExitWithCodeThreeNamingTheProblemWhenTheBundleCannotBeLoaded() throws IOException {
+        Path notABundle = Files.createDirectories(dir.resolve("empty-bundle"));
+        StringWriter err = new StringWriter();
+        String[] args = {"--model", notABundle.toString(), "--bootstrap-servers", "localhost:1", "--input-topic", "in",
+            "--spam-topic", "s", "--ham-topic", "h", "--dlq-topic", "d", "--http-port", "-1"};
+        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
+        cmd.setErr(new PrintWriter(err));
+
+        int code = cmd.execute(args);
+
+        assertThat(code).isEqualTo(StreamsFilterApp.EXIT_BAD_MODEL);
+        assertThat(err.toString()).contains("cannot load the model bundle " + notABundle).contains("manifest.json");
+    }
+
     private static StreamsFilterApp parse(Map<String, String> env, String[] args) {
         CommandLine cmd = StreamsFilterApp.commandLine(env, args);
         cmd.parseArgs(args);

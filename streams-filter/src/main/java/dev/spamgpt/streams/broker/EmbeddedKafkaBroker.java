@@ -1,5 +1,7 @@
 package dev.spamgpt.streams.broker;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -29,7 +31,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws Exception when the broker cannot start
      */
     public static EmbeddedKafkaBroker start(int maxMessageBytes, Map<String, String> extraConfig) throws Exception {
+        // Our own temporary directory: the test kit's default one is deleted by a JVM shutdown
+        // hook that can run while the broker is still writing to it.
+        Path dataDir = Files.createTempDirectory("spamgpt-kafka-");
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setBaseDirectory(dataDir)
                 // The test kit defaults to the newest, unreleased metadata version; a broker for
                 // users runs the latest released one.
                 .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
@@ -49,6 +55,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setConfigProp("unstable.feature.versions.enable", "false")
                 .setConfigProp("unstable.api.versions.enable", "false");
         extraConfig.forEach(builder::setConfigProp);
+        builder.setDeleteOnClose(true);
         KafkaClusterTestKit cluster = builder.build();
         try {
             cluster.format();

@@ -26,7 +26,7 @@ import dev.spamgpt.streams.metrics.FilterMetrics;
  * Classifies records in micro-batches and tags each with its route.
  *
  * <p>Records with text are buffered until {@code batchSize} are waiting or the oldest has waited
- * about {@code batchWait} (a wall-clock punctuator), then scored with one
+ * {@code batchWait} (checked by a wall-clock punctuator every half wait), then scored with one
  * {@link SpamScorer#spamProbabilities} call and forwarded in input order. Grouping by length happens
  * inside that call: {@code SpamClassifier} tokenizes the texts, sorts them by token count and runs
  * forward passes over neighbours, so each pass pads only to its own longest text. Records without
@@ -63,6 +63,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     private ProcessorContext<byte[], Routed> context;
     private KeyValueStore<Bytes, BufferedRecord> store;
     private long slowCallNanos;
+    /** Wall-clock time at which the oldest record in the buffer entered it. */
+    private long oldestBufferedAtMs;
 
     /** A buffered record and its text (or why it has none, for a record restored under a new config). */
     private record Pending(BufferedRecord record, Extraction extraction) {
@@ -93,9 +95,18 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             }
         }
         if (!buffer.isEmpty()) {
+            oldestBufferedAtMs = context.currentSystemTimeMs();
             LOG.info("Task {}: {} buffered records restored from the state store", context.taskId(), buffer.size());
         }
-        context.schedule(config.batchWait(), PunctuationType.WALL_CLOCK_TIME, now -> flush());
+        // Check twice per wait, and flush only a buffer whose oldest record has waited long enough:
+        // after a slow flush the punctuation is overdue, and flushing whatever is there at that
+        // moment would shrink every later batch to a record or two.
+        long waitMs = config.batchWait().toMillis();
+        context.schedule(Duration.ofMillis(Math.max(1, waitMs / 2)), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (!buffer.isEmpty() && now - oldestBufferedAtMs >= waitMs) {
+                flush();
+            }
+        });
     }
 
     @Override
@@ -115,6 +126,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             return;
         }
         store.put(input.storeKey(), input);
+        if (buffer.isEmpty()) {
+            oldestBufferedAtMs = context.currentSystemTimeMs();
+        }
         buffer.add(pending);
         if (buffer.size() >= config.batchSize()) {
             flush();

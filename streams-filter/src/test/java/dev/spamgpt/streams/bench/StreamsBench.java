@@ -61,7 +61,7 @@ public final class StreamsBench implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "100", description = "Micro-batch wait. Default: ${DEFAULT-VALUE}.")
     int batchWaitMs;
 
-    @Option(names = "--forward-batch-size", defaultValue = "16",
+    @Option(names = "--forward-batch-size", defaultValue = "8",
             description = "Texts per forward pass. Default: ${DEFAULT-VALUE}.")
     int forwardBatchSize;
 

@@ -57,6 +57,32 @@ final class FilterProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * Waits for a line of the child's output to match, and returns the first group.
+     *
+     * @param regex a pattern with one group
+     * @param timeout how long to wait
+     * @return the group
+     * @throws IOException if the log cannot be read
+     * @throws InterruptedException when interrupted
+     * @throws IllegalStateException with the log, on timeout or if the child exits
+     */
+    String awaitLine(String regex, java.time.Duration timeout) throws IOException, InterruptedException {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.regex.Matcher m = pattern.matcher(log());
+            if (m.find()) {
+                return m.group(1);
+            }
+            if (!process.isAlive()) {
+                throw new IllegalStateException("filter exited with " + process.exitValue() + ":\n" + log());
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no line matching " + regex + " in " + timeout.toSeconds() + " s:\n" + log());
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -122,6 +122,52 @@ class StreamsFilterIntegrationTest {
         }
     }
 
+    /**
+     * The command line with {@code --embedded-broker}, in a child JVM: it prints the broker's
+     * address, a client filters a record through it, and SIGTERM stops everything cleanly.
+     */
+    @Test
+    void embeddedBrokerShouldServeTheFilterUntilSigterm() throws Exception {
+        Path logs = java.nio.file.Files.createDirectories(Path.of("target", "embedded-test"));
+        String text = "WINNER!! Claim your free prize now";
+        try (FilterProcess app = FilterProcess.start(logs.resolve("embedded.log"), List.of(
+                "--embedded-broker", "--model", bundle.toString(), "--input-topic", "demo-in",
+                "--spam-topic", "demo-spam", "--ham-topic", "demo-ham", "--dlq-topic", "demo-dlq",
+                "--partitions", "2", "--http-host", "127.0.0.1", "--http-port", "0",
+                "--state-dir", dir.resolve("state-embedded").toString()))) {
+            String embedded = app.awaitLine("listening on (\\S+)", Duration.ofSeconds(120));
+            String http = app.awaitLine("Metrics and health on (http://[^/]+)/metrics", Duration.ofSeconds(60));
+            java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (status(client, http + "/health/ready") != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(status(client, http + "/health/ready")).isEqualTo(200);
+
+            try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(embedded, 1024 * 1024);
+                 OutputWatcher watcher = new OutputWatcher(embedded, List.of("demo-spam", "demo-ham", "demo-dlq"))) {
+                producer.send(new ProducerRecord<>("demo-in", "k".getBytes(StandardCharsets.UTF_8),
+                        text.getBytes(StandardCharsets.UTF_8))).get();
+                watcher.awaitAtLeast(1, Duration.ofSeconds(60));
+                var out = watcher.records().get(0);
+                assertThat(out.topic()).isIn("demo-spam", "demo-ham");
+                assertThat(new String(out.value(), StandardCharsets.UTF_8)).isEqualTo(text);
+                assertThat(out.headers().lastHeader("spam.model")).isNotNull();
+            }
+            assertThat(app.terminate()).as("exit code after SIGTERM").isIn(0, 143);
+            assertThat(app.log()).contains("Shutdown requested");
+        }
+    }
+
+    private static int status(java.net.http.HttpClient client, String url) {
+        try {
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
     private static void log(long start, String what) {
         System.out.printf("crash test +%.1f s: %s%n", (System.nanoTime() - start) / 1e9, what);
     }
