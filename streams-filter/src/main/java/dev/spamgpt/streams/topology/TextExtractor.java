@@ -27,6 +27,7 @@ public final class TextExtractor {
 
     private final ValueFormat format;
     private final JsonPath jsonPath;
+    private final MimeExtraction mime;
     private final int maxRecordBytes;
 
     /**
@@ -37,6 +38,7 @@ public final class TextExtractor {
     public TextExtractor(FilterConfig config) {
         this.format = config.valueFormat();
         this.jsonPath = format == ValueFormat.JSON ? JsonPath.parse(config.jsonPath()) : null;
+        this.mime = format == ValueFormat.EMAIL ? new MimeExtraction(config.maxRecordBytes()) : null;
         this.maxRecordBytes = config.maxRecordBytes();
     }
 
@@ -59,7 +61,7 @@ public final class TextExtractor {
         return switch (format) {
             case TEXT -> fromText(value);
             case JSON -> fromJson(value);
-            case EMAIL -> fromEmail(value);
+            case EMAIL -> mime.extract(value);
         };
     }
 
@@ -99,10 +101,6 @@ public final class TextExtractor {
                             + ", not a string");
         }
         return nonBlank(field.textValue());
-    }
-
-    private static Extraction fromEmail(byte[] value) {
-        return MimeExtraction.extract(value);
     }
 
     private static Extraction nonBlank(String text) {

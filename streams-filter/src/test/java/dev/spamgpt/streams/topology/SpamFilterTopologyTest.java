@@ -199,6 +199,45 @@ class SpamFilterTopologyTest {
     }
 
     @Test
+    void shouldClassifyTheDecodedTextOfAnEmail() {
+        start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+        String body = SMS.get(4);
+        String raw = String.join("\r\n",
+                "From: promo@example.com", "To: you@example.org", "Subject: You are a winner",
+                "MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"b1\"", "",
+                "--b1", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "",
+                java.util.Base64.getMimeEncoder().encodeToString(bytes(body)), "",
+                "--b1", "Content-Type: text/html; charset=utf-8", "", "<p>" + body + "</p>", "--b1--", "");
+        String extracted = dev.spamgpt.core.text.MessageText.fromMime(bytes(raw),
+                dev.spamgpt.core.text.MessageText.Limits.defaults()).text();
+        assertThat(extracted).contains("You are a winner").contains(body);
+        boolean expectSpam = halfSpam.spamProbability(extracted) >= halfSpam.threshold();
+
+        input.pipeInput(bytes("mail-1"), bytes(raw));
+
+        TestRecord<byte[], byte[]> out = (expectSpam ? spam : ham).readRecord();
+        assertThat(text(out.value())).isEqualTo(raw);
+        assertThat(Float.parseFloat(SpamHeaders.text(out.headers(), SpamHeaders.SCORE)))
+                .isCloseTo(halfSpam.spamProbability(extracted), org.assertj.core.data.Offset.offset(2e-6f));
+    }
+
+    @Test
+    void shouldDeadLetterAnEmailWithoutReadableText() {
+        start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+        String raw = String.join("\r\n",
+                "From: a@example.com", "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b\"", "",
+                "--b", "Content-Type: application/octet-stream", "Content-Disposition: attachment; filename=x.bin",
+                "Content-Transfer-Encoding: base64", "", "AAECAwQF", "--b--", "");
+
+        input.pipeInput(bytes("mail-2"), bytes(raw));
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(text(dead.value())).isEqualTo(raw);
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("empty-text");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("no readable text");
+    }
+
+    @Test
     void shouldDeadLetterJsonWithoutTheField() {
         start(ValueFormat.JSON, "$.body.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
 
