@@ -1,0 +1,172 @@
+package dev.spamgpt.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The GPT-2 transformer (Hugging Face's {@code GPT2Model}): token and position embeddings
+ * {@code wte}/{@code wpe}, the blocks {@code h.0 ... h.(n-1)}, and the final {@code ln_f}.
+ * It returns hidden states; {@link LmHead} and {@link ClassificationHead} turn them into logits.
+ */
+public final class Gpt2Model extends FixedShapeBlock {
+
+    private final GptConfig config;
+    private final Embedding wte;
+    private final Embedding wpe;
+    private final List<Block> h;
+    private final LayerNorm lnF;
+
+    /**
+     * Creates the transformer; call {@link #initialize} or load weights before use.
+     *
+     * @param config the model size
+     */
+    public Gpt2Model(GptConfig config) {
+        this.config = config;
+        wte = addChildBlock("wte", new Embedding(config.vocabSize(), config.embDim()));
+        wpe = addChildBlock("wpe", new Embedding(config.contextLength(), config.embDim()));
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < config.nLayers(); i++) {
+            blocks.add(addChildBlock("h." + i, new Block(config)));
+        }
+        h = Collections.unmodifiableList(blocks);
+        lnF = addChildBlock("ln_f", new LayerNorm(config.embDim(), config.layerNormEps()));
+    }
+
+    /**
+     * Creates a transformer with random weights (normal, std 0.02; LayerNorms at identity).
+     *
+     * @param config the model size
+     * @param manager owns the weights
+     * @return the initialised model
+     */
+    public static Gpt2Model random(GptConfig config, NDManager manager) {
+        Gpt2Model model = new Gpt2Model(config);
+        model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+        return model;
+    }
+
+    /**
+     * Runs the whole transformer.
+     *
+     * @param ids int64 token ids of shape (B, T), T at most the context length
+     * @param training whether dropout is active
+     * @return hidden states after {@code ln_f}, shape (B, T, C)
+     */
+    public NDArray forward(NDArray ids, boolean training) {
+        NDArray x = embed(ids, training);
+        x = forwardBlocks(x, 0, h.size(), training);
+        return lnF.forward(x);
+    }
+
+    /**
+     * Adds token and position embeddings.
+     *
+     * @param ids int64 token ids of shape (B, T)
+     * @param training whether dropout is active
+     * @return the residual stream entering block 0, shape (B, T, C)
+     */
+    public NDArray embed(NDArray ids, boolean training) {
+        long t = ids.getShape().get(1);
+        if (t > config.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + t
+                    + " tokens is longer than the model's context of " + config.contextLength());
+        }
+        NDArray positions = ids.getManager().arange(0, (int) t, 1, DataType.INT64);
+        NDArray x = wte.forward(ids).add(wpe.forward(positions)); // (B, T, C) + (T, C)
+        float drop = config.dropRate();
+        return training && drop > 0 ? Dropout.dropout(x, drop, true).singletonOrThrow() : x;
+    }
+
+    /**
+     * Runs blocks {@code from} (inclusive) to {@code to} (exclusive): the trainer caches the
+     * output of the frozen lower blocks and runs only the upper ones.
+     *
+     * @param x residual stream of shape (B, T, C)
+     * @param from first block
+     * @param to one past the last block
+     * @param training whether dropout is active
+     * @return the residual stream after block {@code to - 1}
+     */
+    public NDArray forwardBlocks(NDArray x, int from, int to, boolean training) {
+        for (int i = from; i < to; i++) {
+            x = h.get(i).forward(x, training);
+        }
+        return x;
+    }
+
+    /**
+     * Returns every weight under its Hugging Face name ({@code wte.weight},
+     * {@code h.0.attn.c_attn.weight}, ..., {@code ln_f.bias}), in checkpoint order.
+     *
+     * @return an insertion-ordered, unmodifiable map
+     */
+    public Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collect("", this, out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    static void collect(String prefix, ai.djl.nn.Block block, Map<String, Parameter> out) {
+        for (Pair<String, Parameter> p : block.getDirectParameters()) {
+            out.put(prefix + p.getKey(), p.getValue());
+        }
+        for (Pair<String, ai.djl.nn.Block> child : block.getChildren()) {
+            // DJL stores children as "01wte", "02wpe", ...: drop the ordinal it prepends.
+            String name = child.getKey().replaceFirst("^\\d{2}", "");
+            collect(prefix + name + ".", child.getValue(), out);
+        }
+    }
+
+    /** @return the model size */
+    public GptConfig config() {
+        return config;
+    }
+
+    /** @return token embeddings, also the tied LM head */
+    public Embedding wte() {
+        return wte;
+    }
+
+    /** @return position embeddings */
+    public Embedding wpe() {
+        return wpe;
+    }
+
+    /** @return the transformer blocks, bottom first */
+    public List<Block> h() {
+        return h;
+    }
+
+    /** @return the final LayerNorm */
+    public LayerNorm lnF() {
+        return lnF;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        return new NDList(forward(inputs.singletonOrThrow(), training));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0].addAll(new Shape(config.embDim()))};
+    }
+}

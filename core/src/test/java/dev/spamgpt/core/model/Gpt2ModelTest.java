@@ -1,0 +1,72 @@
+package dev.spamgpt.core.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class Gpt2ModelTest {
+
+    private static final GptConfig SMALL = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 2, 2, 1e-5f, 0f);
+
+    @Test
+    void namedParametersShouldFollowCheckpointKeysAndShapes() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt2ForClassification model = Gpt2ForClassification.random(SMALL, manager);
+            Map<String, Parameter> params = model.namedParameters();
+            assertThat(params.keySet()).startsWith("wte.weight", "wpe.weight", "h.0.ln_1.weight")
+                    .contains("h.1.attn.c_attn.weight", "h.1.mlp.c_proj.bias", "ln_f.weight")
+                    .endsWith("score.weight", "score.bias")
+                    .hasSize(2 + 2 * 12 + 2 + 2);
+            assertThat(params.get("h.0.attn.c_attn.weight").getArray().getShape()).isEqualTo(new Shape(16, 48));
+            assertThat(params.get("h.0.mlp.c_fc.weight").getArray().getShape()).isEqualTo(new Shape(16, 64));
+            assertThat(params.get("score.weight").getArray().getShape()).isEqualTo(new Shape(2, 16));
+            long total = params.values().stream().mapToLong(p -> p.getArray().size()).sum();
+            assertThat(total - 2 * 16 - 2).isEqualTo(SMALL.parameterCount());
+        }
+    }
+
+    @Test
+    void forwardShouldLeaveResultsInTheRequestManagerAndIgnoreLaterTokens() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt2ForClassification model = Gpt2ForClassification.random(SMALL, manager);
+            try (NDManager request = manager.newSubManager()) {
+                NDArray ids = request.create(new long[][] {{10, 20, 30, 40}, {10, 20, 30, 99}});
+                NDArray hidden = model.transformer().forward(ids, false);
+                assertThat(hidden.getShape()).isEqualTo(new Shape(2, 4, 16));
+                assertThat(hidden.getManager()).isSameAs(request);
+                // Causal attention: positions 0..2 cannot see the differing 4th token.
+                NDArray prefixA = hidden.get("0, :3, :");
+                NDArray prefixB = hidden.get("1, :3, :");
+                assertThat(prefixA.allClose(prefixB, 1e-6, 1e-6, false)).isTrue();
+                assertThat(hidden.get("0, 3, :").allClose(hidden.get("1, 3, :"), 1e-6, 1e-6, false)).isFalse();
+                NDArray logits = model.forward(ids, request.create(new long[] {2, 3}), false);
+                assertThat(logits.getShape()).isEqualTo(new Shape(2, 2));
+                assertThat(logits.getManager()).isSameAs(request);
+            }
+        }
+    }
+
+    @Test
+    void forwardShouldRefuseSequencesLongerThanTheContext() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt2Model model = Gpt2Model.random(SMALL, manager);
+            NDArray ids = manager.zeros(new Shape(1, 33), ai.djl.ndarray.types.DataType.INT64);
+            assertThatThrownBy(() -> model.forward(ids, false))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("context of 32");
+        }
+    }
+
+    @Test
+    void presetsShouldHaveTheKnownSizes() {
+        assertThat(GptConfig.preset("gpt2-small").parameterCount()).isBetween(124_000_000L, 124_500_000L);
+        assertThat(GptConfig.preset("gpt2-xl").parameterCount()).isBetween(1_550_000_000L, 1_560_000_000L);
+        assertThatThrownBy(() -> GptConfig.preset("huge")).hasMessageContaining("unknown model preset");
+    }
+}
