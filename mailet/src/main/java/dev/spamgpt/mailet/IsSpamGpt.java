@@ -36,9 +36,9 @@ public class IsSpamGpt extends GenericMatcher {
 
     private final ScorerFactory scorerFactory;
 
-    private float threshold;
+    private double threshold;
     private AttributeName scoreAttribute;
-    private Optional<SpamGptEngine> engine;
+    private Optional<SpamGptEngine> engine = Optional.empty();
 
     /** The matcher with the real SpamGPT classifier; James calls this one. */
     public IsSpamGpt() {
@@ -67,7 +67,7 @@ public class IsSpamGpt extends GenericMatcher {
             if ("model".equals(key)) {
                 settings = new SpamGptEngine.Settings();
                 settings.model = value;
-                settings.threshold = threshold;
+                settings.threshold = (float) threshold;
                 settings.instance = getMatcherName();
             } else if ("attribute".equals(key)) {
                 scoreAttribute = AttributeName.of(value);
@@ -96,6 +96,7 @@ public class IsSpamGpt extends GenericMatcher {
     @Override
     public void destroy() {
         engine.ifPresent(SpamGptEngine::close);
+        engine = Optional.empty();
     }
 
     @Override
@@ -118,9 +119,9 @@ public class IsSpamGpt extends GenericMatcher {
         }
     }
 
-    private static float parseThreshold(String value) throws MessagingException {
+    private static double parseThreshold(String value) throws MessagingException {
         try {
-            float t = Float.parseFloat(value);
+            double t = Double.parseDouble(value);
             if (t >= 0 && t <= 1) {
                 return t;
             }
