@@ -42,17 +42,21 @@ final class ImapFolders {
 
     /** Counts the mails in both folders (a missing folder counts 0). */
     static int count(int port, String user) throws Exception {
+        return count("127.0.0.1", port, user);
+    }
+
+    static int count(String host, int port, String user) throws Exception {
         try (TestIMAPClient imap = new TestIMAPClient()) {
-            imap.connect("127.0.0.1", port).login(user, JamesHome.PASSWORD);
+            imap.connect(host, port).login(user, JamesHome.PASSWORD);
             return exists(imap, INBOX) + exists(imap, SPAM);
         }
     }
 
     /** Reads every mail of both folders, by X-Test-Id; fails on a duplicate id. */
-    static Map<String, Delivered> read(int port, String user) throws Exception {
+    static Map<String, Delivered> read(String host, int port, String user) throws Exception {
         Map<String, Delivered> mails = new HashMap<>();
         try (TestIMAPClient imap = new TestIMAPClient()) {
-            imap.connect("127.0.0.1", port).login(user, JamesHome.PASSWORD);
+            imap.connect(host, port).login(user, JamesHome.PASSWORD);
             for (String folder : new String[] {INBOX, SPAM}) {
                 if (exists(imap, folder) == 0) {
                     continue;
