@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 + " that the Kafka Streams filter and the James mailet load.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            PrepareCommand.class,
         })
 public final class SpamGptCli {
 
