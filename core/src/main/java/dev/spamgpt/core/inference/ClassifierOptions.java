@@ -1,0 +1,83 @@
+package dev.spamgpt.core.inference;
+
+/** Settings of a {@link SpamClassifier} that are not part of the bundle. Immutable. */
+public final class ClassifierOptions {
+
+    private final int maxBatchSize;
+    private final int maxTokens;
+    private final Float threshold;
+    private final String device;
+
+    private ClassifierOptions(int maxBatchSize, int maxTokens, Float threshold, String device) {
+        if (maxBatchSize < 1) {
+            throw new IllegalArgumentException("maxBatchSize must be at least 1, got " + maxBatchSize);
+        }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must not be negative, got " + maxTokens);
+        }
+        if (threshold != null && (threshold < 0 || threshold > 1)) {
+            throw new IllegalArgumentException("threshold must be in [0, 1], got " + threshold);
+        }
+        this.maxBatchSize = maxBatchSize;
+        this.maxTokens = maxTokens;
+        this.threshold = threshold;
+        this.device = device;
+    }
+
+    /** @return batches of up to 16 texts, the bundle's max length and threshold, auto device */
+    public static ClassifierOptions defaults() {
+        return new ClassifierOptions(16, 0, null, "auto");
+    }
+
+    /**
+     * @param value the most texts one forward pass takes
+     * @return a copy with the value
+     */
+    public ClassifierOptions withMaxBatchSize(int value) {
+        return new ClassifierOptions(value, maxTokens, threshold, device);
+    }
+
+    /**
+     * @param value the most tokens scored per text (the start is kept); 0 = the bundle's max length
+     * @return a copy with the value
+     */
+    public ClassifierOptions withMaxTokens(int value) {
+        return new ClassifierOptions(maxBatchSize, value, threshold, device);
+    }
+
+    /**
+     * @param value the decision threshold instead of the bundle's; null = the bundle's
+     * @return a copy with the value
+     */
+    public ClassifierOptions withThreshold(Float value) {
+        return new ClassifierOptions(maxBatchSize, maxTokens, value, device);
+    }
+
+    /**
+     * @param value {@code auto} (a GPU when DJL sees one), {@code cpu} or {@code gpu}
+     * @return a copy with the value
+     */
+    public ClassifierOptions withDevice(String value) {
+        return new ClassifierOptions(maxBatchSize, maxTokens, threshold, value);
+    }
+
+    /** @return the most texts one forward pass takes */
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    /** @return the most tokens scored per text; 0 = the bundle's max length */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /** @return the threshold override, or null */
+    public Float threshold() {
+        return threshold;
+    }
+
+    /** @return the device choice */
+    public String device() {
+        return device;
+    }
+}

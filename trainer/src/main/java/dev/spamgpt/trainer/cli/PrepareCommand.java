@@ -1,0 +1,317 @@
+package dev.spamgpt.trainer.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spamgpt.core.io.HttpDownload;
+import dev.spamgpt.core.util.Sha256;
+import dev.spamgpt.trainer.data.Balancing;
+import dev.spamgpt.trainer.data.DataFormat;
+import dev.spamgpt.trainer.data.DatasetCsv;
+import dev.spamgpt.trainer.data.DatasetSplit;
+import dev.spamgpt.trainer.data.LabelledText;
+import dev.spamgpt.trainer.data.ReadResult;
+import dev.spamgpt.trainer.data.SmsCollectionReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code prepare}: reads labelled messages, balances them, splits them 70/10/20 and writes
+ * {@code train.csv}, {@code validation.csv}, {@code test.csv} and {@code dataset.json}.
+ */
+@Command(
+        name = "prepare",
+        mixinStandardHelpOptions = true,
+        header = "Builds the train/validation/test CSV files from labelled messages.",
+        description = {
+            "Reads the UCI SMS Spam Collection (downloaded into the cache unless --data is"
+                    + " given) or your own labelled data: a TSV/CSV file of label and text, JSONL"
+                    + " with text and label, or a folder with ham/ and spam/ subfolders of .eml"
+                    + " files, Maildir folders or mbox files.",
+            "Ham is undersampled to the spam count (seeded), the result is shuffled and split"
+                    + " 70/10/20, as in chapter 6 of \"Build a Large Language Model (From"
+                    + " Scratch)\"."
+        })
+public final class PrepareCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String[] SPLITS = {"train", "validation", "test"};
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "A labelled file or mail folder. Default: download the SMS Spam"
+                    + " Collection.")
+    private Path data;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+            description = "auto, sms, tsv, csv, jsonl or mail (default: ${DEFAULT-VALUE}, from the"
+                    + " extension or the folder layout).")
+    private String format;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "work/data",
+            description = "Where the CSV files and dataset.json go (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            defaultValue = "${sys:user.home}/.cache/spamgpt",
+            description = "Where the downloaded SMS collection is kept (default: ${DEFAULT-VALUE}).")
+    private Path cacheDir;
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = SmsCollectionReader.URL,
+            description = "Where to download the SMS collection zip from (default: ${DEFAULT-VALUE}).")
+    private String url;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "123",
+            description = "Seed of the balancing sample and the split shuffle (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--no-balance", description = "Keep every example instead of undersampling ham.")
+    private boolean noBalance;
+
+    @Option(names = "--no-verify",
+            description = "Use an SMS collection file whose SHA-256 differs from the UCI release.")
+    private boolean noVerify;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+
+        Path source = data != null ? data : downloadSmsCollection(stderr);
+        DataFormat kind = formatOf(source);
+        String sourceSha = digest(source);
+        if (kind == DataFormat.SMS && !noVerify && !sourceSha.equals(SmsCollectionReader.SHA256)) {
+            throw new CliException(SpamGptCli.EXIT_USAGE, source + " has sha256 " + sourceSha
+                    + ", but the UCI SMS Spam Collection v.1 has " + SmsCollectionReader.SHA256
+                    + ". Use the original file, or pass --no-verify to use this one anyway.");
+        }
+
+        ReadResult read;
+        try {
+            read = kind.read(source);
+        } catch (IOException e) {
+            throw new CliException(SpamGptCli.EXIT_USAGE, "cannot read " + source + ": "
+                    + e.getMessage(), e);
+        }
+        report(read, stderr);
+        long ham = read.count(LabelledText.HAM);
+        long spam = read.count(LabelledText.SPAM);
+        if (ham + spam == 0) {
+            throw new CliException(SpamGptCli.EXIT_USAGE, "no usable examples in " + source
+                    + " (format " + kind.cliName() + ", " + read.malformed() + " malformed)");
+        }
+        if (ham == 0 || spam == 0) {
+            throw new CliException(SpamGptCli.EXIT_USAGE, "only one class in " + source + ": "
+                    + ham + " ham and " + spam + " spam; a classifier needs examples of both");
+        }
+
+        List<LabelledText> examples = noBalance ? read.examples()
+                : Balancing.undersample(read.examples(), seed);
+        DatasetSplit split = DatasetSplit.of(examples, seed);
+        Map<String, List<LabelledText>> parts = new LinkedHashMap<>();
+        parts.put("train", split.train());
+        parts.put("validation", split.validation());
+        parts.put("test", split.test());
+
+        Files.createDirectories(out);
+        Map<String, String> files = new LinkedHashMap<>();
+        for (Map.Entry<String, List<LabelledText>> part : parts.entrySet()) {
+            Path file = out.resolve(part.getKey() + ".csv");
+            DatasetCsv.write(file, part.getValue());
+            files.put(file.getFileName().toString(), Sha256.ofFile(file));
+        }
+        writeManifest(source, kind, sourceSha, read, parts, files);
+
+        stdout.printf("Read %d examples (%d ham, %d spam) from %s [%s], %d malformed%s.%n",
+                ham + spam, ham, spam, source, kind.cliName(), read.malformed(),
+                read.skipped() > 0 ? ", " + read.skipped() + " files skipped" : "");
+        stdout.println(noBalance ? "Not balanced."
+                : "Balanced by undersampling to " + examples.size() / 2 + " ham + "
+                        + examples.size() / 2 + " spam (seed " + seed + ").");
+        stdout.print(table(parts));
+        stdout.println("Wrote " + Stream.concat(files.keySet().stream(), Stream.of("dataset.json"))
+                .collect(Collectors.joining(", ")) + " to " + out);
+        stdout.flush();
+        return SpamGptCli.EXIT_OK;
+    }
+
+    private DataFormat formatOf(Path source) {
+        if (!Files.exists(source)) {
+            throw new CliException(SpamGptCli.EXIT_USAGE, source + " does not exist");
+        }
+        try {
+            DataFormat chosen = DataFormat.parse(format);
+            if (data == null) {
+                if (chosen != null && chosen != DataFormat.SMS) {
+                    throw new CliException(SpamGptCli.EXIT_USAGE, "--format " + format
+                            + " needs --data; without it prepare downloads the SMS collection");
+                }
+                return DataFormat.SMS;
+            }
+            return chosen != null ? chosen : DataFormat.detect(source);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new CliException(SpamGptCli.EXIT_USAGE, e.getMessage(), e);
+        }
+    }
+
+    /** Downloads the UCI zip into the cache (once) and extracts the collection from it. */
+    private Path downloadSmsCollection(PrintWriter stderr) throws IOException {
+        Path file = cacheDir.resolve(SmsCollectionReader.FILE_NAME);
+        if (Files.isRegularFile(file) && (noVerify
+                || Sha256.ofFile(file).equals(SmsCollectionReader.SHA256))) {
+            return file;
+        }
+        Path zip = cacheDir.resolve("sms+spam+collection.zip");
+        stderr.println("Downloading the SMS Spam Collection from " + url);
+        stderr.flush();
+        try {
+            HttpDownload.create().fetch(url, zip);
+        } catch (IOException e) {
+            throw new CliException(SpamGptCli.EXIT_FAILURE, e.getMessage() + " Alternatively,"
+                    + " unzip it yourself and pass the SMSSpamCollection file with --data.", e);
+        }
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            ZipEntry entry;
+            while ((entry = in.getNextEntry()) != null) {
+                String name = entry.getName();
+                if (!entry.isDirectory() && (name.equals(SmsCollectionReader.FILE_NAME)
+                        || name.endsWith("/" + SmsCollectionReader.FILE_NAME))) {
+                    // The entry name only selects the entry; the output path is ours.
+                    Path temp = Files.createTempFile(cacheDir, SmsCollectionReader.FILE_NAME, ".tmp");
+                    try {
+                        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
+                        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
+                                StandardCopyOption.ATOMIC_MOVE);
+                    } finally {
+                        Files.deleteIfExists(temp);
+                    }
+                    return file;
+                }
+            }
+        } catch (IOException e) {
+            Files.deleteIfExists(zip);
+            throw new CliException(SpamGptCli.EXIT_FAILURE, zip + " is not a readable zip ("
+                    + e.getMessage() + "); it was deleted, run prepare again to download it", e);
+        }
+        Files.deleteIfExists(zip);
+        throw new CliException(SpamGptCli.EXIT_FAILURE, "the zip from " + url + " holds no "
+                + SmsCollectionReader.FILE_NAME + " file; it was deleted from " + cacheDir);
+    }
+
+    private void writeManifest(Path source, DataFormat kind, String sourceSha, ReadResult read,
+            Map<String, List<LabelledText>> parts, Map<String, String> files) throws IOException {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("source", source.toAbsolutePath().normalize().toString());
+        if (data == null) {
+            manifest.put("source_url", url);
+        }
+        manifest.put("source_sha256", sourceSha);
+        manifest.put("format", kind.cliName());
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put("0", "ham");
+        labels.put("1", "spam");
+        manifest.put("label_map", labels);
+        manifest.put("seed", seed);
+        manifest.put("balanced", !noBalance);
+        manifest.put("read", counts(read.examples()));
+        manifest.put("malformed", read.malformed());
+        manifest.put("malformed_examples", read.malformedSamples());
+        manifest.put("skipped", read.skipped());
+        Map<String, Object> splits = new LinkedHashMap<>();
+        parts.forEach((name, list) -> splits.put(name, counts(list)));
+        manifest.put("splits", splits);
+        manifest.put("files", files);
+        manifest.put("created_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        Path file = out.resolve("dataset.json");
+        Path temp = Files.createTempFile(out, "dataset.json", ".tmp");
+        try {
+            JSON.writeValue(temp.toFile(), manifest);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Map<String, Long> counts(List<LabelledText> examples) {
+        long spam = examples.stream().filter(e -> e.label() == LabelledText.SPAM).count();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("ham", examples.size() - spam);
+        counts.put("spam", spam);
+        counts.put("total", (long) examples.size());
+        return counts;
+    }
+
+    private static String table(Map<String, List<LabelledText>> parts) {
+        StringBuilder table = new StringBuilder(
+                String.format("%-12s %7s %7s %7s%n", "split", "ham", "spam", "total"));
+        long[] sum = new long[3];
+        for (String name : SPLITS) {
+            Map<String, Long> c = counts(parts.get(name));
+            table.append(String.format("%-12s %7d %7d %7d%n", name, c.get("ham"), c.get("spam"),
+                    c.get("total")));
+            sum[0] += c.get("ham");
+            sum[1] += c.get("spam");
+            sum[2] += c.get("total");
+        }
+        return table.append(String.format("%-12s %7d %7d %7d%n", "all", sum[0], sum[1], sum[2]))
+                .toString();
+    }
+
+    private static void report(ReadResult read, PrintWriter stderr) {
+        if (read.malformed() > 0) {
+            stderr.println("warning: " + read.malformed() + " malformed record(s) were not used:");
+            read.malformedSamples().forEach(s -> stderr.println("  " + s));
+            if (read.malformed() > read.malformedSamples().size()) {
+                stderr.println("  ... and " + (read.malformed() - read.malformedSamples().size())
+                        + " more");
+            }
+        }
+        if (read.skipped() > 0) {
+            stderr.println("note: " + read.skipped() + " file(s) are not mail and were skipped:");
+            read.skippedSamples().forEach(s -> stderr.println("  " + s));
+        }
+        stderr.flush();
+    }
+
+    /**
+     * The SHA-256 of a file, or of a folder: the hash of its {@code sha256sum}-style listing
+     * (hash, two spaces, relative path; sorted by path).
+     */
+    static String digest(Path source) throws IOException {
+        if (!Files.isDirectory(source)) {
+            return Sha256.ofFile(source);
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(source)) {
+            files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+        }
+        MessageDigest listing = Sha256.newDigest();
+        for (Path file : files) {
+            String line = Sha256.ofFile(file) + "  "
+                    + source.relativize(file).toString().replace('\\', '/') + "\n";
+            listing.update(line.getBytes(StandardCharsets.UTF_8));
+        }
+        return Sha256.hex(listing.digest());
+    }
+}

@@ -1,0 +1,202 @@
+package dev.spamgpt.trainer.data;
+
+import dev.spamgpt.core.text.MessageText;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Reads a folder holding {@code ham/} and {@code spam/} subfolders of mail: {@code .eml} files,
+ * Maildir folders ({@code cur/} and {@code new/}) and mbox files, in any mix and at any depth.
+ * The text of each message comes from {@link MessageText}, the same extraction the mailet and
+ * the streams filter use.
+ *
+ * <p>Files are read in path order, so the same folder always gives the same examples in the
+ * same order. A message without any text is malformed; files that are not mail (a README, a
+ * Maildir {@code tmp/} file) are counted as skipped.
+ */
+public final class MailFolderReader {
+
+    private MailFolderReader() {}
+
+    /**
+     * Tells whether a folder has the {@code ham/} and {@code spam/} layout.
+     *
+     * @param folder the folder
+     * @return true if both subfolders exist
+     */
+    public static boolean isMailFolder(Path folder) {
+        return Files.isDirectory(folder.resolve("ham")) && Files.isDirectory(folder.resolve("spam"));
+    }
+
+    /**
+     * Reads every message under {@code folder/ham} and {@code folder/spam}.
+     *
+     * @param folder the folder
+     * @param limits the bounds of the text extraction
+     * @return the examples, malformed and skipped counts
+     * @throws IOException if a file cannot be read, or a subfolder is missing
+     */
+    public static ReadResult read(Path folder, MessageText.Limits limits) throws IOException {
+        if (!isMailFolder(folder)) {
+            throw new IOException(folder + " must hold a ham/ and a spam/ subfolder of .eml files,"
+                    + " Maildir folders or mbox files");
+        }
+        ReadResult result = new ReadResult();
+        readLabel(folder, folder.resolve("ham"), LabelledText.HAM, limits, result);
+        readLabel(folder, folder.resolve("spam"), LabelledText.SPAM, limits, result);
+        return result;
+    }
+
+    private static void readLabel(Path root, Path dir, int label, MessageText.Limits limits,
+            ReadResult result) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
+        }
+        for (Path file : files) {
+            String where = root.relativize(file).toString();
+            String name = file.getFileName().toString();
+            String parent = file.getParent().getFileName().toString();
+            if (name.startsWith(".")) {
+                result.skipped(where, "hidden file");
+            } else if (parent.equals("tmp") && isMaildir(file.getParent().getParent())) {
+                result.skipped(where, "Maildir tmp/ holds messages still being delivered");
+            } else if (name.toLowerCase(Locale.ROOT).endsWith(".eml")
+                    || (parent.equals("cur") || parent.equals("new"))
+                            && isMaildir(file.getParent().getParent())) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    addMessage(MessageText.fromMime(in, limits), where, label, result);
+                }
+            } else if (isMbox(file)) {
+                readMbox(file, where, label, limits, result);
+            } else {
+                result.skipped(where, "not a .eml file, Maildir message or mbox file");
+            }
+        }
+    }
+
+    private static boolean isMaildir(Path dir) {
+        return dir != null && Files.isDirectory(dir.resolve("cur"))
+                && Files.isDirectory(dir.resolve("new"));
+    }
+
+    /** An mbox file starts with a "From " line; the extension alone is not trusted. */
+    private static boolean isMbox(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] start = in.readNBytes(5);
+            return new String(start, StandardCharsets.US_ASCII).equals("From ");
+        }
+    }
+
+    /**
+     * Splits an mbox file into messages at "From " lines that start the file or follow an empty
+     * line, and undoes the {@code >From} quoting. Each message is cut at the extraction's byte
+     * limit while reading, so a huge mbox is streamed, not loaded.
+     */
+    private static void readMbox(Path file, String where, int label, MessageText.Limits limits,
+            ReadResult result) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            MessageBuffer message = new MessageBuffer(limits.maxBytes());
+            boolean previousBlank = true;
+            long lineNumber = 0;
+            long messageLine = 0;
+            byte[] line;
+            while ((line = readLine(in)) != null) {
+                lineNumber++;
+                if (previousBlank && startsWith(line, "From ")) {
+                    if (messageLine > 0) {
+                        addMessage(message.extract(limits), where + ":" + messageLine, label,
+                                result);
+                    }
+                    message = new MessageBuffer(limits.maxBytes());
+                    messageLine = lineNumber;
+                } else {
+                    int quotes = 0;
+                    while (quotes < line.length && line[quotes] == '>') {
+                        quotes++;
+                    }
+                    boolean quotedFrom = quotes > 0 && startsWithAt(line, quotes, "From ");
+                    message.write(line, quotedFrom ? 1 : 0);
+                }
+                previousBlank = line.length == 1 && line[0] == '\n'
+                        || line.length == 2 && line[0] == '\r' && line[1] == '\n';
+            }
+            if (messageLine > 0) {
+                addMessage(message.extract(limits), where + ":" + messageLine, label, result);
+            }
+        }
+    }
+
+    private static void addMessage(MessageText.Result text, String where, int label,
+            ReadResult result) {
+        if (text.hasText()) {
+            result.add(new LabelledText(text.text(), label));
+        } else {
+            String why = text.problems().isEmpty() ? "no text in the message"
+                    : "no text in the message (" + text.problems().get(0) + ")";
+            result.malformed(where, why);
+        }
+    }
+
+    /** Reads one line with its terminator, or null at the end; long lines come in pieces. */
+    private static byte[] readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
+        int b;
+        while ((b = in.read()) != -1) {
+            line.write(b);
+            if (b == '\n' || line.size() >= 1 << 16) {
+                break;
+            }
+        }
+        return line.size() == 0 ? null : line.toByteArray();
+    }
+
+    private static boolean startsWith(byte[] line, String prefix) {
+        return startsWithAt(line, 0, prefix);
+    }
+
+    private static boolean startsWithAt(byte[] line, int offset, String prefix) {
+        if (line.length - offset < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (line[offset + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The bytes of one mbox message, kept up to a limit (the extraction reads no more). */
+    private static final class MessageBuffer {
+        private final long limit;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        MessageBuffer(long limit) {
+            this.limit = limit;
+        }
+
+        void write(byte[] line, int skip) {
+            int length = line.length - skip;
+            // One byte past the limit tells the extraction that the message was cut.
+            long room = limit + 1 - bytes.size();
+            if (room <= 0) {
+                return;
+            }
+            bytes.write(line, skip, (int) Math.min(length, room));
+        }
+
+        MessageText.Result extract(MessageText.Limits limits) {
+            return MessageText.fromMime(bytes.toByteArray(), limits);
+        }
+    }
+}

@@ -1,0 +1,291 @@
+package dev.spamgpt.trainer.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.spamgpt.trainer.data.DatasetCsv;
+import dev.spamgpt.trainer.data.LabelledText;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class PrepareCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = SpamGptCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    /** A TSV of 40 ham and 12 spam lines, plus one malformed line. */
+    private Path smallTsv() throws IOException {
+        StringBuilder tsv = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            tsv.append("ham\tsee you at ").append(i).append(", ok?\n");
+        }
+        for (int i = 0; i < 12; i++) {
+            tsv.append("spam\tWIN \"£").append(i).append("000\" now\n");
+        }
+        tsv.append("broken line without a tab\n");
+        Path file = dir.resolve("mine.tsv");
+        Files.writeString(file, tsv);
+        return file;
+    }
+
+    private static JsonNode manifest(Path outDir) throws IOException {
+        return new ObjectMapper().readTree(outDir.resolve("dataset.json").toFile());
+    }
+
+    @Test
+    void prepareShouldBalanceSplitAndWriteFiles() throws IOException {
+        Path outDir = dir.resolve("out");
+
+        int code = run("prepare", "--data", smallTsv().toString(), "--out", outDir.toString());
+
+        assertThat(code).as(err.toString()).isEqualTo(0);
+        List<LabelledText> train = DatasetCsv.read(outDir.resolve("train.csv"));
+        List<LabelledText> validation = DatasetCsv.read(outDir.resolve("validation.csv"));
+        List<LabelledText> test = DatasetCsv.read(outDir.resolve("test.csv"));
+        // 24 balanced examples: int(24 * 0.7) = 16, int(24 * 0.1) = 2, 6 left.
+        assertThat(train).hasSize(16);
+        assertThat(validation).hasSize(2);
+        assertThat(test).hasSize(6);
+        List<LabelledText> all = new ArrayList<>(train);
+        all.addAll(validation);
+        all.addAll(test);
+        assertThat(all.stream().filter(e -> e.label() == 1)).hasSize(12);
+        assertThat(new HashSet<>(all)).hasSize(24);
+        assertThat(all).anyMatch(e -> e.text().equals("WIN \"£3000\" now"));
+
+        JsonNode manifest = manifest(outDir);
+        assertThat(manifest.get("format").asText()).isEqualTo("tsv");
+        assertThat(manifest.get("malformed").asInt()).isEqualTo(1);
+        assertThat(manifest.get("label_map").toString()).isEqualTo("{\"0\":\"ham\",\"1\":\"spam\"}");
+        assertThat(manifest.get("seed").asLong()).isEqualTo(123);
+        assertThat(manifest.get("read").get("ham").asInt()).isEqualTo(40);
+        assertThat(manifest.get("splits").get("train").get("total").asInt()).isEqualTo(16);
+        assertThat(manifest.get("source_sha256").asText()).hasSize(64);
+        assertThat(manifest.get("files").get("train.csv").asText()).hasSize(64);
+
+        assertThat(out.toString()).contains("Read 52 examples (40 ham, 12 spam)")
+                .contains("1 malformed")
+                .containsPattern("train\\s+\\d+\\s+\\d+\\s+16")
+                .containsPattern("all\\s+12\\s+12\\s+24");
+        assertThat(err.toString()).contains("1 malformed record(s)").contains("mine.tsv:53");
+    }
+
+    @Test
+    void sameSeedShouldGiveTheSameFilesAndAnotherSeedOthers() throws IOException {
+        Path data = smallTsv();
+        run("prepare", "--data", data.toString(), "--out", dir.resolve("a").toString());
+        run("prepare", "--data", data.toString(), "--out", dir.resolve("b").toString());
+        run("prepare", "--data", data.toString(), "--out", dir.resolve("c").toString(),
+                "--seed", "7");
+
+        assertThat(dir.resolve("a/train.csv")).hasSameBinaryContentAs(dir.resolve("b/train.csv"));
+        assertThat(Files.readString(dir.resolve("c/train.csv")))
+                .isNotEqualTo(Files.readString(dir.resolve("a/train.csv")));
+    }
+
+    @Test
+    void noBalanceShouldKeepEveryExample() throws IOException {
+        Path outDir = dir.resolve("out");
+        assertThat(run("prepare", "--data", smallTsv().toString(), "--out", outDir.toString(),
+                "--no-balance")).isEqualTo(0);
+        assertThat(manifest(outDir).get("splits").get("train").get("total").asInt()).isEqualTo(36);
+        assertThat(manifest(outDir).get("balanced").asBoolean()).isFalse();
+    }
+
+    @Test
+    void jsonlAndMailFoldersShouldBePrepared() throws IOException {
+        Path jsonl = dir.resolve("d.jsonl");
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            lines.append("{\"text\":\"msg ").append(i).append("\",\"label\":").append(i % 2)
+                    .append("}\n");
+        }
+        Files.writeString(jsonl, lines);
+        assertThat(run("prepare", "--data", jsonl.toString(), "--out",
+                dir.resolve("j").toString())).as(err.toString()).isEqualTo(0);
+        assertThat(manifest(dir.resolve("j")).get("read").get("total").asInt()).isEqualTo(10);
+
+        Path mail = dir.resolve("mail");
+        for (int i = 0; i < 5; i++) {
+            Files.createDirectories(mail.resolve("ham"));
+            Files.createDirectories(mail.resolve("spam"));
+            Files.writeString(mail.resolve("ham/" + i + ".eml"), "Subject: hi " + i + "\r\n\r\nok\r\n");
+            Files.writeString(mail.resolve("spam/" + i + ".eml"),
+                    "Subject: win " + i + "\r\nContent-Type: text/html\r\n\r\n<b>prize</b>\r\n");
+        }
+        assertThat(run("prepare", "--data", mail.toString(), "--out",
+                dir.resolve("m").toString())).as(err.toString()).isEqualTo(0);
+        JsonNode manifest = manifest(dir.resolve("m"));
+        assertThat(manifest.get("format").asText()).isEqualTo("mail");
+        assertThat(manifest.get("read").get("spam").asInt()).isEqualTo(5);
+        assertThat(DatasetCsv.read(dir.resolve("m/test.csv")).get(0).text()).matches("(hi|win) \\d\n(ok|prize)");
+    }
+
+    @Test
+    void emptyOrOneClassDataShouldBeAClearUsageError() throws IOException {
+        Path empty = dir.resolve("empty.tsv");
+        Files.writeString(empty, "not data\n");
+        assertThat(run("prepare", "--data", empty.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("no usable examples").contains("1 malformed");
+
+        Path hamOnly = dir.resolve("ham.tsv");
+        Files.writeString(hamOnly, "ham\ta\nham\tb\n");
+        assertThat(run("prepare", "--data", hamOnly.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("only one class").contains("2 ham and 0 spam");
+        assertThat(dir.resolve("o/train.csv")).doesNotExist();
+    }
+
+    @Test
+    void badArgumentsShouldBeUsageErrors() {
+        assertThat(run("prepare", "--data", dir.resolve("missing.tsv").toString()))
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("missing.tsv does not exist");
+
+        assertThat(run("prepare", "--data", dir.toString(), "--format", "xml"))
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("unknown format 'xml'");
+    }
+
+    @Test
+    void smsFormatShouldVerifyTheHashUnlessTold() throws IOException {
+        Path fake = dir.resolve("SMSSpamCollection");
+        Files.writeString(fake, "ham\thello\nspam\tWIN now\nham\tbye\nspam\tFREE\n");
+
+        assertThat(run("prepare", "--data", fake.toString(), "--out", dir.resolve("o").toString()))
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("sha256").contains("7d039a24a6083ed9")
+                .contains("--no-verify");
+
+        assertThat(run("prepare", "--data", fake.toString(), "--out", dir.resolve("o").toString(),
+                "--no-verify")).isEqualTo(0);
+        assertThat(manifest(dir.resolve("o")).get("format").asText()).isEqualTo("sms");
+    }
+
+    @Test
+    void withoutDataShouldDownloadTheZipIntoTheCacheOnce() throws IOException {
+        byte[] zip = zipWith("smsspamcollection/SMSSpamCollection",
+                "ham\thi\nspam\tWIN\nham\tyo\nspam\tCASH\nham\tok\n");
+        List<String> requests = new ArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/sms.zip", exchange -> {
+            requests.add(exchange.getRequestURI().toString());
+            exchange.sendResponseHeaders(200, zip.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(zip);
+            }
+        });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/sms.zip";
+            Path cache = dir.resolve("cache");
+
+            // This is not the real collection, so its hash check fails...
+            assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
+                    dir.resolve("o").toString())).isEqualTo(SpamGptCli.EXIT_USAGE);
+            assertThat(err.toString()).contains("UCI SMS Spam Collection v.1");
+            // ...and passes with --no-verify, reusing the cached zip.
+            assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
+                    dir.resolve("o").toString(), "--no-verify")).as(err.toString()).isEqualTo(0);
+
+            assertThat(requests).hasSize(1);
+            assertThat(cache.resolve("SMSSpamCollection")).exists();
+            JsonNode manifest = manifest(dir.resolve("o"));
+            assertThat(manifest.get("source_url").asText()).isEqualTo(url);
+            assertThat(manifest.get("read").get("total").asInt()).isEqualTo(5);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void unreachableDownloadShouldSayWhatToFetchByHand() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        String url = "http://127.0.0.1:" + port + "/sms.zip";
+        Path cache = dir.resolve("cache");
+
+        assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString()))
+                .isEqualTo(SpamGptCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("fetch " + url + " by hand")
+                .contains(cache.resolve("sms+spam+collection.zip").toAbsolutePath().toString())
+                .contains("--data");
+    }
+
+    @Test
+    void realSmsCollectionShouldGiveTheBookSplit() throws IOException {
+        Path sms = Path.of(System.getProperty("spamgpt.shared.dir", "../../shared"),
+                "data/sms-spam-collection/SMSSpamCollection");
+        assumeTrue(Files.isRegularFile(sms), "skipped: the SMS Spam Collection is not at " + sms
+                + " (set -Dspamgpt.shared.dir to the folder holding data/sms-spam-collection)");
+        Path outDir = dir.resolve("sms");
+
+        assertThat(run("prepare", "--data", sms.toString(), "--out", outDir.toString()))
+                .as(err.toString()).isEqualTo(0);
+
+        JsonNode manifest = manifest(outDir);
+        assertThat(manifest.get("read").get("total").asInt()).isEqualTo(5574);
+        assertThat(manifest.get("read").get("spam").asInt()).isEqualTo(747);
+        assertThat(manifest.get("malformed").asInt()).isZero();
+        List<LabelledText> train = DatasetCsv.read(outDir.resolve("train.csv"));
+        List<LabelledText> validation = DatasetCsv.read(outDir.resolve("validation.csv"));
+        List<LabelledText> test = DatasetCsv.read(outDir.resolve("test.csv"));
+        assertThat(train).hasSize(1045);
+        assertThat(validation).hasSize(149);
+        assertThat(test).hasSize(300);
+        List<LabelledText> all = new ArrayList<>(train);
+        all.addAll(validation);
+        all.addAll(test);
+        assertThat(all.stream().filter(e -> e.label() == LabelledText.SPAM)).hasSize(747);
+        assertThat(all.stream().filter(e -> e.label() == LabelledText.HAM)).hasSize(747);
+        Set<String> spamTexts = new HashSet<>();
+        all.stream().filter(e -> e.label() == 1).forEach(e -> spamTexts.add(e.text()));
+        // The collection has duplicate messages, so distinct texts are fewer than 747.
+        assertThat(spamTexts).hasSizeGreaterThan(600);
+    }
+
+    private static byte[] zipWith(String name, String content) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.putNextEntry(new ZipEntry("readme"));
+            zip.write("readme".getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry(name));
+            zip.write(content.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}
