@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.spamgpt.core.model.Gpt2Model;
-import dev.spamgpt.trainer.pending.Pooling;
-import dev.spamgpt.trainer.pending.ProgressBar;
-import dev.spamgpt.trainer.pending.TokenBatch;
+import dev.spamgpt.core.inference.Pooling;
+import dev.spamgpt.core.util.ProgressBar;
+import dev.spamgpt.core.inference.TokenBatch;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.model.Gpt2Model;
-import dev.spamgpt.trainer.pending.Pooling;
-import dev.spamgpt.trainer.pending.TokenBatch;
+import dev.spamgpt.core.inference.Pooling;
+import dev.spamgpt.core.inference.TokenBatch;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,7 +1,7 @@
 package dev.spamgpt.trainer.train;
 
-import dev.spamgpt.trainer.pending.Gpt2Tokenizer;
-import dev.spamgpt.trainer.pending.LabelledText;
+import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
+import dev.spamgpt.trainer.data.LabelledText;
 
 import java.util.ArrayList;
 import java.util.List;

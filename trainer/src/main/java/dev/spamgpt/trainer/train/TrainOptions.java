@@ -11,7 +11,7 @@ package dev.spamgpt.trainer.train;
  * @param evalFreq evaluate every this many steps (step 0 included)
  * @param evalIter batches of each split used by those evaluations
  */
-public record TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, long seed,
+public record TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, int seed,
         int evalFreq, int evalIter) {
 
     /**
