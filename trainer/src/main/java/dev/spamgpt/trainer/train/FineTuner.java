@@ -111,6 +111,7 @@ public final class FineTuner {
         List<EpochPoint> epochs = new ArrayList<>();
         long step = -1;
         long seen = 0;
+        float[] stepLosses = new float[perEpoch * options.epochs()];
         long start = System.nanoTime();
         try (AdamW optimizer = new AdamW(trainable, options.learningRate(), options.weightDecay())) {
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
@@ -121,9 +122,11 @@ public final class FineTuner {
                     double lossSum = 0;
                     for (int b = 0; b < perEpoch; b++) {
                         int[] idx = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
-                        lossSum += trainStep(train, idx, optimizer);
+                        float loss = trainStep(train, idx, optimizer);
+                        lossSum += loss;
                         seen += batch;
                         step++;
+                        stepLosses[(int) step] = loss;
                         bar.setSuffix(String.format(Locale.ROOT, "loss %.3f", lossSum / (b + 1)));
                         bar.step(batch);
                         if (step % options.evalFreq() == 0) {
@@ -142,7 +145,7 @@ public final class FineTuner {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainingHistory(evaluations, epochs, step + 1, seen, seconds, cacheSeconds);
+        return new TrainingHistory(evaluations, epochs, stepLosses, step + 1, seen, seconds, cacheSeconds);
     }
 
     /**

@@ -7,12 +7,13 @@ import java.util.List;
  *
  * @param evaluations one point every {@code evalFreq} steps
  * @param epochs one point at the end of each epoch
+ * @param stepLosses the loss of every training batch, in step order
  * @param steps optimizer steps taken
  * @param examplesSeen training examples processed
  * @param seconds wall time of the training loop, activation cache included
  * @param cacheSeconds wall time spent filling the activation cache (0 without a cache)
  */
-public record TrainingHistory(List<EvalPoint> evaluations, List<EpochPoint> epochs, long steps,
+public record TrainingHistory(List<EvalPoint> evaluations, List<EpochPoint> epochs, float[] stepLosses, long steps,
         long examplesSeen, double seconds, double cacheSeconds) {
 
     /**
