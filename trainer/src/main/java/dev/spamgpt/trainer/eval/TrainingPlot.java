@@ -265,12 +265,13 @@ public final class TrainingPlot {
                 break;
             }
         }
-        double start = Math.floor(lo / step + 1e-9) * step;
-        double end = Math.ceil(hi / step - 1e-9) * step;
-        int n = (int) Math.round((end - start) / step) + 1;
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = start + i * step;
+        long first = (long) Math.floor(lo / step + 1e-9);
+        long last = (long) Math.ceil(hi / step - 1e-9);
+        double[] out = new double[(int) (last - first + 1)];
+        java.math.BigDecimal exactStep = java.math.BigDecimal.valueOf(step);
+        for (int i = 0; i < out.length; i++) {
+            // decimal arithmetic, so that 17 x 0.05 is 0.85 and not 0.8500000000000001
+            out[i] = exactStep.multiply(java.math.BigDecimal.valueOf(first + i)).doubleValue();
         }
         return out;
     }
