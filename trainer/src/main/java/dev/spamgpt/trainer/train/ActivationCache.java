@@ -50,11 +50,11 @@ public final class ActivationCache {
      * @param pooling how batches are padded
      * @param bookLength the fixed length of {@code book} pooling
      * @param batchSize examples per forward pass
-     * @param label the progress bar's label
+     * @param progress counts the examples done; may be null
      * @return the cache, one entry per example in the order given
      */
     public static ActivationCache build(Gpt2Model body, int frozenBlocks, List<Example> examples,
-            Pooling pooling, int bookLength, int batchSize, String label) {
+            Pooling pooling, int bookLength, int batchSize, ProgressBar progress) {
         int width = body.config().embDim();
         float[][] rows = new float[examples.size()][];
         int[] lengths = new int[examples.size()];
@@ -63,7 +63,7 @@ public final class ActivationCache {
         NDManager owner = body.wte().weight().getArray().getManager();
         boolean grad = JniUtils.isGradMode();
         JniUtils.setGradMode(false);
-        try (ProgressBar bar = new ProgressBar(label, examples.size())) {
+        try {
             for (int from = 0; from < order.length; from += batchSize) {
                 int to = Math.min(order.length, from + batchSize);
                 List<int[]> seqs = new ArrayList<>();
@@ -86,7 +86,9 @@ public final class ActivationCache {
                         lengths[order[k]] = n;
                     }
                 }
-                bar.step(to - from);
+                if (progress != null) {
+                    progress.step(to - from);
+                }
             }
         } finally {
             JniUtils.setGradMode(grad);

@@ -87,8 +87,12 @@ public final class FineTuner {
             return new Split(name, examples, null);
         }
         long start = System.nanoTime();
-        ActivationCache cache = ActivationCache.build(model.transformer(), frozenBlocks, examples, pooling,
-                bookLength, PREDICT_BATCH, "caching " + name);
+        ActivationCache cache;
+        try (ProgressBar bar = new ProgressBar("caching " + name, examples.size(), 0, false, log, interactive,
+                System::nanoTime)) {
+            cache = ActivationCache.build(model.transformer(), frozenBlocks, examples, pooling, bookLength,
+                    PREDICT_BATCH, bar);
+        }
         cacheSeconds += (System.nanoTime() - start) / 1e9;
         return new Split(name, examples, cache);
     }

@@ -290,13 +290,19 @@ public final class TrainingRun implements AutoCloseable {
         return copy;
     }
 
-    private static List<LabelledText> readSplit(Path dir, String split) throws IOException {
+    private static List<LabelledText> readSplit(Path dir, String split) {
         Path file = dir.resolve(split + ".csv");
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + " is missing: run 'spamgpt-trainer prepare --out " + dir
                     + "' first, or point --data at a folder with train.csv, validation.csv and test.csv");
         }
-        List<LabelledText> rows = DatasetCsv.read(file);
+        List<LabelledText> rows;
+        try {
+            rows = DatasetCsv.read(file);
+        } catch (IOException e) {
+            // a malformed file is bad input, not a failure of the machine; the message names the line
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(file + " has no examples");
         }

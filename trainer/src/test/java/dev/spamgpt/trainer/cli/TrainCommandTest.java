@@ -87,6 +87,13 @@ class TrainCommandTest {
         assertThat(missing.err).contains("train.csv is missing", "prepare");
 
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 16, 3);
+        Path broken = SyntheticSms.writeSplits(dir.resolve("broken"), 16, 3);
+        Files.writeString(broken.resolve("train.csv"), "label,text\n0,fine\n7,bad label\n");
+        CliRun malformed = CliRun.of("train", "--init", "random", "--data", broken.toString(), "--out",
+                dir.resolve("o").toString());
+        assertThat(malformed.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(malformed.err).contains("train.csv line 3", "label must be 0 or 1");
+
         String[][] bad = {
             {"--init", "random", "--trainable", "top"},
             {"--init", "random", "--trainable", "last-n-blocks", "9"},
