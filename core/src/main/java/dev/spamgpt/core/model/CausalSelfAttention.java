@@ -55,7 +55,7 @@ public final class CausalSelfAttention extends FixedShapeBlock {
         NDArray k = splitHeads(qkv.get(1), b, t);
         NDArray v = splitHeads(qkv.get(2), b, t);
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)); // (B, nh, T, T)
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scalar(q, (float) Math.sqrt(headDim))); // (B, nh, T, T)
         NDArray att = scores.add(causalMask(x.getManager(), t)).softmax(-1);
         att = dropout(att, training);
         NDArray y = att.matMul(v) // (B, nh, T, hs)

@@ -1,5 +1,6 @@
 package dev.spamgpt.core.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -35,6 +36,17 @@ abstract class FixedShapeBlock extends AbstractBlock {
         for (Block child : getChildren().values()) {
             child.initialize(manager, dataType, inputShapes);
         }
+    }
+
+    /**
+     * A 0-dim constant in the manager of {@code like}, for arithmetic inside the graph. DJL's
+     * {@code x.mul(0.5f)} wraps the number in a tensor over a direct buffer and closes it right
+     * after the op, but autograd keeps that tensor for backward: a GC in between frees the buffer
+     * and the gradients read garbage (NaN seen in training). This one lives until the caller's
+     * manager closes, after backward.
+     */
+    static NDArray scalar(NDArray like, float value) {
+        return like.getManager().create(value);
     }
 
     /** Replaces the last dimension of a shape. */

@@ -47,8 +47,8 @@ public final class Mlp extends FixedShapeBlock {
      * @return 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
      */
     public static NDArray gelu(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI);
-        return inner.tanh().add(1f).mul(x).mul(0.5f);
+        NDArray inner = x.pow(scalar(x, 3f)).mul(scalar(x, 0.044715f)).add(x).mul(scalar(x, SQRT_2_OVER_PI));
+        return inner.tanh().add(scalar(x, 1f)).mul(x).mul(scalar(x, 0.5f));
     }
 
     /** @return the widening projection */

@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
             GenerateCommand.class,
             DownloadCommand.class,
             PrepareCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            ClassifyCommand.class,
         })
 public final class SpamGptCli {
 

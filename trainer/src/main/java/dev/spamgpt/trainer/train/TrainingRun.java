@@ -1,0 +1,440 @@
+package dev.spamgpt.trainer.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spamgpt.core.bundle.BundleManifest;
+import dev.spamgpt.core.bundle.ModelBundle;
+import dev.spamgpt.core.inference.Pooling;
+import dev.spamgpt.core.io.HfCheckpoint;
+import dev.spamgpt.core.model.ClassificationHead;
+import dev.spamgpt.core.model.Gpt2ForClassification;
+import dev.spamgpt.core.model.Gpt2Model;
+import dev.spamgpt.core.model.GptConfig;
+import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
+import dev.spamgpt.core.util.Djl;
+import dev.spamgpt.core.util.Sha256;
+import dev.spamgpt.trainer.data.DatasetCsv;
+import dev.spamgpt.trainer.data.LabelledText;
+import dev.spamgpt.trainer.eval.BinaryMetrics;
+import dev.spamgpt.trainer.eval.TrainingPlot;
+import dev.spamgpt.trainer.train.ClassifierPass.Predictions;
+import dev.spamgpt.trainer.train.ClassifierPass.Split;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One {@code train} run end to end: read the prepared splits, build the classifier (a pretrained
+ * GPT-2 or a random one), fine-tune, score every split, and write the bundle, {@code metrics.json}
+ * and {@code training.png} into the output folder.
+ */
+public final class TrainingRun implements AutoCloseable {
+
+    /** The bundle's folder inside the output folder. */
+    public static final String BUNDLE = "bundle";
+    /** The metrics file inside the output folder. */
+    public static final String METRICS = "metrics.json";
+    /** The plot inside the output folder. */
+    public static final String PLOT = "training.png";
+
+    /** The decision threshold until {@code evaluate --threshold-for-fpr} picks another. */
+    public static final double DEFAULT_THRESHOLD = 0.5;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final NDManager manager;
+    private final Gpt2ForClassification model;
+    private final BundleManifest manifest;
+    private final Map<String, Object> metrics;
+    private final Map<String, Predictions> predictions;
+    private final Map<String, List<LabelledText>> data;
+
+    private TrainingRun(NDManager manager, Gpt2ForClassification model, BundleManifest manifest,
+            Map<String, Object> metrics, Map<String, Predictions> predictions, Map<String, List<LabelledText>> data) {
+        this.manager = manager;
+        this.model = model;
+        this.manifest = manifest;
+        this.metrics = metrics;
+        this.predictions = predictions;
+        this.data = data;
+    }
+
+    /**
+     * What to train and where to write it.
+     *
+     * @param dataDir holds {@code train.csv}, {@code validation.csv}, {@code test.csv} and,
+     *     from {@code prepare}, {@code dataset.json}
+     * @param outDir receives the bundle, the metrics and the plot
+     * @param baseModelId the hub id or folder given, recorded in the manifest; null for random init
+     * @param baseModelFolder the resolved checkpoint folder; null for random init
+     * @param randomConfig the architecture for random init; null for a checkpoint
+     * @param trainable which weights train
+     * @param pooling how batches are padded and read
+     * @param maxLength tokens kept per text; 0 for the default (the context for last-token pooling,
+     *     the longest training example for book pooling)
+     * @param options epochs, batch size, AdamW, seed, evaluation schedule
+     * @param cache whether to cache the frozen lower layers when possible
+     * @param dropout the dropout rate while training (the book uses 0)
+     * @param modelId the bundle's {@code id}
+     */
+    public record Settings(Path dataDir, Path outDir, String baseModelId, Path baseModelFolder,
+            GptConfig randomConfig, TrainableLayers trainable, Pooling pooling, int maxLength,
+            TrainOptions options, boolean cache, float dropout, String modelId) {
+    }
+
+    /**
+     * Runs the whole thing. The trained model stays in memory until {@link #close()}.
+     *
+     * @param settings what to do
+     * @param log where progress goes (the book's lines, progress bars, the final metrics)
+     * @param interactive whether {@code log} is a terminal
+     * @return the finished run
+     * @throws IOException if data cannot be read or outputs cannot be written
+     * @throws IllegalArgumentException for data or settings that cannot work
+     */
+    public static TrainingRun run(Settings settings, PrintStream log, boolean interactive) throws IOException {
+        Map<String, List<LabelledText>> data = new LinkedHashMap<>();
+        for (String split : List.of("train", "validation", "test")) {
+            data.put(split, readSplit(settings.dataDir(), split));
+        }
+        long cpuStart = cpuNanos();
+        Device device = Djl.device("auto");
+        log.printf(Locale.ROOT, "Device: %s (libtorch threads: %d)%n", device, JniUtils.getNumThreads());
+        Djl.engine().setRandomSeed(settings.options().seed());
+        NDManager manager = Djl.engine().newBaseManager(device);
+        try {
+            Gpt2ForClassification model = buildModel(settings, manager, log);
+            return train(settings, manager, model, data, log, interactive, cpuStart);
+        } catch (IOException | RuntimeException | Error e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static TrainingRun train(Settings settings, NDManager manager, Gpt2ForClassification model,
+            Map<String, List<LabelledText>> data, PrintStream log, boolean interactive, long cpuStart)
+            throws IOException {
+        GptConfig config = model.transformer().config();
+        int maxLength = settings.maxLength();
+        if (maxLength > config.contextLength()) {
+            throw new IllegalArgumentException("--max-length " + maxLength + " exceeds the model's context of "
+                    + config.contextLength() + " tokens");
+        }
+        if (maxLength <= 0) {
+            maxLength = settings.pooling() == Pooling.BOOK
+                    ? Math.min(config.contextLength(), Example.longest(Example.tokenize(data.get("train"),
+                            config.contextLength())))
+                    : config.contextLength();
+        }
+        List<Example> train = Example.tokenize(data.get("train"), maxLength);
+        List<Example> validation = Example.tokenize(data.get("validation"), maxLength);
+        List<Example> test = Example.tokenize(data.get("test"), maxLength);
+        log.printf(Locale.ROOT, "Data: %d train, %d validation, %d test examples; pooling %s, max length %d tokens"
+                + " (longest training example: %d)%n", train.size(), validation.size(), test.size(),
+                settings.pooling().id(), maxLength, Example.longest(train));
+
+        FineTuner tuner = new FineTuner(model, settings.trainable(), settings.pooling(), maxLength,
+                settings.cache(), log, interactive);
+        long trainableCount = tuner.trainable().values().stream().mapToLong(p -> p.getArray().size()).sum();
+        log.printf(Locale.ROOT, "Trainable: %s (%,d of %,d weights)%n", settings.trainable(), trainableCount,
+                model.namedParameters().values().stream().mapToLong(p -> p.getArray().size()).sum());
+        if (tuner.caching()) {
+            log.printf(Locale.ROOT, "Frozen-layer cache: embeddings and blocks 0..%d run once per example%n",
+                    tuner.cachedBlocks() - 1);
+        } else if (settings.cache()) {
+            log.println("Frozen-layer cache: off (" + (tuner.dropout() ? "dropout is on"
+                    : "the embeddings train") + ")");
+        } else {
+            log.println("Frozen-layer cache: off (--no-cache)");
+        }
+        TrainOptions o = settings.options();
+        log.printf(Locale.ROOT, "AdamW lr %s, weight decay %s; %d epochs, batch %d, seed %d, eval every %d steps"
+                + " on %d batches%n", o.learningRate(), o.weightDecay(), o.epochs(), o.batchSize(), o.seed(),
+                o.evalFreq(), o.evalIter());
+
+        long start = System.nanoTime();
+        Split trainSplit = tuner.split("train", train);
+        Split valSplit = tuner.split("validation", validation);
+        TrainingHistory history = tuner.fit(trainSplit, valSplit, o);
+        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        log.printf(Locale.ROOT, "Training completed in %.2f minutes (%.1f s caching).%n", trainSeconds / 60,
+                tuner.cacheSeconds());
+
+        Map<String, Predictions> predictions = new LinkedHashMap<>();
+        predictions.put("train", tuner.predict(trainSplit));
+        predictions.put("validation", tuner.predict(valSplit));
+        predictions.put("test", tuner.predict(tuner.split("test", test)));
+        Map<String, BinaryMetrics> scores = new LinkedHashMap<>();
+        predictions.forEach((name, p) -> scores.put(name, BinaryMetrics.of(p.labels(), p.spamProbabilities(),
+                p.losses(), DEFAULT_THRESHOLD)));
+        log.printf(Locale.ROOT, "Training accuracy: %.2f%%%nValidation accuracy: %.2f%%%nTest accuracy: %.2f%%%n",
+                scores.get("train").accuracy() * 100, scores.get("validation").accuracy() * 100,
+                scores.get("test").accuracy() * 100);
+        log.println(scores.get("test").describe("test"));
+
+        Map<String, Object> metrics = metricsJson(scores, history, trainSeconds, tuner.cacheSeconds(),
+                Duration.ofNanos(cpuNanos() - cpuStart).toMillis() / 1000.0,
+                manager.getDevice().toString());
+        Map<String, Object> training = trainingJson(settings, maxLength, tuner, data, model);
+        BundleManifest manifest = new BundleManifest()
+                .id(settings.modelId())
+                .pooling(settings.pooling().id())
+                .maxLength(maxLength)
+                .threshold(DEFAULT_THRESHOLD)
+                .baseModel(settings.baseModelId() == null ? "random:" + presetName(config) : settings.baseModelId(),
+                        baseSha(settings))
+                .datasetSha256(datasetSha(settings.dataDir()))
+                .training(training)
+                .metrics(summary(metrics));
+
+        Path out = settings.outDir();
+        Files.createDirectories(out);
+        ModelBundle bundle = ModelBundle.write(out.resolve(BUNDLE), model, manifest);
+        writeJson(out.resolve(METRICS), metrics);
+        long perEpoch = (long) (train.size() / o.batchSize()) * o.batchSize();
+        try {
+            TrainingPlot.write(out.resolve(PLOT), history, perEpoch);
+        } catch (IOException | RuntimeException | Error e) {
+            // Fonts or AWT missing on a minimal JRE: the model and metrics matter more.
+            log.println("warning: could not draw " + PLOT + ": " + e);
+        }
+        log.printf(Locale.ROOT, "Wrote %s, %s and %s to %s%n", BUNDLE + "/", METRICS, PLOT, out);
+        return new TrainingRun(manager, model, bundle.manifest(), metrics, predictions, data);
+    }
+
+    /** @return the trained classifier, still in memory */
+    public Gpt2ForClassification model() {
+        return model;
+    }
+
+    /** @return the manifest as written to the bundle */
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    /** @return the content of {@code metrics.json} */
+    public Map<String, Object> metrics() {
+        return metrics;
+    }
+
+    /**
+     * Returns the scores the trainer computed at the end of training.
+     *
+     * @param split {@code train}, {@code validation} or {@code test}
+     * @return probabilities and losses, in the order of the split's CSV
+     */
+    public Predictions predictions(String split) {
+        return predictions.get(split);
+    }
+
+    /**
+     * Returns the rows of a split.
+     *
+     * @param split {@code train}, {@code validation} or {@code test}
+     * @return the texts and labels, in CSV order
+     */
+    public List<LabelledText> data(String split) {
+        return data.get(split);
+    }
+
+    /** Frees the model. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    private static Gpt2ForClassification buildModel(Settings s, NDManager manager, PrintStream log)
+            throws IOException {
+        Gpt2Model body;
+        if (s.baseModelFolder() == null) {
+            GptConfig config = s.randomConfig().withDropRate(s.dropout());
+            log.printf(Locale.ROOT, "Model: random %s%n", config);
+            body = Gpt2Model.random(config, manager);
+        } else {
+            Gpt2Model loaded = HfCheckpoint.load(s.baseModelFolder(), manager);
+            // The book fine-tunes with drop_rate 0 whatever the checkpoint's config says.
+            body = withDropRate(loaded, s.dropout(), manager);
+            log.printf(Locale.ROOT, "Model: %s from %s%n", body.config(), s.baseModelFolder());
+        }
+        ClassificationHead head = new ClassificationHead(body.config().embDim(), Gpt2ForClassification.NUM_CLASSES);
+        head.initialize(manager, DataType.FLOAT32, new Shape(1, body.config().embDim()));
+        return new Gpt2ForClassification(body, head);
+    }
+
+    /** The same weights in a model built with another dropout rate (the rate is fixed at construction). */
+    static Gpt2Model withDropRate(Gpt2Model model, float rate, NDManager manager) {
+        if (model.config().dropRate() == rate) {
+            return model;
+        }
+        Gpt2Model copy = new Gpt2Model(model.config().withDropRate(rate));
+        Map<String, Parameter> from = model.namedParameters();
+        Map<String, Parameter> to = copy.namedParameters();
+        to.forEach((name, p) -> p.setInitializer((m, shape, type) -> from.get(name).getArray()));
+        copy.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+        return copy;
+    }
+
+    private static List<LabelledText> readSplit(Path dir, String split) throws IOException {
+        Path file = dir.resolve(split + ".csv");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + " is missing: run 'spamgpt-trainer prepare --out " + dir
+                    + "' first, or point --data at a folder with train.csv, validation.csv and test.csv");
+        }
+        List<LabelledText> rows = DatasetCsv.read(file);
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException(file + " has no examples");
+        }
+        if (split.equals("train") && rows.stream().mapToInt(LabelledText::label).distinct().count() < 2) {
+            throw new IllegalArgumentException(file + " holds only one class; a classifier needs ham and spam");
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> metricsJson(Map<String, BinaryMetrics> scores, TrainingHistory history,
+            double trainSeconds, double cacheSeconds, double cpuSeconds, String device) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String split : scores.keySet()) {
+            m.put(split + "_accuracy", finite(scores.get(split).accuracy()));
+        }
+        for (String split : scores.keySet()) {
+            m.put(split + "_loss", finite(scores.get(split).loss()));
+        }
+        BinaryMetrics test = scores.get("test");
+        m.put("test_precision", test.precision());
+        m.put("test_recall", test.recall());
+        m.put("test_f1", test.f1());
+        m.put("test_roc_auc", finite(test.rocAuc()));
+        m.put("threshold", test.threshold());
+        m.put("train_seconds", trainSeconds);
+        m.put("cache_seconds", cacheSeconds);
+        m.put("cpu_seconds", cpuSeconds);
+        m.put("device", device);
+        m.put("steps", history.steps());
+        m.put("examples_seen", history.examplesSeen());
+        Map<String, Object> splits = new LinkedHashMap<>();
+        scores.forEach((name, s) -> splits.put(name, s.toMap()));
+        m.put("splits", splits);
+        List<Map<String, Object>> evals = new ArrayList<>();
+        for (TrainingHistory.EvalPoint p : history.evaluations()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("epoch", p.epoch());
+            e.put("step", p.step());
+            e.put("examples_seen", p.examplesSeen());
+            e.put("train_loss", finite(p.trainLoss()));
+            e.put("validation_loss", finite(p.validationLoss()));
+            e.put("train_accuracy", finite(p.trainAccuracy()));
+            e.put("validation_accuracy", finite(p.validationAccuracy()));
+            evals.add(e);
+        }
+        List<Map<String, Object>> epochs = new ArrayList<>();
+        for (TrainingHistory.EpochPoint p : history.epochs()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("epoch", p.epoch());
+            e.put("examples_seen", p.examplesSeen());
+            e.put("train_accuracy", finite(p.trainAccuracy()));
+            e.put("validation_accuracy", finite(p.validationAccuracy()));
+            epochs.add(e);
+        }
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("evaluations", evals);
+        h.put("epochs", epochs);
+        m.put("history", h);
+        return m;
+    }
+
+    /** The metrics without the history, for the bundle manifest. */
+    private static Map<String, Object> summary(Map<String, Object> metrics) {
+        Map<String, Object> m = new LinkedHashMap<>(metrics);
+        m.remove("history");
+        return m;
+    }
+
+    private static Map<String, Object> trainingJson(Settings s, int maxLength, FineTuner tuner,
+            Map<String, List<LabelledText>> data, Gpt2ForClassification model) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("init", s.baseModelFolder() == null ? "random" : "pretrained");
+        t.put("trainable", s.trainable().toString());
+        t.put("epochs", s.options().epochs());
+        t.put("batch_size", s.options().batchSize());
+        t.put("learning_rate", s.options().learningRate());
+        t.put("weight_decay", s.options().weightDecay());
+        t.put("optimizer", "AdamW (PyTorch semantics, betas 0.9/0.999, eps 1e-8)");
+        t.put("seed", s.options().seed());
+        t.put("dropout", s.dropout());
+        t.put("frozen_layer_cache", tuner.caching());
+        t.put("eval_freq", s.options().evalFreq());
+        t.put("eval_iter", s.options().evalIter());
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        data.forEach((name, rows) -> sizes.put(name, rows.size()));
+        t.put("examples", sizes);
+        t.put("tokenizer", Gpt2Tokenizer.ID);
+        return t;
+    }
+
+    private static String presetName(GptConfig config) {
+        for (String name : List.of("tiny", "gpt2-small", "gpt2-medium", "gpt2-large", "gpt2-xl")) {
+            if (GptConfig.preset(name).withDropRate(config.dropRate()).equals(config)) {
+                return name;
+            }
+        }
+        return "custom";
+    }
+
+    private static String baseSha(Settings s) throws IOException {
+        if (s.baseModelFolder() == null) {
+            return null;
+        }
+        return Sha256.ofFile(s.baseModelFolder().resolve(HfCheckpoint.WEIGHTS));
+    }
+
+    /** The source's sha256 recorded by {@code prepare}, else a digest of the three CSV files. */
+    static String datasetSha(Path dataDir) throws IOException {
+        Path manifest = dataDir.resolve("dataset.json");
+        if (Files.isRegularFile(manifest)) {
+            JsonNode node = JSON.readTree(manifest.toFile());
+            if (node != null && node.hasNonNull("source_sha256")) {
+                return node.get("source_sha256").asText();
+            }
+        }
+        StringBuilder listing = new StringBuilder();
+        for (String split : List.of("train", "validation", "test")) {
+            listing.append(Sha256.ofFile(dataDir.resolve(split + ".csv"))).append("  ").append(split).append(".csv\n");
+        }
+        return Sha256.hex(Sha256.newDigest().digest(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static void writeJson(Path file, Object value) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            JSON.writeValue(tmp.toFile(), value);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** JSON has no NaN: a diverged run writes null. */
+    private static Double finite(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+}
