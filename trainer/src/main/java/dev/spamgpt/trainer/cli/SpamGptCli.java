@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
                 + " that the Kafka Streams filter and the James mailet load.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            GenerateCommand.class,
+            DownloadCommand.class,
             PrepareCommand.class,
         })
 public final class SpamGptCli {
@@ -32,8 +34,8 @@ public final class SpamGptCli {
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SpamGptCli());
-        cli.setExitCodeExceptionMapper(e -> e instanceof CliException
-                ? ((CliException) e).exitCode() : EXIT_FAILURE);
+        cli.setExitCodeExceptionMapper(e -> e instanceof CliException ? ((CliException) e).exitCode()
+                : e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + e.getMessage());
             return commandLine.getExitCodeExceptionMapper().getExitCode(e);

@@ -1,0 +1,104 @@
+package dev.spamgpt.core.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.spamgpt.core.io.HfCheckpoint;
+import dev.spamgpt.core.model.Gpt2Model;
+import dev.spamgpt.core.testing.GoldenFixture;
+import dev.spamgpt.core.util.Djl;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Greedy ids against PyTorch are in GoldenCheckpointTest; this covers the rest of the contract. */
+class TextGeneratorTest {
+
+    private static final int[] PROMPT = {6109, 3626, 6100, 345};
+
+    @TempDir
+    static Path tmp;
+
+    private static NDManager manager;
+    private static TextGenerator generator;
+    private static int vocab;
+
+    @BeforeAll
+    static void load() throws IOException {
+        manager = Djl.engine().newBaseManager();
+        Gpt2Model model = HfCheckpoint.load(GoldenFixture.copyCheckpoint(tmp.resolve("golden")), manager);
+        vocab = model.config().vocabSize();
+        generator = new TextGenerator(model);
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    @Test
+    void generateShouldLeaveNoArraysInTheModelsManager() {
+        int before = manager.getManagedArrays().size();
+        int[] longPrompt = new int[30];
+        for (int i = 0; i < longPrompt.length; i++) {
+            longPrompt[i] = 1000 + 37 * i;
+        }
+
+        generator.generate(longPrompt, 5); // 35 tokens: past the context of 32, so cropping runs too
+
+        assertThat(manager.getManagedArrays()).hasSize(before);
+    }
+
+    @Test
+    void topKOfOneShouldBeGreedyWhateverTheTemperature() {
+        int[] greedy = generator.generate(PROMPT, 8);
+
+        assertThat(generator.generate(PROMPT, 8, TextGenerator.Sampling.of(5f, 1, 99))).isEqualTo(greedy);
+    }
+
+    @Test
+    void samplingShouldRepeatForOneSeedAndStayInTheVocabulary() {
+        TextGenerator.Sampling hot = TextGenerator.Sampling.of(2f, 0, 42);
+
+        int[] first = generator.generate(PROMPT, 6, hot);
+
+        assertThat(generator.generate(PROMPT, 6, hot)).isEqualTo(first);
+        assertThat(generator.generate(PROMPT, 6, TextGenerator.Sampling.of(2f, 0, 43))).isNotEqualTo(first);
+        assertThat(java.util.Arrays.stream(first).allMatch(id -> id >= 0 && id < vocab)).isTrue();
+    }
+
+    @Test
+    void anEmptyPromptShouldStartFromEndOfText() {
+        assertThat(generator.generate(new int[0], 3))
+                .isEqualTo(generator.generate(new int[] {50256}, 3));
+        assertThat(generator.generate(PROMPT, 0)).isEmpty();
+    }
+
+    @Test
+    void gradModeShouldBeOffWhileGeneratingAndRestoredAfter() {
+        JniUtils.setGradMode(true);
+        try {
+            generator.generate(PROMPT, 2);
+            assertThat(JniUtils.isGradMode()).isTrue();
+        } finally {
+            JniUtils.setGradMode(false);
+        }
+        generator.generate(PROMPT, 2);
+        assertThat(JniUtils.isGradMode()).isFalse();
+    }
+
+    @Test
+    void badInputShouldBeRefusedClearly() {
+        assertThatThrownBy(() -> generator.generate(new int[] {1, 50257}, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id 50257");
+        assertThatThrownBy(() -> generator.generate(PROMPT, -1)).hasMessageContaining("max new tokens");
+        assertThatThrownBy(() -> TextGenerator.Sampling.of(-1f, 0, 1)).hasMessageContaining("temperature");
+        assertThatThrownBy(() -> TextGenerator.Sampling.of(1f, -3, 1)).hasMessageContaining("top-k");
+    }
+}
