@@ -1,7 +1,7 @@
 package dev.spamgpt.core.bundle;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -199,14 +199,26 @@ public final class ModelBundle {
     public Gpt2ForClassification loadModel(NDManager manager) {
         Gpt2ForClassification model = new Gpt2ForClassification(new Gpt2Model(config),
                 new ClassificationHead(config.embDim(), Gpt2ForClassification.NUM_CLASSES));
-        model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
+        Map<String, Parameter> params = model.namedParameters();
         try (Safetensors weights = Safetensors.open(dir.resolve(WEIGHTS))) {
             for (String name : weights.tensors().keySet()) {
-                if (!model.namedParameters().containsKey(name)) {
+                if (!params.containsKey(name)) {
                     throw new IOException(weights.file() + " has an unexpected tensor '" + name + "'");
                 }
             }
-            Weights.copyInto(weights, model.namedParameters(), UnaryOperator.identity());
+            Map<String, Safetensors.TensorInfo> tensors = new LinkedHashMap<>();
+            for (Map.Entry<String, Parameter> p : params.entrySet()) {
+                Safetensors.TensorInfo info = weights.tensors().get(p.getKey());
+                if (info == null) {
+                    throw new IOException(weights.file() + " lacks the tensor '" + p.getKey() + "'");
+                }
+                if (!info.shape().equals(p.getValue().getShape())) {
+                    throw new IOException("tensor '" + p.getKey() + "' in " + weights.file() + " has shape "
+                            + info.shape() + ", the architecture needs " + p.getValue().getShape());
+                }
+                tensors.put(p.getKey(), info);
+            }
+            Weights.initializeFrom(model, params, tensors, weights, manager);
         } catch (IOException e) {
             throw new BundleException("cannot load the weights of bundle " + dir + ": " + e.getMessage(), e);
         }

@@ -113,27 +113,8 @@ public final class HfCheckpoint {
         Map<String, Parameter> params = model.namedParameters();
         try (Safetensors st = Safetensors.open(file)) {
             Map<String, Safetensors.TensorInfo> tensors = match(st, params, config);
-            Map<String, Initializer> originals = new LinkedHashMap<>();
-            try (NDManager loading = manager.newSubManager()) {
-                for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                    Safetensors.TensorInfo info = tensors.get(e.getKey());
-                    originals.put(e.getKey(), e.getValue().getInitializer());
-                    // The parameter's shape is fixed by the config, so DJL's setArray refuses it;
-                    // an initializer that returns the file's tensor fills it without a random pass.
-                    e.getValue().setInitializer((m, shape, dataType) -> read(st, info, m));
-                }
-                try {
-                    model.initialize(loading, DataType.FLOAT32, new Shape(1, 1));
-                } catch (UncheckedIOException e) {
-                    throw e.getCause();
-                } finally {
-                    originals.forEach((name, init) -> params.get(name).setInitializer(init));
-                }
-                checkTiedHead(st, tensors);
-                for (Parameter p : params.values()) {
-                    p.getArray().attach(manager);
-                }
-            }
+            checkTiedHead(st, tensors);
+            Weights.initializeFrom(model, params, tensors, st, manager);
         }
         return model;
     }
@@ -243,14 +224,6 @@ public final class HfCheckpoint {
         }
         throw new IOException("tensor '" + info.name() + "' in " + st.file() + " has shape " + actual
                 + ", " + CONFIG + " implies " + expected + hint);
-    }
-
-    private static NDArray read(Safetensors st, Safetensors.TensorInfo info, NDManager manager) {
-        try {
-            return manager.create(st.readFloats(info), info.shape());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** SpamGPT's LM head reuses wte, so an explicit head that differs would be silently wrong. */

@@ -1,14 +1,17 @@
 package dev.spamgpt.core.io;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
 
 import java.io.IOException;
-import java.nio.FloatBuffer;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /** Moves weights between safetensors files and a model's named parameters. */
 public final class Weights {
@@ -16,28 +19,46 @@ public final class Weights {
     private Weights() {}
 
     /**
-     * Copies every parameter's tensor from a file into the (initialised) parameter arrays.
+     * Initialises a model with tensors from a file instead of random values. The parameters'
+     * shapes are fixed by the config, so DJL's {@code setArray} refuses them; an initializer that
+     * returns the file's tensor fills each one without a random pass. The original initializers
+     * are put back afterwards.
      *
+     * @param model the uninitialised model
+     * @param params its parameters by name
+     * @param tensors for each parameter name, the file's tensor, already checked for shape
      * @param file the open safetensors file
-     * @param params model name to parameter, such as {@code Gpt2Model.namedParameters()}
-     * @param toFileKey maps a model name to the file's key (identity for bundles)
-     * @throws IOException naming the tensor that is missing, of the wrong shape or unreadable
+     * @param manager owns the weights; on failure nothing is left in it
+     * @throws IOException if a tensor cannot be read
      */
-    public static void copyInto(Safetensors file, Map<String, Parameter> params,
-            UnaryOperator<String> toFileKey) throws IOException {
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            String key = toFileKey.apply(e.getKey());
-            Safetensors.TensorInfo info = file.tensors().get(key);
-            if (info == null) {
-                throw new IOException(file.file() + " lacks the tensor '" + key + "'");
+    public static void initializeFrom(Block model, Map<String, Parameter> params,
+            Map<String, Safetensors.TensorInfo> tensors, Safetensors file, NDManager manager)
+            throws IOException {
+        Map<String, Initializer> originals = new LinkedHashMap<>();
+        try (NDManager loading = manager.newSubManager()) {
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                Safetensors.TensorInfo info = tensors.get(e.getKey());
+                originals.put(e.getKey(), e.getValue().getInitializer());
+                e.getValue().setInitializer((m, shape, dataType) -> read(file, info, m));
             }
-            NDArray target = e.getValue().getArray();
-            Shape expected = target.getShape();
-            if (!expected.equals(info.shape())) {
-                throw new IOException("tensor '" + key + "' in " + file.file() + " has shape "
-                        + info.shape() + ", the model expects " + expected);
+            try {
+                model.initialize(loading, DataType.FLOAT32, new Shape(1, 1));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } finally {
+                originals.forEach((name, init) -> params.get(name).setInitializer(init));
             }
-            target.set(FloatBuffer.wrap(file.readFloats(info)));
+            for (Parameter p : params.values()) {
+                p.getArray().attach(manager);
+            }
+        }
+    }
+
+    private static NDArray read(Safetensors file, Safetensors.TensorInfo info, NDManager manager) {
+        try {
+            return manager.create(file.readFloats(info), info.shape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

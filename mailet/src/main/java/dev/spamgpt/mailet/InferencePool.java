@@ -1,0 +1,187 @@
+package dev.spamgpt.mailet;
+
+import dev.spamgpt.core.inference.SpamScorer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A fixed set of inference threads in front of one shared model. James calls mailets from many
+ * spooler threads; they hand their text to this pool and wait, so at most {@code threads} forward
+ * passes run at once, and at most {@code queueCapacity} texts wait: memory stays flat however busy
+ * James gets. A worker takes every text that waits (up to {@code maxBatchSize}) and scores them
+ * in one call, which is where batching pays off under load.
+ */
+final class InferencePool implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(InferencePool.class);
+    private static final long POLL_MILLIS = 200;
+
+    /** Scoring failed or took too long; the message says why. */
+    static final class ScoringException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final String kind;
+
+        ScoringException(String kind, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+        }
+
+        /** {@code timeout}, {@code model} or {@code shutdown}: the metrics' reason tag. */
+        String kind() {
+            return kind;
+        }
+    }
+
+    private static final class Pending {
+        final String text;
+        final CompletableFuture<Float> result = new CompletableFuture<>();
+
+        Pending(String text) {
+            this.text = text;
+        }
+    }
+
+    private final SpamScorer scorer;
+    private final ScoringMetrics metrics;
+    private final int maxBatchSize;
+    private final BlockingQueue<Pending> queue;
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean closed;
+
+    /**
+     * Starts the worker threads.
+     *
+     * @param scorer the shared, thread-safe model
+     * @param threads how many forward passes may run at once
+     * @param queueCapacity how many texts may wait for a worker
+     * @param maxBatchSize the most texts one worker scores in one call
+     * @param contextLoader the context class loader of the workers (the mailet's, so that DJL
+     *     finds its engine when James loaded the mailet through a child class loader)
+     * @param metrics where batch sizes and inference times go
+     */
+    InferencePool(SpamScorer scorer, int threads, int queueCapacity, int maxBatchSize,
+            ClassLoader contextLoader, ScoringMetrics metrics) {
+        this.scorer = scorer;
+        this.metrics = metrics;
+        this.maxBatchSize = maxBatchSize;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        for (int i = 0; i < threads; i++) {
+            Thread worker = new Thread(this::work, "spamgpt-inference-" + (i + 1));
+            worker.setDaemon(true);
+            worker.setContextClassLoader(contextLoader);
+            workers.add(worker);
+            worker.start();
+        }
+    }
+
+    /**
+     * Scores one text, waiting first for room in the queue and then for the result.
+     *
+     * @param text the text
+     * @param timeoutMillis the most time to wait in all
+     * @return the spam probability
+     * @throws ScoringException when the pool is closed, the wait times out, or the model fails
+     * @throws InterruptedException when the calling thread is interrupted
+     */
+    float score(String text, long timeoutMillis) throws ScoringException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        Pending pending = new Pending(text);
+        if (closed) {
+            throw new ScoringException("shutdown", "the inference pool is shut down", null);
+        }
+        if (!queue.offer(pending, timeoutMillis, TimeUnit.MILLISECONDS)) {
+            throw new ScoringException("timeout", "no inference thread free within " + timeoutMillis + " ms", null);
+        }
+        try {
+            return pending.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // A worker that picks it up later skips it.
+            pending.result.cancel(false);
+            throw new ScoringException("timeout", "scoring took longer than " + timeoutMillis + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new ScoringException("model", "the model failed: " + cause, cause);
+        }
+    }
+
+    private void work() {
+        List<Pending> batch = new ArrayList<>(maxBatchSize);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatchSize - 1);
+                batch.removeIf(p -> p.result.isDone());
+                if (!batch.isEmpty()) {
+                    scoreBatch(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException | Error e) {
+                // Keep the worker alive; the callers of this batch already got the failure.
+                LOGGER.error("SpamGPT inference worker caught an unexpected failure", e);
+            } finally {
+                for (Pending p : batch) {
+                    p.result.completeExceptionally(new IllegalStateException("scoring was abandoned"));
+                }
+                batch.clear();
+            }
+        }
+    }
+
+    private void scoreBatch(List<Pending> batch) {
+        List<String> texts = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            texts.add(p.text);
+        }
+        long start = System.nanoTime();
+        try {
+            float[] p = scorer.spamProbabilities(texts);
+            metrics.batch(batch.size(), System.nanoTime() - start);
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).result.complete(p[i]);
+            }
+        } catch (RuntimeException | Error e) {
+            if (batch.size() == 1) {
+                batch.get(0).result.completeExceptionally(e);
+                return;
+            }
+            // One bad text must not fail the mails that shared its batch: retry them one by one.
+            for (Pending p : batch) {
+                scoreBatch(new ArrayList<>(List.of(p)));
+            }
+        }
+    }
+
+    /** Stops taking texts, lets the queued ones finish (up to a few seconds) and stops the threads. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread worker : workers) {
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.result.completeExceptionally(new IllegalStateException("the inference pool is shut down"));
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.spamgpt.mailet;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The meters of one mailet or matcher instance, tagged with the model id and the instance's
+ * name. In Prometheus text format they read:
+ *
+ * <pre>
+ * spamgpt_mails_total{verdict="spam|ham|skipped|error"}   mails by verdict
+ * spamgpt_errors_total{reason="read|timeout|model"}       failures, by kind
+ * spamgpt_scoring_seconds{quantile="0.5|0.99"}, _count, _sum, _max
+ *                                                         per mail: text extraction, queue, model
+ * spamgpt_inference_seconds ...                           per forward pass (one batch)
+ * spamgpt_inference_batch_size ...                        texts per forward pass
+ * </pre>
+ */
+final class ScoringMetrics {
+
+    private final Map<Verdict.Kind, Counter> mails = new EnumMap<>(Verdict.Kind.class);
+    private final MeterRegistry registry;
+    private final String model;
+    private final String instance;
+    private final Timer scoring;
+    private final Timer inference;
+    private final DistributionSummary batchSize;
+
+    ScoringMetrics(MeterRegistry registry, String model, String instance) {
+        this.registry = registry;
+        this.model = model;
+        this.instance = instance;
+        for (Verdict.Kind kind : Verdict.Kind.values()) {
+            mails.put(kind, Counter.builder("spamgpt.mails")
+                    .description("Mails classified by SpamGPT, by verdict")
+                    .tags("model", model, "instance", instance, "verdict", kind.label())
+                    .register(registry));
+        }
+        scoring = Timer.builder("spamgpt.scoring")
+                .description("Time to score one mail: text extraction, waiting for a worker, model")
+                .tags("model", model, "instance", instance)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        inference = Timer.builder("spamgpt.inference")
+                .description("Time of one forward pass of the model over a batch")
+                .tags("model", model, "instance", instance)
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        batchSize = DistributionSummary.builder("spamgpt.inference.batch.size")
+                .description("Texts scored per forward pass")
+                .tags("model", model, "instance", instance)
+                .register(registry);
+    }
+
+    void mail(Verdict verdict, long nanos) {
+        mails.get(verdict.kind()).increment();
+        scoring.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void error(String reason) {
+        registry.counter("spamgpt.errors", "model", model, "instance", instance, "reason", reason)
+                .increment();
+    }
+
+    void batch(int size, long nanos) {
+        batchSize.record(size);
+        inference.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One line for the log when the mailet stops. */
+    String summary() {
+        StringBuilder s = new StringBuilder();
+        for (Map.Entry<Verdict.Kind, Counter> e : mails.entrySet()) {
+            s.append(e.getKey().label()).append('=').append((long) e.getValue().count()).append(' ');
+        }
+        s.append(String.format(java.util.Locale.ROOT, "mean=%.1fms max=%.1fms",
+                scoring.mean(TimeUnit.MILLISECONDS), scoring.max(TimeUnit.MILLISECONDS)));
+        return s.toString();
+    }
+}

@@ -1,0 +1,262 @@
+package dev.spamgpt.mailet;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.PerRecipientHeaders;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Classifies each mail with a SpamGPT model (a GPT-2 fine-tuned to tell spam from ham) and marks
+ * it for every recipient the way James's own spam scanners do:
+ *
+ * <pre>
+ * org.apache.james.spamgpt.status  Yes, score=0.97 required=0.50   (or No, score=0.03 required=0.50)
+ * org.apache.james.spamgpt.flag    YES                              (or NO)
+ * </pre>
+ *
+ * The stock matcher {@code IsMarkedAsSpam} then routes the mail, and the score stays on the mail
+ * as the attribute {@code org.apache.james.spamgpt.score} (a Double) for the {@link IsSpamGpt}
+ * matcher or other mailets. A mail without any text is not scored ({@code No, skipped=no text});
+ * a mail that cannot be read at all gets {@code No, error=...}. Neither throws.
+ *
+ * <p>The model is loaded once, in {@code init()}, and shared by James's spooler threads; a fixed
+ * pool of inference threads runs it, so memory stays flat under load. If the model fails or does
+ * not answer within {@code timeout}, the mail is marked {@code No, error=...} and the mailet
+ * throws: James's {@code onMailetException} decides what happens next ({@code ignore} delivers
+ * the mail unfiltered, the default sends it to the {@code error} processor).
+ *
+ * <pre>{@code
+ * <mailet match="All" class="dev.spamgpt.mailet.SpamGptClassifier">
+ *     <model>/root/conf/spamgpt-bundle</model>
+ *     <onMailetException>ignore</onMailetException>
+ * </mailet>
+ * <mailet match="IsMarkedAsSpam=org.apache.james.spamgpt.status" class="WithStorageDirective">
+ *     <targetFolderName>Spam</targetFolderName>
+ * </mailet>
+ * }</pre>
+ *
+ * Parameters (all optional):
+ * <ul>
+ *   <li>{@code model}: the bundle folder that {@code spamgpt train} exported, absolute or relative
+ *       to James's working directory; default {@code conf/spamgpt-bundle}.</li>
+ *   <li>{@code threshold}: a score at or above it is spam, in [0, 1]; default the bundle's.</li>
+ *   <li>{@code statusHeaderName}, {@code flagHeaderName}: the per-recipient header names; defaults
+ *       above.</li>
+ *   <li>{@code scoreAttributeName}: the mail attribute for the score; default above.</li>
+ *   <li>{@code addHeaders}: also write {@code X-Spam-Flag: YES|NO} and {@code X-Spam-Score: 0.97}
+ *       into the message; default false.</li>
+ *   <li>{@code tagSubject}: put this tag, such as {@code [SPAM]}, in front of the subject of spam;
+ *       default none.</li>
+ *   <li>{@code maxBytes}: read at most this many bytes of a mail; bigger mails are scored on their
+ *       start and never loaded whole; default 262144.</li>
+ *   <li>{@code maxTokens}: score at most this many tokens; default the bundle's max length.</li>
+ *   <li>{@code inferenceThreads}: forward passes that may run at once; default 2.</li>
+ *   <li>{@code maxBatchSize}: the most waiting mails one forward pass scores together; default 8.</li>
+ *   <li>{@code queueCapacity}: the most mails waiting for an inference thread; default
+ *       2 x inferenceThreads x maxBatchSize.</li>
+ *   <li>{@code timeout}: the most time one mail may wait for its score, such as {@code 500ms},
+ *       {@code 30s} or {@code 2m}; default 60s.</li>
+ *   <li>{@code metricsPort}: serve Prometheus metrics on {@code http://metricsHost:metricsPort/metrics};
+ *       default off. {@code metricsHost}: default 127.0.0.1.</li>
+ * </ul>
+ */
+public class SpamGptClassifier extends GenericMailet {
+
+    public static final String STATUS_HEADER = "org.apache.james.spamgpt.status";
+    public static final String FLAG_HEADER = "org.apache.james.spamgpt.flag";
+    public static final String SCORE_ATTRIBUTE = "org.apache.james.spamgpt.score";
+    public static final String SPAM_FLAG_HEADER = "X-Spam-Flag";
+    public static final String SPAM_SCORE_HEADER = "X-Spam-Score";
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpamGptClassifier.class);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m)?");
+
+    private final ScorerFactory scorerFactory;
+
+    private SpamGptEngine engine;
+    private String statusHeader;
+    private String flagHeader;
+    private AttributeName scoreAttribute;
+    private boolean addHeaders;
+    private Optional<String> subjectTag;
+
+    /** The mailet with the real SpamGPT classifier; James calls this one. */
+    public SpamGptClassifier() {
+        this(ScorerFactory.CLASSIFIER);
+    }
+
+    SpamGptClassifier(ScorerFactory scorerFactory) {
+        this.scorerFactory = scorerFactory;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        SpamGptEngine.Settings settings = new SpamGptEngine.Settings();
+        settings.model = text("model", settings.model);
+        settings.threshold = threshold(getInitParameter("threshold"));
+        settings.maxBytes = number("maxBytes", settings.maxBytes, 1, Integer.MAX_VALUE - 64);
+        settings.maxTokens = (int) number("maxTokens", 0, 0, 1 << 20);
+        settings.threads = (int) number("inferenceThreads", settings.threads, 1, 256);
+        settings.maxBatchSize = (int) number("maxBatchSize", settings.maxBatchSize, 1, 1024);
+        settings.queueCapacity = (int) number("queueCapacity", settings.effectiveQueueCapacity(), 1, 1 << 20);
+        settings.timeoutMillis = duration("timeout", getInitParameter("timeout", "60s"));
+        if (getInitParameter("metricsPort") != null) {
+            settings.metricsPort = (int) number("metricsPort", 0, 0, 65535);
+        }
+        settings.metricsHost = text("metricsHost", settings.metricsHost);
+        settings.instance = getMailetName();
+        statusHeader = text("statusHeaderName", STATUS_HEADER);
+        flagHeader = text("flagHeaderName", FLAG_HEADER);
+        scoreAttribute = AttributeName.of(text("scoreAttributeName", SCORE_ATTRIBUTE));
+        addHeaders = getInitParameter("addHeaders", false);
+        subjectTag = getInitParameterAsOptional("tagSubject").map(String::trim).filter(s -> !s.isEmpty());
+
+        engine = SpamGptEngine.start(settings, scorerFactory);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Verdict verdict;
+        SpamGptEngine.ScoringFailure failure = null;
+        try {
+            verdict = engine.classify(mail);
+        } catch (SpamGptEngine.ScoringFailure e) {
+            verdict = e.verdict();
+            failure = e;
+        }
+        for (MailAddress recipient : mail.getRecipients()) {
+            mail.addSpecificHeaderForRecipient(header(statusHeader, verdict.status()), recipient);
+            mail.addSpecificHeaderForRecipient(header(flagHeader, verdict.flag()), recipient);
+        }
+        verdict.score().ifPresent(score ->
+                mail.setAttribute(new Attribute(scoreAttribute, AttributeValue.of(score))));
+        if (addHeaders || (subjectTag.isPresent() && verdict.isSpam())) {
+            updateMessage(mail, verdict);
+        }
+        LOGGER.debug("SpamGPT mail {}: {}", mail.getName(), verdict);
+        if (failure != null) {
+            throw new MessagingException("SpamGPT could not score mail " + mail.getName() + ": "
+                    + failure.getMessage(), failure);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "SpamGPT classifier: marks spam with per-recipient headers";
+    }
+
+    /** @return the threshold in use: the parameter's or the bundle's */
+    float threshold() {
+        return engine.threshold();
+    }
+
+    /** @return the port metrics are served on, or -1 */
+    int metricsPort() {
+        return engine.metricsPort();
+    }
+
+    private void updateMessage(Mail mail, Verdict verdict) {
+        // Message headers are a nicety: a message that cannot take them still gets routed.
+        try {
+            MimeMessage message = mail.getMessage();
+            if (addHeaders) {
+                message.setHeader(SPAM_FLAG_HEADER, verdict.flag());
+                if (verdict.score().isPresent()) {
+                    message.setHeader(SPAM_SCORE_HEADER, verdict.formattedScore());
+                }
+            }
+            if (subjectTag.isPresent() && verdict.isSpam()) {
+                String tag = subjectTag.get();
+                String subject = message.getSubject();
+                if (subject == null || !subject.startsWith(tag)) {
+                    message.setSubject(subject == null || subject.isEmpty() ? tag : tag + " " + subject,
+                            "UTF-8");
+                }
+            }
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.warn("SpamGPT could not write its headers into mail {}: {}", mail.getName(), e.toString());
+        }
+    }
+
+    private static PerRecipientHeaders.Header header(String name, String value) {
+        return PerRecipientHeaders.Header.builder().name(name).value(value).build();
+    }
+
+    private String text(String name, String defaultValue) throws MessagingException {
+        String value = getInitParameter(name, defaultValue);
+        if (value == null || value.trim().isEmpty()) {
+            throw new MessagingException("SpamGPT parameter '" + name + "' must not be empty");
+        }
+        return value.trim();
+    }
+
+    private long number(String name, long defaultValue, long min, long max) throws MessagingException {
+        String value = getInitParameter(name);
+        if (value == null) {
+            return defaultValue;
+        }
+        long parsed;
+        try {
+            parsed = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new MessagingException("SpamGPT parameter '" + name + "' must be a whole number, got '"
+                    + value + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw new MessagingException("SpamGPT parameter '" + name + "' must be in [" + min + ", "
+                    + max + "], got " + parsed);
+        }
+        return parsed;
+    }
+
+    private static Float threshold(String value) throws MessagingException {
+        if (value == null) {
+            return null;
+        }
+        try {
+            float t = Float.parseFloat(value.trim());
+            if (t >= 0 && t <= 1) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MessagingException("SpamGPT parameter 'threshold' must be a number in [0, 1], got '"
+                + value + "'");
+    }
+
+    private static long duration(String name, String value) throws MessagingException {
+        Matcher m = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            long millis = "ms".equals(unit) ? n : "s".equals(unit) ? n * 1000 : n * 60_000;
+            if (millis > 0) {
+                return millis;
+            }
+        }
+        throw new MessagingException("SpamGPT parameter '" + name + "' must be a positive duration such"
+                + " as 500ms, 30s or 2m, got '" + value + "'");
+    }
+}

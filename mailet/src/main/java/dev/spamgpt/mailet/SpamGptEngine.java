@@ -1,0 +1,224 @@
+package dev.spamgpt.mailet;
+
+import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.text.MessageText;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the {@link SpamGptClassifier} mailet and the {@link IsSpamGpt} matcher share: the model,
+ * loaded once per instance, its inference threads, the bounded text extraction and the metrics.
+ * {@link #classify(Mail)} turns a mail into a {@link Verdict}; it never throws on bad MIME.
+ */
+final class SpamGptEngine implements AutoCloseable {
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpamGptEngine.class);
+    // Text beyond what the model reads is wasted work; 16 characters per token is generous.
+    private static final int CHARS_PER_TOKEN = 16;
+    private static final int MIN_CHARS = 2048;
+    private static final int MAX_CHARS = 20_000;
+
+    /** Settings of an engine, with the defaults documented on {@link SpamGptClassifier}. */
+    static final class Settings {
+        String model = "conf/spamgpt-bundle";
+        Float threshold;
+        long maxBytes = 256 * 1024;
+        int maxTokens;
+        int threads = 2;
+        int queueCapacity;
+        int maxBatchSize = 8;
+        long timeoutMillis = 60_000;
+        Integer metricsPort;
+        String metricsHost = "127.0.0.1";
+        String instance = "SpamGPT";
+
+        Path modelPath() {
+            String path = model.startsWith("file://") ? model.substring("file://".length()) : model;
+            return Paths.get(path).toAbsolutePath().normalize();
+        }
+
+        int effectiveQueueCapacity() {
+            return queueCapacity > 0 ? queueCapacity : threads * maxBatchSize * 2;
+        }
+    }
+
+    /** The model failed or timed out; {@link #verdict()} is what the mail should carry. */
+    static final class ScoringFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient Verdict verdict;
+
+        ScoringFailure(Verdict verdict, Throwable cause) {
+            super(verdict.status(), cause);
+            this.verdict = verdict;
+        }
+
+        Verdict verdict() {
+            return verdict;
+        }
+    }
+
+    private final SpamScorer scorer;
+    private final InferencePool pool;
+    private final ScoringMetrics metrics;
+    private final MetricsEndpoint endpoint;
+    private final MessageText.Limits limits;
+    private final float threshold;
+    private final long timeoutMillis;
+
+    private SpamGptEngine(SpamScorer scorer, InferencePool pool, ScoringMetrics metrics,
+            MetricsEndpoint endpoint, MessageText.Limits limits, float threshold, long timeoutMillis) {
+        this.scorer = scorer;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.endpoint = endpoint;
+        this.limits = limits;
+        this.threshold = threshold;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /**
+     * Loads the model and starts the inference threads and, if asked for, the metrics endpoint.
+     *
+     * @param settings the settings, already checked for range
+     * @param factory opens the bundle
+     * @return the running engine
+     * @throws MessagingException with a clear message when the bundle cannot be loaded or the
+     *     metrics port cannot be bound
+     */
+    static SpamGptEngine start(Settings settings, ScorerFactory factory) throws MessagingException {
+        Path bundle = settings.modelPath();
+        if (!Files.isDirectory(bundle)) {
+            throw new MessagingException("SpamGPT model bundle folder " + bundle + " does not exist;"
+                    + " set the 'model' parameter to the folder that 'spamgpt train' exported");
+        }
+        long started = System.nanoTime();
+        SpamScorer scorer;
+        try {
+            scorer = factory.open(bundle, settings.maxBatchSize, settings.maxTokens);
+        } catch (RuntimeException | LinkageError e) {
+            throw new MessagingException("SpamGPT could not load the model bundle " + bundle + ": "
+                    + e.getMessage(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
+        }
+        MetricsEndpoint endpoint = null;
+        try {
+            if (settings.metricsPort != null) {
+                endpoint = MetricsEndpoint.acquire(settings.metricsHost, settings.metricsPort);
+            }
+        } catch (IOException | RuntimeException e) {
+            scorer.close();
+            throw new MessagingException("SpamGPT could not serve metrics on " + settings.metricsHost
+                    + ":" + settings.metricsPort + ": " + e, e instanceof Exception ? e : null);
+        }
+        float threshold = settings.threshold != null ? settings.threshold : scorer.threshold();
+        ScoringMetrics metrics = new ScoringMetrics(MetricsEndpoint.registry(), scorer.modelId(),
+                settings.instance);
+        InferencePool pool = new InferencePool(scorer, settings.threads,
+                settings.effectiveQueueCapacity(), settings.maxBatchSize,
+                SpamGptEngine.class.getClassLoader(), metrics);
+        MessageText.Limits limits = MessageText.Limits.defaults()
+                .withMaxBytes(settings.maxBytes)
+                .withMaxChars(maxChars(scorer, settings.maxTokens));
+        LOGGER.info("SpamGPT model {} loaded from {} in {} ms by {} (threshold {}, {} inference"
+                        + " threads, metrics {})", scorer.modelId(), bundle,
+                (System.nanoTime() - started) / 1_000_000, SpamGptEngine.class.getClassLoader(),
+                threshold, settings.threads,
+                endpoint == null ? "not served" : "on port " + endpoint.port() + " /metrics");
+        return new SpamGptEngine(scorer, pool, metrics, endpoint, limits, threshold,
+                settings.timeoutMillis);
+    }
+
+    /**
+     * Scores a mail. Bad MIME is scored on whatever text could be read; a mail without any text
+     * is skipped; an unreadable one gets an error verdict.
+     *
+     * @param mail the mail; its message is read up to {@code maxBytes} and never modified
+     * @return the verdict
+     * @throws ScoringFailure when the model fails or does not answer in time
+     */
+    Verdict classify(Mail mail) throws ScoringFailure {
+        long start = System.nanoTime();
+        Verdict verdict;
+        try {
+            verdict = score(mail);
+        } catch (ScoringFailure e) {
+            metrics.mail(e.verdict(), System.nanoTime() - start);
+            throw e;
+        }
+        metrics.mail(verdict, System.nanoTime() - start);
+        return verdict;
+    }
+
+    private Verdict score(Mail mail) throws ScoringFailure {
+        MessageText.Result text;
+        try {
+            text = MessageText.fromMessage(mail.getMessage(), limits);
+        } catch (MessagingException | RuntimeException e) {
+            metrics.error("read");
+            return Verdict.error("unreadable message: " + e.getMessage());
+        }
+        if (!text.problems().isEmpty()) {
+            LOGGER.debug("SpamGPT read mail {} with problems: {}", mail.getName(), text.problems());
+        }
+        if (!text.hasText()) {
+            if (text.problems().isEmpty()) {
+                return Verdict.skipped("no text");
+            }
+            metrics.error("read");
+            return Verdict.error("no readable text: " + text.problems().get(0));
+        }
+        try {
+            return Verdict.scored(pool.score(text.text(), timeoutMillis), threshold);
+        } catch (InferencePool.ScoringException e) {
+            metrics.error(e.kind());
+            throw new ScoringFailure(Verdict.error(e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            metrics.error("interrupted");
+            throw new ScoringFailure(Verdict.error("interrupted while scoring"), e);
+        }
+    }
+
+    float threshold() {
+        return threshold;
+    }
+
+    String modelId() {
+        return scorer.modelId();
+    }
+
+    /** @return the port metrics are served on, or -1 */
+    int metricsPort() {
+        return endpoint == null ? -1 : endpoint.port();
+    }
+
+    @Override
+    public void close() {
+        LOGGER.info("SpamGPT model {} stopping: {}", scorer.modelId(), metrics.summary());
+        pool.close();
+        scorer.close();
+        if (endpoint != null) {
+            endpoint.release();
+        }
+    }
+
+    private static int maxChars(SpamScorer scorer, int maxTokens) {
+        int tokens = maxTokens;
+        if (scorer instanceof SpamClassifier) {
+            tokens = ((SpamClassifier) scorer).maxTokens();
+        }
+        if (tokens <= 0) {
+            return MAX_CHARS;
+        }
+        return Math.max(MIN_CHARS, Math.min(MAX_CHARS, tokens * CHARS_PER_TOKEN));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.spamgpt.mailet;
+
+import java.util.Locale;
+import java.util.OptionalDouble;
+
+/**
+ * What SpamGPT decided about one mail, and how that reads in James's spam headers: a status that
+ * starts with {@code Yes} or {@code No} (the prefix {@code IsMarkedAsSpam} looks at) and a
+ * {@code YES}/{@code NO} flag.
+ */
+final class Verdict {
+
+    /** How the verdict came about; also the {@code verdict} tag of the metrics. */
+    enum Kind {
+        SPAM, HAM, SKIPPED, ERROR;
+
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static final int MAX_REASON = 120;
+
+    private final Kind kind;
+    private final float score;
+    private final float threshold;
+    private final String reason;
+
+    private Verdict(Kind kind, float score, float threshold, String reason) {
+        this.kind = kind;
+        this.score = score;
+        this.threshold = threshold;
+        this.reason = reason;
+    }
+
+    static Verdict scored(float score, float threshold) {
+        return new Verdict(score >= threshold ? Kind.SPAM : Kind.HAM, score, threshold, null);
+    }
+
+    /** Not scored on purpose, such as a mail without any text: never spam. */
+    static Verdict skipped(String reason) {
+        return new Verdict(Kind.SKIPPED, Float.NaN, Float.NaN, oneLine(reason));
+    }
+
+    /** Not scored because something failed: never spam. */
+    static Verdict error(String reason) {
+        return new Verdict(Kind.ERROR, Float.NaN, Float.NaN, oneLine(reason));
+    }
+
+    Kind kind() {
+        return kind;
+    }
+
+    boolean isSpam() {
+        return kind == Kind.SPAM;
+    }
+
+    OptionalDouble score() {
+        return Float.isNaN(score) ? OptionalDouble.empty() : OptionalDouble.of(score);
+    }
+
+    /** {@code Yes, score=0.97 required=0.50}, {@code No, skipped=no text}, {@code No, error=...}. */
+    String status() {
+        switch (kind) {
+            case SPAM:
+            case HAM:
+                return String.format(Locale.ROOT, "%s, score=%.2f required=%.2f",
+                        isSpam() ? "Yes" : "No", score, threshold);
+            case SKIPPED:
+                return "No, skipped=" + reason;
+            default:
+                return "No, error=" + reason;
+        }
+    }
+
+    String flag() {
+        return isSpam() ? "YES" : "NO";
+    }
+
+    /** The score with two decimals, as in {@link #status()}; empty when there is no score. */
+    String formattedScore() {
+        return Float.isNaN(score) ? "" : String.format(Locale.ROOT, "%.2f", score);
+    }
+
+    @Override
+    public String toString() {
+        return status();
+    }
+
+    // Header values must stay on one line and short, whatever an exception message holds.
+    private static String oneLine(String reason) {
+        String s = reason == null ? "unknown" : reason.replaceAll("[\\r\\n\\t]+", " ").trim();
+        if (s.isEmpty()) {
+            s = "unknown";
+        }
+        return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON - 3) + "...";
+    }
+}

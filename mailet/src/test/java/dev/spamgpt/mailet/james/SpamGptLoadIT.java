@@ -1,0 +1,204 @@
+package dev.spamgpt.mailet.james;
+
+import static dev.spamgpt.mailet.james.JamesHome.DOMAIN;
+import static dev.spamgpt.mailet.james.JamesHome.PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.mailrepository.api.MailRepositoryUrl;
+import org.apache.james.modules.protocols.ImapGuiceProbe;
+import org.apache.james.modules.protocols.SmtpGuiceProbe;
+import org.apache.james.utils.DataProbeImpl;
+import org.apache.james.utils.MailRepositoryProbeImpl;
+import org.apache.james.utils.SMTPMessageSender;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Load on a real James 3.8.1 with the mailet from {@code extensions-jars/}: 500 mails over SMTP
+ * from 10 concurrent clients. All must be delivered; the test prints mails per second, the p99
+ * scoring latency (from the mailet's own Prometheus endpoint) and heap and RSS before and after,
+ * and holds memory to a loose bound: the figures are for reading, the bound catches a leak.
+ */
+class SpamGptLoadIT {
+
+    static final String USER = "load@" + DOMAIN;
+    static final int CLIENTS = 10;
+    static final int MAILS = 500;
+    static final int WARM_UP = 40;
+    // A leak of even a few KB per mail (an NDArray left in the model's manager) crosses these.
+    static final long MAX_HEAP_GROWTH = 64L << 20;
+    static final long MAX_RSS_GROWTH = 384L << 20;
+
+    @TempDir
+    static Path tmp;
+
+    static GuiceJamesServer server;
+    static int metricsPort;
+
+    @BeforeAll
+    static void startJames() throws Exception {
+        Path bundle = tmp.resolve("bundle");
+        Verdicts.score(bundle, 7L, List.of(), Files.createDirectories(tmp.resolve("verdicts")));
+        metricsPort = SpamGptJamesIT.freePort();
+        String mailet = "            <mailet match=\"All\" class=\"dev.spamgpt.mailet.SpamGptClassifier\">\n"
+                + "                <model>" + bundle + "</model>\n"
+                + "                <inferenceThreads>2</inferenceThreads>\n"
+                + "                <maxBatchSize>8</maxBatchSize>\n"
+                + "                <metricsPort>" + metricsPort + "</metricsPort>\n"
+                + "            </mailet>";
+        server = JamesHome.start(JamesHome.prepare(tmp.resolve("james"), mailet));
+        server.getProbe(DataProbeImpl.class).addDomain(DOMAIN);
+        server.getProbe(DataProbeImpl.class).addUser(USER, PASSWORD);
+    }
+
+    @AfterAll
+    static void stopJames() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void fiveHundredMailsFromTenClientsShouldAllBeDeliveredWithFlatMemory() throws Exception {
+        int imapPort = server.getProbe(ImapGuiceProbe.class).getImapPort();
+        Random random = new Random(42);
+        send(0, WARM_UP, 2, random);
+        awaitDelivered(imapPort, WARM_UP);
+        Memory before = Memory.measure();
+
+        long start = System.nanoTime();
+        send(WARM_UP, WARM_UP + MAILS, CLIENTS, random);
+        long sent = System.nanoTime();
+        awaitDelivered(imapPort, WARM_UP + MAILS);
+        long delivered = System.nanoTime();
+        Memory after = Memory.measure();
+
+        // Nothing more trickles in, nothing went to an error repository.
+        Thread.sleep(1000);
+        assertThat(ImapFolders.count(imapPort, USER)).isEqualTo(WARM_UP + MAILS);
+        assertThat(server.getProbe(MailRepositoryProbeImpl.class)
+                .getRepositoryMailCount(MailRepositoryUrl.from("memory://var/mail/error/"))).isZero();
+
+        String metrics = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        double scored = value(metrics, "spamgpt_scoring_seconds_count\\{[^}]*}");
+        double p99 = value(metrics, "spamgpt_scoring_seconds\\{[^}]*quantile=\"0.99\"}");
+        double p50 = value(metrics, "spamgpt_scoring_seconds\\{[^}]*quantile=\"0.5\"}");
+        double batches = value(metrics, "spamgpt_inference_batch_size_count\\{[^}]*}");
+        double batchTexts = value(metrics, "spamgpt_inference_batch_size_sum\\{[^}]*}");
+        double errors = value(metrics, "spamgpt_mails_total\\{[^}]*verdict=\"error\"}");
+        double passP50 = value(metrics, "spamgpt_inference_seconds\\{[^}]*quantile=\"0.5\"}");
+        double passP99 = value(metrics, "spamgpt_inference_seconds\\{[^}]*quantile=\"0.99\"}");
+
+        double seconds = (delivered - start) / 1e9;
+        System.out.printf(Locale.ROOT, "[SpamGptLoadIT] %d mails from %d SMTP clients: accepted in %.1f s,"
+                        + " delivered in %.1f s = %.1f mails/s%n", MAILS, CLIENTS, (sent - start) / 1e9,
+                seconds, MAILS / seconds);
+        System.out.printf(Locale.ROOT, "[SpamGptLoadIT] scoring latency per mail: p50 %.1f ms, p99 %.1f ms;"
+                + " %.0f forward passes (p50 %.1f ms, p99 %.1f ms), %.2f mails per pass%n", p50 * 1000, p99 * 1000,
+                batches, passP50 * 1000, passP99 * 1000, batchTexts / batches);
+        System.out.printf(Locale.ROOT, "[SpamGptLoadIT] heap after GC %s -> %s, RSS %s -> %s%n",
+                mb(before.heap), mb(after.heap), mb(before.rss), mb(after.rss));
+
+        assertThat(scored).isEqualTo(WARM_UP + MAILS);
+        assertThat(errors).isZero();
+        assertThat(p99).isPositive();
+        assertThat(after.heap - before.heap).as("heap growth").isLessThan(MAX_HEAP_GROWTH);
+        assertThat(after.rss - before.rss).as("RSS growth").isLessThan(MAX_RSS_GROWTH);
+    }
+
+    private static void send(int first, int end, int clients, Random random) throws Exception {
+        List<String> mails = new ArrayList<>();
+        for (int i = first; i < end; i++) {
+            mails.add(TestMails.load(i, USER, random));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int client = c;
+                done.add(pool.submit(() -> {
+                    try (SMTPMessageSender smtp = new SMTPMessageSender("client" + client + ".example.net")) {
+                        smtp.connect("127.0.0.1", server.getProbe(SmtpGuiceProbe.class).getSmtpPort());
+                        for (int i = client; i < mails.size(); i += clients) {
+                            smtp.sendMessageWithHeaders(TestMails.SENDER, List.of(USER), mails.get(i));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void awaitDelivered(int imapPort, int expected) {
+        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
+                .until(() -> ImapFolders.count(imapPort, USER) >= expected);
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile(series + " ([0-9.Ee+-]+)").matcher(metrics);
+        assertThat(m.find()).as("%s in\n%s", series, metrics).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.0f MB", bytes / 1048576.0);
+    }
+
+    /** Heap in use after a full GC, and the resident set of the process (James and the test). */
+    static final class Memory {
+        final long heap;
+        final long rss;
+
+        private Memory(long heap, long rss) {
+            this.heap = heap;
+            this.rss = rss;
+        }
+
+        static Memory measure() throws Exception {
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+                Thread.sleep(200);
+            }
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long rss = 0;
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return new Memory(heap, rss);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package dev.spamgpt.streams.errors;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.spamgpt.streams.topology.BatchFailedException;
+import dev.spamgpt.streams.topology.DeadLetterReason;
+import dev.spamgpt.streams.topology.DeadLetters;
+
+/**
+ * {@code processing.exception.handler}: an unexpected exception while processing one record sends
+ * that record to the dead-letter topic ({@code processing-error}) and processing goes on. Two
+ * cases fail the task instead, because resuming could duplicate or skip records: a failed
+ * micro-batch flush ({@link BatchFailedException}) and an exception in a punctuation, which has no
+ * record of its own. Failing the task aborts its transaction under exactly-once; the stream
+ * thread is then replaced and the task restarts from its state store and last commit.
+ */
+public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
+
+    private HandlerSettings settings;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        settings = HandlerSettings.from(configs);
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        if (isBatchFailure(exception) || context.topic() == null) {
+            LOG.error("Task {} node {}: failing the task so that its uncommitted work is rolled back",
+                    context.taskId(), context.processorNodeId(), exception);
+            return Response.fail();
+        }
+        LOG.error("Task {} node {}: unexpected error on {}-{}@{}; dead-lettering the record",
+                context.taskId(), context.processorNodeId(), context.topic(), context.partition(), context.offset(),
+                exception);
+        if (settings.dlqTopic() == null) {
+            return Response.resume();
+        }
+        settings.count(DeadLetterReason.PROCESSING_ERROR);
+        return Response.resume(List.of(DeadLetters.record(settings.dlqTopic(), context.sourceRawKey(),
+                context.sourceRawValue(), context.timestamp(), context.headers(), DeadLetterReason.PROCESSING_ERROR,
+                exception, context.topic(), context.partition(), context.offset(), settings.maxRecordBytes())));
+    }
+
+    private static boolean isBatchFailure(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BatchFailedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

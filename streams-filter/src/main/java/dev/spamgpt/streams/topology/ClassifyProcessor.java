@@ -1,0 +1,278 @@
+package dev.spamgpt.streams.topology;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.metrics.FilterMetrics;
+
+/**
+ * Classifies records in micro-batches and tags each with its route.
+ *
+ * <p>Records with text are buffered until {@code batchSize} are waiting or the oldest has waited
+ * {@code batchWait} (checked by a wall-clock punctuator every half wait), then scored with one
+ * {@link SpamScorer#spamProbabilities} call and forwarded in input order. Grouping by length happens
+ * inside that call: {@code SpamClassifier} tokenizes the texts, sorts them by token count and runs
+ * forward passes over neighbours, so each pass pads only to its own longest text. Records without
+ * usable text go to the dead-letter route at once.
+ *
+ * <p><b>Why a state store.</b> Kafka Streams commits a task's input offsets after
+ * {@code process()} returns, on its own schedule ({@code commit.interval.ms}), and offers
+ * processors no hook that runs before a commit. A buffer held only in memory could therefore be
+ * behind a committed offset when the process dies, and those records would be lost. Each buffered
+ * record is therefore also written to a changelogged key-value store, keyed by (partition, offset),
+ * and deleted when it has been forwarded. The puts, deletes, forwarded records and offsets go into
+ * the same commit (the same transaction under {@code exactly_once_v2}), so after a crash the store
+ * is restored to exactly the records that were buffered at the last commit, and {@link #init}
+ * reloads them. Nothing is flushed in {@link #close}: a clean close commits the store, and whoever
+ * owns the task next flushes it. The store is in memory with a changelog and a cache, so a record
+ * that is put and deleted within one commit interval costs only a tombstone in the changelog.
+ *
+ * <p>With {@code batchSize} 1 there is no buffer and no store: each record is scored as it
+ * arrives.
+ */
+final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Routed> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClassifyProcessor.class);
+
+    /** A classifier call slower than this fraction of {@code max.poll.interval.ms} is logged. */
+    private static final int SLOW_CALL_FRACTION = 10;
+
+    private final FilterConfig config;
+    private final SpamScorer scorer;
+    private final FilterMetrics metrics;
+    private final TextExtractor extractor;
+    private final List<Pending> buffer = new ArrayList<>();
+
+    private ProcessorContext<byte[], Routed> context;
+    private KeyValueStore<Bytes, BufferedRecord> store;
+    private long slowCallNanos;
+    /** Wall-clock time at which the oldest record in the buffer entered it. */
+    private long oldestBufferedAtMs;
+
+    /** A buffered record and its text (or why it has none, for a record restored under a new config). */
+    private record Pending(BufferedRecord record, Extraction extraction) {
+    }
+
+    ClassifyProcessor(FilterConfig config, SpamScorer scorer, FilterMetrics metrics) {
+        this.config = config;
+        this.scorer = scorer;
+        this.metrics = metrics;
+        this.extractor = new TextExtractor(config);
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Routed> context) {
+        this.context = context;
+        this.slowCallNanos = Duration.ofMillis(maxPollIntervalMs(context) / SLOW_CALL_FRACTION).toNanos();
+        // init runs again when a task is revived after an aborted transaction: start from the store.
+        buffer.clear();
+        if (!config.batching()) {
+            return;
+        }
+        store = context.getStateStore(SpamFilterTopology.BUFFER_STORE);
+        try (KeyValueIterator<Bytes, BufferedRecord> restored = store.all()) {
+            while (restored.hasNext()) {
+                KeyValue<Bytes, BufferedRecord> entry = restored.next();
+                BufferedRecord record = entry.value;
+                buffer.add(new Pending(record, extractor.extract(record.key(), record.value())));
+            }
+        }
+        if (!buffer.isEmpty()) {
+            oldestBufferedAtMs = context.currentSystemTimeMs();
+            LOG.info("Task {}: {} buffered records restored from the state store", context.taskId(), buffer.size());
+        }
+        // Check twice per wait, and flush only a buffer whose oldest record has waited long enough:
+        // after a slow flush the punctuation is overdue, and flushing whatever is there at that
+        // moment would shrink every later batch to a record or two.
+        long waitMs = config.batchWait().toMillis();
+        context.schedule(Duration.ofMillis(Math.max(1, waitMs / 2)), PunctuationType.WALL_CLOCK_TIME, now -> {
+            if (!buffer.isEmpty() && now - oldestBufferedAtMs >= waitMs) {
+                flush();
+            }
+        });
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata source = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("record without source metadata"));
+        BufferedRecord input = new BufferedRecord(source.topic(), source.partition(), source.offset(),
+                record.timestamp(), record.key(), record.value(), record.headers());
+        Extraction extraction = extractor.extract(record.key(), record.value());
+        if (!extraction.ok()) {
+            forwardDeadLetter(input, extraction.reason(), extraction.error());
+            return;
+        }
+        Pending pending = new Pending(input, extraction);
+        if (!config.batching()) {
+            classifyAndForward(List.of(pending));
+            return;
+        }
+        store.put(input.storeKey(), input);
+        if (buffer.isEmpty()) {
+            oldestBufferedAtMs = context.currentSystemTimeMs();
+        }
+        buffer.add(pending);
+        if (buffer.size() >= config.batchSize()) {
+            flush();
+        }
+    }
+
+    @Override
+    public void close() {
+        // The store holds the buffer; see the class comment.
+        buffer.clear();
+    }
+
+    private void flush() {
+        if (buffer.isEmpty()) {
+            return;
+        }
+        try {
+            classifyAndForward(buffer);
+            for (Pending pending : buffer) {
+                store.delete(pending.record().storeKey());
+            }
+        } catch (RuntimeException e) {
+            throw new BatchFailedException("flushing " + buffer.size() + " buffered records failed", e);
+        }
+        buffer.clear();
+    }
+
+    private void classifyAndForward(List<Pending> batch) {
+        List<String> texts = new ArrayList<>(batch.size());
+        for (Pending pending : batch) {
+            if (pending.extraction().ok()) {
+                texts.add(pending.extraction().text());
+            }
+        }
+        Scores scores = scoreWithFallback(texts);
+        int next = 0;
+        for (Pending pending : batch) {
+            Extraction extraction = pending.extraction();
+            if (!extraction.ok()) {
+                forwardDeadLetter(pending.record(), extraction.reason(), extraction.error());
+                continue;
+            }
+            int i = next++;
+            if (scores.errors[i] != null) {
+                forwardDeadLetter(pending.record(), DeadLetterReason.CLASSIFIER_FAILURE,
+                        DeadLetters.describe(scores.errors[i]));
+            } else {
+                forwardClassified(pending.record(), scores.values[i]);
+            }
+        }
+    }
+
+    /** Scores of a batch; a record whose scoring failed has an error instead. */
+    private static final class Scores {
+        final float[] values;
+        final RuntimeException[] errors;
+
+        Scores(int size) {
+            values = new float[size];
+            errors = new RuntimeException[size];
+        }
+    }
+
+    private Scores scoreWithFallback(List<String> texts) {
+        Scores scores = new Scores(texts.size());
+        if (texts.isEmpty()) {
+            return scores;
+        }
+        try {
+            float[] values = score(texts);
+            System.arraycopy(values, 0, scores.values, 0, values.length);
+            return scores;
+        } catch (RuntimeException batchError) {
+            if (texts.size() == 1) {
+                scores.errors[0] = batchError;
+                return scores;
+            }
+            // One bad text must not dead-letter its neighbours: find it by scoring each alone.
+            LOG.warn("Classifier failed on a batch of {}; scoring its texts one by one", texts.size(), batchError);
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                scores.values[i] = score(List.of(texts.get(i)))[0];
+            } catch (RuntimeException e) {
+                scores.errors[i] = e;
+            }
+        }
+        return scores;
+    }
+
+    /** One classifier call; checks that it returns one probability per text. */
+    private float[] score(List<String> texts) {
+        int n = texts.size();
+        long start = System.nanoTime();
+        float[] scores = scorer.spamProbabilities(texts);
+        long elapsed = System.nanoTime() - start;
+        metrics.inference(n, Duration.ofNanos(elapsed));
+        if (elapsed > slowCallNanos) {
+            LOG.warn("Classifier call for {} texts took {} ms, over a tenth of max.poll.interval.ms:"
+                    + " lower --batch-size", n, elapsed / 1_000_000);
+        }
+        if (scores == null || scores.length != n) {
+            throw new IllegalStateException("classifier returned "
+                    + (scores == null ? "null" : scores.length + " scores") + " for " + n + " texts");
+        }
+        for (float p : scores) {
+            if (!(p >= 0f && p <= 1f)) {
+                throw new IllegalStateException("classifier returned the score " + p + ", outside [0, 1]");
+            }
+        }
+        return scores;
+    }
+
+    private void forwardClassified(BufferedRecord record, float score) {
+        boolean spam = score >= scorer.threshold();
+        Headers headers = SpamHeaders.copyWithoutOurs(record.headers());
+        SpamHeaders.put(headers, SpamHeaders.LABEL, spam ? "spam" : "ham");
+        SpamHeaders.put(headers, SpamHeaders.SCORE, String.format(Locale.ROOT, "%.6f", score));
+        SpamHeaders.put(headers, SpamHeaders.MODEL, scorer.modelId());
+        context.forward(new Record<>(record.key(), new Routed(spam ? Route.SPAM : Route.HAM, record.value()),
+                record.timestamp(), headers));
+        metrics.classified(spam);
+    }
+
+    private void forwardDeadLetter(BufferedRecord record, DeadLetterReason reason, String error) {
+        // An oversized value stays out of the dead letter, so that the dead letter can always be
+        // written; the source coordinates point at the original.
+        boolean dropValue = reason == DeadLetterReason.TOO_LARGE && record.value() != null;
+        boolean dropKey = record.key() != null && record.key().length > config.maxRecordBytes();
+        Headers headers = DeadLetters.headers(record.headers(), reason, error, record.topic(), record.partition(),
+                record.offset(), dropValue ? record.value().length : -1);
+        context.forward(new Record<>(dropKey ? null : record.key(),
+                new Routed(Route.DEAD_LETTER, dropValue ? null : record.value()), record.timestamp(), headers));
+        metrics.deadLettered(reason);
+    }
+
+    private static long maxPollIntervalMs(ProcessorContext<?, ?> context) {
+        Object configured = context.appConfigs().get("max.poll.interval.ms");
+        Object prefixed = context.appConfigs().get("main.consumer.max.poll.interval.ms");
+        Object value = prefixed != null ? prefixed : configured;
+        try {
+            return value == null ? 300_000L : Long.parseLong(value.toString());
+        } catch (NumberFormatException e) {
+            return 300_000L;
+        }
+    }
+}

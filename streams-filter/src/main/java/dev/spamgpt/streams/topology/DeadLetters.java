@@ -1,0 +1,99 @@
+package dev.spamgpt.streams.topology;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Builds dead letters: the original record with headers that say why and where it came from. Used
+ * by the classify step and by the Kafka Streams exception handlers, so both write the same shape.
+ */
+public final class DeadLetters {
+
+    private DeadLetters() {
+    }
+
+    /**
+     * Returns the headers of a dead letter.
+     *
+     * @param original the input record's headers (copied, without any {@code spam.*} header)
+     * @param reason why
+     * @param error a description of the error; shortened to one line of at most 1,000 characters
+     * @param topic source topic, or null when unknown
+     * @param partition source partition, or -1
+     * @param offset source offset, or -1
+     * @param droppedValueBytes size of a value the dead letter leaves out, or -1
+     * @return new headers
+     */
+    public static Headers headers(Headers original, DeadLetterReason reason, String error,
+                                  String topic, int partition, long offset, long droppedValueBytes) {
+        Headers headers = original == null ? new RecordHeaders() : SpamHeaders.copyWithoutOurs(original);
+        SpamHeaders.put(headers, SpamHeaders.DLQ_REASON, reason.code());
+        SpamHeaders.put(headers, SpamHeaders.DLQ_ERROR, oneLine(error));
+        SpamHeaders.put(headers, SpamHeaders.DLQ_SOURCE_TOPIC, topic == null ? "" : topic);
+        SpamHeaders.put(headers, SpamHeaders.DLQ_SOURCE_PARTITION, Integer.toString(partition));
+        SpamHeaders.put(headers, SpamHeaders.DLQ_SOURCE_OFFSET, Long.toString(offset));
+        if (droppedValueBytes >= 0) {
+            SpamHeaders.put(headers, SpamHeaders.DLQ_ORIGINAL_SIZE, Long.toString(droppedValueBytes));
+        }
+        return headers;
+    }
+
+    /**
+     * Builds a dead letter for Kafka Streams' exception handlers. A value (or key) over the size
+     * limit is left out, so that the dead letter itself can always be written.
+     *
+     * @param dlqTopic the dead-letter topic
+     * @param key raw key, may be null
+     * @param value raw value, may be null
+     * @param timestamp the record timestamp, or negative for none
+     * @param original the record's headers, may be null
+     * @param reason why
+     * @param error the exception
+     * @param topic source topic, or null
+     * @param partition source partition, or -1
+     * @param offset source offset, or -1
+     * @param maxRecordBytes the filter's size limit
+     * @return the record to send
+     */
+    public static ProducerRecord<byte[], byte[]> record(String dlqTopic, byte[] key, byte[] value, long timestamp,
+                                                        Headers original, DeadLetterReason reason, Throwable error,
+                                                        String topic, int partition, long offset,
+                                                        int maxRecordBytes) {
+        boolean dropValue = value != null && value.length > maxRecordBytes;
+        boolean dropKey = key != null && key.length > maxRecordBytes;
+        Headers headers = headers(original, reason, describe(error), topic, partition, offset,
+                dropValue ? value.length : -1);
+        return new ProducerRecord<>(dlqTopic, null, timestamp < 0 ? null : timestamp,
+                dropKey ? null : key, dropValue ? null : value, headers);
+    }
+
+    /**
+     * Describes an exception as {@code Class: message}, with the root cause when there is one.
+     *
+     * @param error the exception, may be null
+     * @return the description
+     */
+    public static String describe(Throwable error) {
+        if (error == null) {
+            return "unknown error";
+        }
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = error.getClass().getSimpleName() + ": " + error.getMessage();
+        if (root != error) {
+            text += " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        }
+        return text;
+    }
+
+    private static String oneLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String line = text.replace('\r', ' ').replace('\n', ' ');
+        return line.length() <= SpamHeaders.MAX_ERROR_CHARS ? line : line.substring(0, SpamHeaders.MAX_ERROR_CHARS - 3) + "...";
+    }
+}

@@ -1,0 +1,37 @@
+package dev.spamgpt.streams.topology;
+
+/**
+ * The outcome of reading the text out of one record: the text, or why there is none.
+ *
+ * @param text the text to classify, or {@code null} when rejected
+ * @param reason why the record is rejected, or {@code null} when it has text
+ * @param error a one-line description of the rejection, or {@code null}
+ */
+public record Extraction(String text, DeadLetterReason reason, String error) {
+
+    /**
+     * A record with text.
+     *
+     * @param text non-blank text
+     * @return the extraction
+     */
+    public static Extraction text(String text) {
+        return new Extraction(text, null, null);
+    }
+
+    /**
+     * A record without usable text.
+     *
+     * @param reason the dead-letter reason
+     * @param error what went wrong
+     * @return the extraction
+     */
+    public static Extraction rejected(DeadLetterReason reason, String error) {
+        return new Extraction(null, reason, error);
+    }
+
+    /** Returns whether there is text to classify. */
+    public boolean ok() {
+        return reason == null;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.spamgpt.streams.topology;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** Names of the headers that the filter writes. Every value is UTF-8 text. */
+public final class SpamHeaders {
+
+    /** {@code spam} or {@code ham}. */
+    public static final String LABEL = "spam.label";
+    /** The spam probability, six decimals, for example {@code 0.973120}. */
+    public static final String SCORE = "spam.score";
+    /** The model id and version, as {@code SpamScorer.modelId()} gives it. */
+    public static final String MODEL = "spam.model";
+
+    /** Why a record was dead-lettered: one of the {@link DeadLetterReason} codes. */
+    public static final String DLQ_REASON = "spam.dlq.reason";
+    /** A one-line description of the error. */
+    public static final String DLQ_ERROR = "spam.dlq.error";
+    /** Topic the record was read from. */
+    public static final String DLQ_SOURCE_TOPIC = "spam.dlq.source.topic";
+    /** Partition the record was read from. */
+    public static final String DLQ_SOURCE_PARTITION = "spam.dlq.source.partition";
+    /** Offset the record was read at. */
+    public static final String DLQ_SOURCE_OFFSET = "spam.dlq.source.offset";
+    /**
+     * Size in bytes of a value that the dead-letter record does not carry (records over the size
+     * limit); the source coordinates point at the original.
+     */
+    public static final String DLQ_ORIGINAL_SIZE = "spam.dlq.original.size";
+
+    private static final String[] CLASSIFICATION = {LABEL, SCORE, MODEL};
+    private static final String[] DEAD_LETTER = {
+        DLQ_REASON, DLQ_ERROR, DLQ_SOURCE_TOPIC, DLQ_SOURCE_PARTITION, DLQ_SOURCE_OFFSET, DLQ_ORIGINAL_SIZE
+    };
+
+    /** Longest {@link #DLQ_ERROR} value, in characters. */
+    static final int MAX_ERROR_CHARS = 1000;
+
+    private SpamHeaders() {
+    }
+
+    /**
+     * Copies headers without any classification or dead-letter header already there, so that a
+     * producer cannot pre-label its own records and a replayed record carries one set only.
+     *
+     * @param original headers of the input record
+     * @return a new, mutable copy
+     */
+    public static Headers copyWithoutOurs(Headers original) {
+        Headers copy = new RecordHeaders(original.toArray());
+        for (String name : CLASSIFICATION) {
+            copy.remove(name);
+        }
+        for (String name : DEAD_LETTER) {
+            copy.remove(name);
+        }
+        return copy;
+    }
+
+    /**
+     * Reads a header as UTF-8 text.
+     *
+     * @param headers the headers
+     * @param name the header name
+     * @return the last value, or {@code null}
+     */
+    public static String text(Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    static void put(Headers headers, String name, String value) {
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.spamgpt.streams.topology;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.ValueFormat;
+
+/**
+ * Reads the text to classify out of a record, or says why it cannot. The checks run cheapest
+ * first: size, null, UTF-8, then the format. Thread-safe.
+ */
+public final class TextExtractor {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private final ValueFormat format;
+    private final JsonPath jsonPath;
+    private final MimeExtraction mime;
+    private final int maxRecordBytes;
+
+    /**
+     * Creates an extractor for a filter configuration.
+     *
+     * @param config the format, JSON path and size limit
+     */
+    public TextExtractor(FilterConfig config) {
+        this.format = config.valueFormat();
+        this.jsonPath = format == ValueFormat.JSON ? JsonPath.parse(config.jsonPath()) : null;
+        this.mime = format == ValueFormat.EMAIL ? new MimeExtraction(config.maxRecordBytes()) : null;
+        this.maxRecordBytes = config.maxRecordBytes();
+    }
+
+    /**
+     * Extracts the text of one record.
+     *
+     * @param key the key bytes, may be null
+     * @param value the value bytes, may be null
+     * @return the text, or the dead-letter reason
+     */
+    public Extraction extract(byte[] key, byte[] value) {
+        long size = (long) length(key) + length(value);
+        if (size > maxRecordBytes) {
+            return Extraction.rejected(DeadLetterReason.TOO_LARGE,
+                    "record is " + size + " bytes (key plus value), the limit is " + maxRecordBytes);
+        }
+        if (value == null) {
+            return Extraction.rejected(DeadLetterReason.EMPTY_TEXT, "record value is null");
+        }
+        return switch (format) {
+            case TEXT -> fromText(value);
+            case JSON -> fromJson(value);
+            case EMAIL -> mime.extract(value);
+        };
+    }
+
+    private static Extraction fromText(byte[] value) {
+        String text;
+        try {
+            text = decodeUtf8(value);
+        } catch (MalformedUtf8Exception e) {
+            return Extraction.rejected(DeadLetterReason.INVALID_UTF8, e.getMessage());
+        }
+        return nonBlank(text);
+    }
+
+    private Extraction fromJson(byte[] value) {
+        String document;
+        try {
+            document = decodeUtf8(value);
+        } catch (MalformedUtf8Exception e) {
+            return Extraction.rejected(DeadLetterReason.INVALID_UTF8, e.getMessage());
+        }
+        JsonNode root;
+        try {
+            root = JSON.readTree(document);
+        } catch (JsonProcessingException e) {
+            return Extraction.rejected(DeadLetterReason.INVALID_JSON, firstLine(e.getOriginalMessage()));
+        }
+        if (root == null || root.isMissingNode()) {
+            return Extraction.rejected(DeadLetterReason.INVALID_JSON, "no JSON document in the value");
+        }
+        JsonNode field = jsonPath.find(root);
+        if (field.isMissingNode() || field.isNull()) {
+            return Extraction.rejected(DeadLetterReason.MISSING_FIELD, "no field at " + jsonPath);
+        }
+        if (!field.isTextual()) {
+            return Extraction.rejected(DeadLetterReason.MISSING_FIELD,
+                    "field at " + jsonPath + " is " + field.getNodeType().name().toLowerCase(Locale.ROOT)
+                            + ", not a string");
+        }
+        return nonBlank(field.textValue());
+    }
+
+    private static Extraction nonBlank(String text) {
+        if (text.isBlank()) {
+            return Extraction.rejected(DeadLetterReason.EMPTY_TEXT, "text is empty or blank");
+        }
+        return Extraction.text(text);
+    }
+
+    /**
+     * Decodes UTF-8 strictly: malformed or truncated sequences are an error, never U+FFFD. A
+     * leading byte-order mark is dropped.
+     *
+     * @param bytes the bytes
+     * @return the text
+     * @throws MalformedUtf8Exception with the byte offset of the first bad sequence
+     */
+    static String decodeUtf8(byte[] bytes) throws MalformedUtf8Exception {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // UTF-8 never decodes to more chars than it has bytes.
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new MalformedUtf8Exception(
+                    "invalid UTF-8 at byte " + in.position() + " of " + bytes.length);
+        }
+        String text = out.flip().toString();
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    /** Thrown for bytes that are not well-formed UTF-8. */
+    static final class MalformedUtf8Exception extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedUtf8Exception(String message) {
+            super(message);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "invalid JSON";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.spamgpt.streams.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import dev.spamgpt.core.inference.ClassifierOptions;
+import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.core.model.GptConfig;
+import dev.spamgpt.core.testing.TinyBundles;
+import dev.spamgpt.streams.FilterService;
+import dev.spamgpt.streams.TopicSetup;
+import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.KafkaOptions;
+import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.testing.KafkaClients;
+import dev.spamgpt.streams.testing.OutputWatcher;
+import dev.spamgpt.streams.testing.SmsCorpus;
+
+/**
+ * End-to-end throughput of the filter through a real in-JVM KRaft broker, per-record inference
+ * against micro-batched inference in the same run, for the tiny model and a GPT-2 124M-shaped
+ * model with random weights (same cost as a trained one). Not part of the test run; see
+ * {@code streams-filter/README.md} for the command.
+ *
+ * <p>For each model and mode: a fresh filter (exactly_once_v2, one stream thread) is started and
+ * warmed up on a few records; then the clock starts, {@code --records} SMS texts are produced and
+ * the clock stops when a read-committed consumer has seen all of them in the output topics.
+ */
+@Command(name = "streams-bench", mixinStandardHelpOptions = true,
+        description = "Records/s end to end and inference latency, per-record vs micro-batched.")
+public final class StreamsBench implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "both", description = "tiny, 124m or both. Default: ${DEFAULT-VALUE}.")
+    String model;
+
+    @Option(names = "--records", description = "Records per run; default 2000 for tiny, 300 for 124m.")
+    Integer records;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--batch-wait-ms", defaultValue = "100", description = "Micro-batch wait. Default: ${DEFAULT-VALUE}.")
+    int batchWaitMs;
+
+    @Option(names = "--forward-batch-size", defaultValue = "8",
+            description = "Texts per forward pass. Default: ${DEFAULT-VALUE}.")
+    int forwardBatchSize;
+
+    @Option(names = "--max-tokens", defaultValue = "120",
+            description = "Tokens per text, as in a trained bundle. Default: ${DEFAULT-VALUE}.")
+    int maxTokens;
+
+    @Option(names = "--work-dir", description = "Where bundles and state go. Default: a temporary directory.")
+    Path workDir;
+
+    private record Run(String model, String mode, int batch, int records, double seconds, double p50Ms,
+                       double p99Ms, double meanBatch) {
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamsBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("streams-bench");
+        System.out.printf("streams-bench: %d cores, ai.djl.pytorch.num_threads=%s, texts from %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
+                SmsCorpus.source());
+        List<Run> runs = new ArrayList<>();
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(2 * 1024 * 1024, Map.of())) {
+            if (model.equals("tiny") || model.equals("both")) {
+                Path bundle = TinyBundles.randomBundle(Files.createDirectories(dir.resolve("tiny")), 1L);
+                runs.addAll(compare(broker, bundle, "tiny", records != null ? records : 2000, dir));
+            }
+            if (model.equals("124m") || model.equals("both")) {
+                Path bundleDir = dir.resolve("gpt2-124m");
+                if (!Files.exists(bundleDir.resolve("manifest.json"))) {
+                    long t = System.nanoTime();
+                    TinyBundles.randomBundle(Files.createDirectories(bundleDir), GptConfig.preset("gpt2-small"), 1L, 0.5f);
+                    System.out.printf("wrote a random 124M bundle in %.1f s%n", (System.nanoTime() - t) / 1e9);
+                }
+                runs.addAll(compare(broker, bundleDir, "124M", records != null ? records : 300, dir));
+            }
+        }
+        System.out.println();
+        System.out.printf("%-5s %-14s %5s %7s %8s %10s %10s %10s %10s%n", "model", "mode", "batch", "records",
+                "seconds", "records/s", "infer p50", "infer p99", "mean call");
+        for (Run r : runs) {
+            System.out.printf(Locale.ROOT, "%-5s %-14s %5d %7d %8.2f %10.1f %8.1fms %8.1fms %10.1f%n", r.model(),
+                    r.mode(), r.batch(), r.records(), r.seconds(), r.recordsPerSecond(), r.p50Ms(), r.p99Ms(),
+                    r.meanBatch());
+        }
+        for (int i = 0; i + 1 < runs.size(); i += 2) {
+            System.out.printf(Locale.ROOT, "%s: micro-batched / per-record = %.2fx records/s%n", runs.get(i).model(),
+                    runs.get(i + 1).recordsPerSecond() / runs.get(i).recordsPerSecond());
+        }
+        return 0;
+    }
+
+    private List<Run> compare(EmbeddedKafkaBroker broker, Path bundle, String name, int count, Path dir)
+            throws Exception {
+        List<String> texts = SmsCorpus.load(count + 2 * batchSize).stream().map(SmsCorpus.Sms::text).toList();
+        List<Run> out = new ArrayList<>();
+        try (SpamClassifier classifier = SpamClassifier.open(bundle, ClassifierOptions.defaults()
+                .withMaxBatchSize(forwardBatchSize).withMaxTokens(maxTokens))) {
+            classifier.spamProbabilities(texts.subList(0, Math.min(texts.size(), 2 * forwardBatchSize)));
+            out.add(run(broker, classifier, name, "per-record", 1, texts, count, dir));
+            out.add(run(broker, classifier, name, "micro-batched", batchSize, texts, count, dir));
+        }
+        return out;
+    }
+
+    private Run run(EmbeddedKafkaBroker broker, SpamClassifier classifier, String name, String mode, int batch,
+                    List<String> texts, int count, Path dir) throws Exception {
+        String prefix = "bench-" + name.toLowerCase(Locale.ROOT) + "-" + mode;
+        String bootstrap = broker.bootstrapServers();
+        FilterConfig config = new FilterConfig(prefix + "-in", prefix + "-spam", prefix + "-ham", prefix + "-dlq",
+                ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batch, Duration.ofMillis(batchWaitMs));
+        TopicSetup.createMissing(KafkaClients.admin(bootstrap), config, 1, 1);
+        FilterService service = new FilterService(config,
+                new KafkaOptions(prefix, bootstrap, StreamsConfig.EXACTLY_ONCE_V2, 1, dir.resolve("state-" + prefix),
+                        Map.of()),
+                classifier, new SimpleMeterRegistry());
+        int warmup = 2 * batchSize;
+        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, 2 * 1024 * 1024);
+             OutputWatcher watcher = new OutputWatcher(bootstrap,
+                     List.of(config.spamTopic(), config.hamTopic(), config.dlqTopic()))) {
+            service.start();
+            if (!service.awaitRunning(Duration.ofSeconds(120))) {
+                throw new IllegalStateException("filter did not start: " + service.state());
+            }
+            produce(producer, config, texts.subList(0, warmup));
+            watcher.awaitAtLeast(warmup, Duration.ofMinutes(10));
+            System.out.printf("%s %s: warmed up, timing %d records%n", name, mode, count);
+            long start = System.nanoTime();
+            produce(producer, config, texts.subList(warmup, warmup + count));
+            watcher.awaitAtLeast(warmup + count, Duration.ofMinutes(60));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            HistogramSnapshot snapshot = service.metrics().inferenceTimer().takeSnapshot();
+            double p50 = 0;
+            double p99 = 0;
+            for (ValueAtPercentile v : snapshot.percentileValues()) {
+                if (v.percentile() == 0.5) {
+                    p50 = v.value(TimeUnit.MILLISECONDS);
+                } else if (v.percentile() == 0.99) {
+                    p99 = v.value(TimeUnit.MILLISECONDS);
+                }
+            }
+            double meanBatch = service.metrics().batchSizes().mean();
+            System.out.printf(Locale.ROOT, "%s %s: %.1f records/s%n", name, mode, count / seconds);
+            return new Run(name, mode, batch, count, seconds, p50, p99, meanBatch);
+        } finally {
+            service.close(Duration.ofSeconds(60));
+        }
+    }
+
+    private static void produce(KafkaProducer<byte[], byte[]> producer, FilterConfig config, List<String> texts) {
+        int i = 0;
+        for (String text : texts) {
+            producer.send(new ProducerRecord<>(config.inputTopic(), ("k" + i++).getBytes(StandardCharsets.UTF_8),
+                    text.getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+    }
+}

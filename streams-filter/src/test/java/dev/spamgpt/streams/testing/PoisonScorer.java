@@ -1,0 +1,57 @@
+package dev.spamgpt.streams.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.spamgpt.core.inference.SpamScorer;
+
+/**
+ * Wraps a real scorer and fails every call that includes a text containing a marker, the way a
+ * classifier fails on input it cannot handle. Records the size of every call it passes on.
+ */
+public final class PoisonScorer implements SpamScorer {
+
+    private final SpamScorer delegate;
+    private final String poison;
+    private final List<Integer> callSizes = new ArrayList<>();
+
+    /**
+     * @param delegate the scorer that does the work
+     * @param poison texts containing this make the call fail
+     */
+    public PoisonScorer(SpamScorer delegate, String poison) {
+        this.delegate = delegate;
+        this.poison = poison;
+    }
+
+    @Override
+    public synchronized float[] spamProbabilities(List<String> texts) {
+        for (String text : texts) {
+            if (text.contains(poison)) {
+                throw new IllegalArgumentException("cannot score a text containing " + poison);
+            }
+        }
+        callSizes.add(texts.size());
+        return delegate.spamProbabilities(texts);
+    }
+
+    /** Returns the sizes of the calls that reached the delegate, in order. */
+    public synchronized List<Integer> callSizes() {
+        return new ArrayList<>(callSizes);
+    }
+
+    @Override
+    public float threshold() {
+        return delegate.threshold();
+    }
+
+    @Override
+    public String modelId() {
+        return delegate.modelId();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

@@ -1,0 +1,436 @@
+package dev.spamgpt.streams.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.KafkaOptions;
+import dev.spamgpt.streams.config.StreamsSettings;
+import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.metrics.FilterMetrics;
+import dev.spamgpt.streams.testing.PoisonScorer;
+import dev.spamgpt.streams.testing.TestModels;
+
+class SpamFilterTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
+    private static final List<String> SMS = List.of(
+            "Free entry in 2 a wkly comp to win FA Cup final tkts",
+            "Ok lar... Joking wif u oni...",
+            "WINNER!! As a valued network customer you have been selected to receive a prize reward!",
+            "I'm gonna be home soon and i don't want to talk about this stuff anymore tonight",
+            "URGENT! You have won a 1 week FREE membership in our prize Jackpot!",
+            "Eh u remember how 2 spell his name... Yes i did.",
+            "Had your mobile 11 months or more? U R entitled to Update to the latest colour mobiles",
+            "Fine if that's the way u feel. That's the way its gotta b");
+
+    @TempDir
+    static Path models;
+    private static Path bundle;
+    private static SpamClassifier classifier;
+    private static SpamClassifier halfSpam;
+    private static final java.util.Map<String, Float> SCORES = new java.util.HashMap<>();
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<byte[], byte[]> spam;
+    private TestOutputTopic<byte[], byte[]> ham;
+    private TestOutputTopic<byte[], byte[]> dlq;
+    private FilterMetrics metrics;
+    private SpamScorer scorer;
+
+    @BeforeAll
+    static void openModels() {
+        bundle = TestModels.tinyBundle(models, 11);
+        classifier = SpamClassifier.open(bundle);
+        halfSpam = TestModels.splitting(bundle, SMS);
+        for (String text : SMS) {
+            SCORES.put(text, halfSpam.spamProbability(text));
+        }
+    }
+
+    @AfterAll
+    static void closeModels() {
+        classifier.close();
+        halfSpam.close();
+    }
+
+    @AfterEach
+    void closeDriver() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void start(ValueFormat format, String jsonPath, int maxBytes, int batchSize, SpamScorer scorer) {
+        FilterConfig config = new FilterConfig("in", "spam", "ham", "dlq", format, jsonPath, maxBytes, batchSize,
+                Duration.ofMillis(100));
+        this.scorer = scorer;
+        metrics = FilterMetrics.inMemory();
+        Properties props = StreamsSettings.properties(
+                new KafkaOptions("spamgpt-test", "localhost:9", StreamsConfig.EXACTLY_ONCE_V2, 1, null, null),
+                config, metrics);
+        driver = new TopologyTestDriver(SpamFilterTopology.build(config, scorer, metrics), props, T0);
+        input = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
+        spam = driver.createOutputTopic("spam", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        ham = driver.createOutputTopic("ham", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic("dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private void startText(int batchSize) {
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, halfSpam);
+    }
+
+    private static boolean isSpam(String text) {
+        return SCORES.get(text) >= halfSpam.threshold();
+    }
+
+    private static List<String> keysWhere(boolean spam) {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < SMS.size(); i++) {
+            if (isSpam(SMS.get(i)) == spam) {
+                keys.add("k" + i);
+            }
+        }
+        return keys;
+    }
+
+    private void pipeSms() {
+        for (int i = 0; i < SMS.size(); i++) {
+            input.pipeInput(bytes("k" + i), bytes(SMS.get(i)));
+        }
+    }
+
+    @Test
+    void shouldRouteEachRecordAsTheClassifierScoresIt() {
+        startText(1);
+
+        pipeSms();
+
+        assertThat(keysWhere(true)).isNotEmpty();
+        assertThat(keysWhere(false)).isNotEmpty();
+        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(true));
+        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(false));
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(metrics.classifiedCount(true)).isEqualTo(keysWhere(true).size());
+        assertThat(metrics.classifiedCount(false)).isEqualTo(keysWhere(false).size());
+    }
+
+    @Test
+    void shouldPassRecordThroughUnchangedAndAddSpamHeaders() {
+        startText(1);
+        String text = SMS.get(2);
+        Headers headers = new RecordHeaders().add("trace-id", bytes("abc-123"));
+        Instant when = T0.plusSeconds(42);
+
+        input.pipeInput(new TestRecord<>(bytes("key-1"), bytes(text), headers, when));
+
+        TestRecord<byte[], byte[]> out = (isSpam(text) ? spam : ham).readRecord();
+        assertThat(text(out.key())).isEqualTo("key-1");
+        assertThat(text(out.value())).isEqualTo(text);
+        assertThat(out.getRecordTime()).isEqualTo(when);
+        assertThat(SpamHeaders.text(out.headers(), "trace-id")).isEqualTo("abc-123");
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL)).isEqualTo(isSpam(text) ? "spam" : "ham");
+        assertThat(Float.parseFloat(SpamHeaders.text(out.headers(), SpamHeaders.SCORE)))
+                .isCloseTo(SCORES.get(text), org.assertj.core.data.Offset.offset(2e-6f));
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.MODEL)).isEqualTo("tiny-random:seed11");
+    }
+
+    @Test
+    void shouldReplaceSpamHeadersThatTheProducerSet() {
+        startText(1);
+        String text = SMS.get(0);
+        String forgedLabel = isSpam(text) ? "ham" : "spam";
+        Headers forged = new RecordHeaders().add(SpamHeaders.LABEL, bytes(forgedLabel))
+                .add(SpamHeaders.SCORE, bytes("0.5")).add(SpamHeaders.DLQ_REASON, bytes("too-large"));
+
+        input.pipeInput(new TestRecord<>(bytes("k"), bytes(text), forged, T0));
+
+        TestRecord<byte[], byte[]> out = (isSpam(text) ? spam : ham).readRecord();
+        assertThat(out.headers().headers(SpamHeaders.LABEL)).hasSize(1);
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL)).isNotEqualTo(forgedLabel);
+        assertThat(out.headers().headers(SpamHeaders.SCORE)).hasSize(1);
+        assertThat(out.headers().headers(SpamHeaders.DLQ_REASON)).isEmpty();
+    }
+
+    @Test
+    void shouldClassifyTheTextAtTheJsonPath() {
+        start(ValueFormat.JSON, "$.body['text']", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+        String spamText = SMS.stream().filter(SpamFilterTopologyTest::isSpam).findFirst().orElseThrow();
+        String hamText = SMS.stream().filter(t -> !isSpam(t)).findFirst().orElseThrow();
+        // The other fields hold the opposite text: only the one at the path may decide.
+        String spamJson = "{\"id\": 1, \"body\": {\"text\": \"" + spamText + "\", \"lang\": \"en\"}, \"note\": \""
+                + hamText + "\"}";
+        String hamJson = "{\"id\": 2, \"body\": {\"text\": \"" + hamText + "\"}, \"note\": \"" + spamText + "\"}";
+
+        input.pipeInput(bytes("a"), bytes(spamJson));
+        input.pipeInput(bytes("b"), bytes(hamJson));
+
+        TestRecord<byte[], byte[]> spamOut = spam.readRecord();
+        assertThat(text(spamOut.value())).isEqualTo(spamJson);
+        assertThat(Float.parseFloat(SpamHeaders.text(spamOut.headers(), SpamHeaders.SCORE)))
+                .isCloseTo(SCORES.get(spamText), org.assertj.core.data.Offset.offset(2e-6f));
+        assertThat(text(ham.readValue())).isEqualTo(hamJson);
+        assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldClassifyTheDecodedTextOfAnEmail() {
+        start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+        String body = SMS.get(4);
+        String raw = String.join("\r\n",
+                "From: promo@example.com", "To: you@example.org", "Subject: You are a winner",
+                "MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"b1\"", "",
+                "--b1", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "",
+                java.util.Base64.getMimeEncoder().encodeToString(bytes(body)), "",
+                "--b1", "Content-Type: text/html; charset=utf-8", "", "<p>" + body + "</p>", "--b1--", "");
+        String extracted = dev.spamgpt.core.text.MessageText.fromMime(bytes(raw),
+                dev.spamgpt.core.text.MessageText.Limits.defaults()).text();
+        assertThat(extracted).contains("You are a winner").contains(body);
+        boolean expectSpam = halfSpam.spamProbability(extracted) >= halfSpam.threshold();
+
+        input.pipeInput(bytes("mail-1"), bytes(raw));
+
+        TestRecord<byte[], byte[]> out = (expectSpam ? spam : ham).readRecord();
+        assertThat(text(out.value())).isEqualTo(raw);
+        assertThat(Float.parseFloat(SpamHeaders.text(out.headers(), SpamHeaders.SCORE)))
+                .isCloseTo(halfSpam.spamProbability(extracted), org.assertj.core.data.Offset.offset(2e-6f));
+    }
+
+    @Test
+    void shouldDeadLetterAnEmailWithoutReadableText() {
+        start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+        String raw = String.join("\r\n",
+                "From: a@example.com", "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b\"", "",
+                "--b", "Content-Type: application/octet-stream", "Content-Disposition: attachment; filename=x.bin",
+                "Content-Transfer-Encoding: base64", "", "AAECAwQF", "--b--", "");
+
+        input.pipeInput(bytes("mail-2"), bytes(raw));
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(text(dead.value())).isEqualTo(raw);
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("empty-text");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("no readable text");
+    }
+
+    @Test
+    void shouldDeadLetterJsonWithoutTheField() {
+        start(ValueFormat.JSON, "$.body.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+
+        input.pipeInput(bytes("a"), bytes("{\"body\": {\"html\": \"<p>hi</p>\"}}"));
+        input.pipeInput(bytes("b"), bytes("{\"body\": {\"text\": 42}}"));
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).hasSize(2).allSatisfy(r ->
+                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("missing-field"));
+        assertThat(SpamHeaders.text(dead.get(0).headers(), SpamHeaders.DLQ_ERROR)).contains("$.body.text");
+        assertThat(SpamHeaders.text(dead.get(1).headers(), SpamHeaders.DLQ_ERROR)).contains("number");
+        assertThat(metrics.deadLetterCount(DeadLetterReason.MISSING_FIELD)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldDeadLetterInvalidJson() {
+        start(ValueFormat.JSON, "$.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
+
+        input.pipeInput(bytes("a"), bytes("{\"text\": \"unterminated"));
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("invalid-json");
+        assertThat(text(dead.value())).isEqualTo("{\"text\": \"unterminated");
+    }
+
+    @Test
+    void shouldDeadLetterInvalidUtf8WithItsSource() {
+        startText(1);
+        byte[] invalid = {'h', 'i', ' ', (byte) 0xC3, (byte) 0x28, '!'};
+        input.pipeInput(bytes("ok"), bytes("hello"));
+
+        input.pipeInput(bytes("bad"), invalid);
+
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(dead.value()).isEqualTo(invalid);
+        assertThat(text(dead.key())).isEqualTo("bad");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("invalid-utf8");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("byte 3");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("in");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterATenMegabyteRecordWithoutItsValue() {
+        startText(1);
+        byte[] huge = new byte[10 * 1024 * 1024];
+        Arrays.fill(huge, (byte) 'a');
+
+        input.pipeInput(bytes("big"), huge);
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(dead.value()).isNull();
+        assertThat(text(dead.key())).isEqualTo("big");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("too-large");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ORIGINAL_SIZE)).isEqualTo("10485760");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterEmptyBlankAndNullText() {
+        startText(1);
+
+        input.pipeInput(bytes("empty"), new byte[0]);
+        input.pipeInput(bytes("blank"), bytes(" \n\t "));
+        input.pipeInput(bytes("null"), (byte[]) null);
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> text(r.key())).containsExactly("empty", "blank", "null");
+        assertThat(dead).allSatisfy(r ->
+                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("empty-text"));
+        assertThat(metrics.deadLetterCount(DeadLetterReason.EMPTY_TEXT)).isEqualTo(3);
+    }
+
+    @Test
+    void shouldHoldRecordsUntilTheBatchIsFullThenScoreThemInOneCall() {
+        PoisonScorer counting = new PoisonScorer(halfSpam, "\u0000never");
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, SMS.size(), counting);
+
+        for (int i = 0; i < SMS.size() - 1; i++) {
+            input.pipeInput(bytes("k" + i), bytes(SMS.get(i)));
+        }
+        assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
+        assertThat(driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
+                SpamFilterTopology.BUFFER_STORE).approximateNumEntries()).isEqualTo(SMS.size() - 1);
+
+        int last = SMS.size() - 1;
+        input.pipeInput(bytes("k" + last), bytes(SMS.get(last)));
+
+        assertThat(counting.callSizes()).containsExactly(SMS.size());
+        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(true));
+        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(false));
+        assertThat(driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
+                SpamFilterTopology.BUFFER_STORE).approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldFlushAPartialBatchWhenTheWaitIsOver() {
+        startText(16);
+
+        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+        input.pipeInput(bytes("2"), bytes(SMS.get(1)));
+        assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
+
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
+        assertThat(metrics.batchSizes().count()).isEqualTo(1);
+        assertThat(metrics.batchSizes().max()).isEqualTo(2.0);
+    }
+
+    @Test
+    void shouldKeepInputOrderWithinEachTopic() {
+        // The classifier scores a batch shortest-first; the outputs must still come in input order.
+        List<String> texts = List.of("a much longer message than the others, with many more tokens in it",
+                "hi", "medium size text here", "yo", "ok then", "another fairly long text to push the order about");
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, texts.size(), classifier);
+
+        for (int i = 0; i < texts.size(); i++) {
+            input.pipeInput(bytes(Integer.toString(i)), bytes(texts.get(i)));
+        }
+
+        List<String> out = new java.util.ArrayList<>(ham.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList());
+        List<String> outSpam = spam.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList();
+        assertThat(out).isEqualTo(texts.stream().filter(out::contains).toList());
+        assertThat(outSpam).isEqualTo(texts.stream().filter(outSpam::contains).toList());
+        assertThat(out.size() + outSpam.size()).isEqualTo(texts.size());
+    }
+
+    @Test
+    void shouldDeadLetterOnlyTheTextTheClassifierFailsOn() {
+        PoisonScorer poisoned = new PoisonScorer(halfSpam, "POISON");
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 3, poisoned);
+
+        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+        input.pipeInput(bytes("2"), bytes("POISON pill"));
+        input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(text(dead.key())).isEqualTo("2");
+        assertThat(text(dead.value())).isEqualTo("POISON pill");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-failure");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("cannot score");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("1");
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
+        assertThat(poisoned.callSizes()).as("batch failed, then the two good texts alone").containsExactly(1, 1);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterARecordWhoseProcessingFailsUnexpectedly() {
+        SpamScorer brokenModelId = new SpamScorer() {
+            private final SpamScorer inner = halfSpam;
+
+            @Override
+            public float[] spamProbabilities(List<String> texts) {
+                return inner.spamProbabilities(texts);
+            }
+
+            @Override
+            public float threshold() {
+                return inner.threshold();
+            }
+
+            @Override
+            public String modelId() {
+                throw new IllegalStateException("model id unavailable");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, brokenModelId);
+
+        input.pipeInput(bytes("k"), bytes("hello"));
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(text(dead.value())).isEqualTo("hello");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("processing-error");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("model id unavailable");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
+        assertThat(metrics.deadLetterCount(DeadLetterReason.PROCESSING_ERROR)).isEqualTo(1);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String text(byte[] b) {
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+}
