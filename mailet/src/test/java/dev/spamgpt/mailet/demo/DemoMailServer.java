@@ -111,14 +111,18 @@ public final class DemoMailServer {
             int imapPort = server.getProbe(ImapGuiceProbe.class).getImapPort();
 
             long started = System.nanoTime();
+            Bar sending = new Bar("mail: sent (SMTP)", sample.size(), interactive, err, started);
             try (SMTPMessageSender smtp = new SMTPMessageSender("demo.example.net")) {
                 smtp.connect("127.0.0.1", server.getProbe(SmtpGuiceProbe.class).getSmtpPort());
+                int sent = 0;
                 for (String[] m : sample) {
                     smtp.sendMessageWithHeaders(SENDER, List.of(USER), rawMail(m[0], m[2]));
+                    sending.show(++sent);
                 }
+                sending.done(sent);
             }
             Map<String, String[]> delivered = new HashMap<>();
-            Bar bar = new Bar("mail: delivered", sample.size(), interactive, err);
+            Bar bar = new Bar("mail: delivered", sample.size(), interactive, err, started);
             long deadline = started + timeoutSeconds * 1_000_000_000L;
             while (System.nanoTime() < deadline) {
                 delivered = readFolders(imapPort);
@@ -299,12 +303,14 @@ public final class DemoMailServer {
         private final int total;
         private final boolean interactive;
         private final PrintStream out;
-        private final long start = System.nanoTime();
+        private final long start;
         private long lastPlain = System.nanoTime();
         private int last = -1;
 
-        Bar(String label, int total, boolean interactive, PrintStream out) {
+        /** The rate counts from {@code start}: the first SMTP send. */
+        Bar(String label, int total, boolean interactive, PrintStream out, long start) {
             this.label = label;
+            this.start = start;
             this.total = total;
             this.interactive = interactive;
             this.out = out;
