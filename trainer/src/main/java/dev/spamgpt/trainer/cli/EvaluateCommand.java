@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
                     + " in a mail server, blocking ham costs more than letting spam through."})
 final class EvaluateCommand implements Callable<Integer> {
 
-    private static final int BATCH = 32;
+    private static final int BATCH = 8;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec

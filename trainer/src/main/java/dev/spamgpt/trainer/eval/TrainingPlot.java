@@ -56,6 +56,7 @@ public final class TrainingPlot {
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
         try {
+            dev.spamgpt.trainer.train.TrainingRun.readableByAll(tmp);
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer in this Java runtime");
             }
