@@ -1,5 +1,6 @@
 package dev.spamgpt.mailet;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,13 +15,15 @@ import io.micrometer.core.instrument.Timer;
  * name. In Prometheus text format they read:
  *
  * <pre>
- * spamgpt_mails_total{verdict="spam|ham|skipped|error"}   mails by verdict
- * spamgpt_errors_total{reason="read|timeout|model"}       failures, by kind
- * spamgpt_scoring_seconds{quantile="0.5|0.99"}, _count, _sum, _max
- *                                                         per mail: text extraction, queue, model
- * spamgpt_inference_seconds ...                           per forward pass (one batch)
- * spamgpt_inference_batch_size ...                        texts per forward pass
+ * spamgpt_mails_total{verdict="spam|ham|skipped|error"}  mails by verdict
+ * spamgpt_errors_total{reason="read|timeout|model|..."}  failures, by kind
+ * spamgpt_scoring_seconds_bucket{le="..."}, _count, _sum  per mail: text extraction, queue, model
+ * spamgpt_inference_seconds_bucket{le="..."}, ...        per forward pass (one batch)
+ * spamgpt_inference_batch_size_count, _sum, _max         texts per forward pass
  * </pre>
+ *
+ * The timers are histograms, so that Prometheus computes any quantile over any window, such as
+ * {@code histogram_quantile(0.99, rate(spamgpt_scoring_seconds_bucket[5m]))}.
  */
 final class ScoringMetrics {
 
@@ -45,12 +48,16 @@ final class ScoringMetrics {
         scoring = Timer.builder("spamgpt.scoring")
                 .description("Time to score one mail: text extraction, waiting for a worker, model")
                 .tags("model", model, "instance", instance)
-                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry);
         inference = Timer.builder("spamgpt.inference")
                 .description("Time of one forward pass of the model over a batch")
                 .tags("model", model, "instance", instance)
-                .publishPercentiles(0.5, 0.99)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry);
         batchSize = DistributionSummary.builder("spamgpt.inference.batch.size")
                 .description("Texts scored per forward pass")

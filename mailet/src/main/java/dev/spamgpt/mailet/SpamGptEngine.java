@@ -117,7 +117,7 @@ final class SpamGptEngine implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             scorer.close();
             throw new MessagingException("SpamGPT could not serve metrics on " + settings.metricsHost
-                    + ":" + settings.metricsPort + ": " + e, e instanceof Exception ? e : null);
+                    + ":" + settings.metricsPort + ": " + e, e);
         }
         float threshold = settings.threshold != null ? settings.threshold : scorer.threshold();
         ScoringMetrics metrics = new ScoringMetrics(MetricsEndpoint.registry(), scorer.modelId(),

@@ -176,7 +176,7 @@ class SpamGptClassifierModelTest {
                 .containsPattern("spamgpt_mails_total\\{instance=\"metrics-test\",[^}]*verdict=\"spam\"} 6(\\.0)?\\n")
                 .containsPattern("spamgpt_mails_total\\{instance=\"metrics-test\",[^}]*verdict=\"ham\"} 0(\\.0)?\\n")
                 .containsPattern("spamgpt_scoring_seconds_count\\{instance=\"metrics-test\",[^}]*} 6(\\.0)?\\n")
-                .containsPattern("spamgpt_scoring_seconds\\{instance=\"metrics-test\",[^}]*quantile=\"0.99\"} [0-9.E-]+\\n")
+                .containsPattern("spamgpt_scoring_seconds_bucket\\{instance=\"metrics-test\",[^}]*le=\"\\+Inf\"} 6(\\.0)?\\n")
                 .contains("spamgpt_inference_seconds_count");
     }
 

@@ -40,6 +40,8 @@ public final class FilterService implements AutoCloseable {
     private final FilterMetrics metrics;
     private final KafkaStreamsMetrics streamsMetrics;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    // Guarded by itself, not by this: a dying stream thread must not wait for close(), which
+    // waits for that thread.
     private final Deque<Long> recentDeaths = new ArrayDeque<>();
     private volatile boolean failed;
     private boolean closed;
@@ -146,21 +148,24 @@ public final class FilterService implements AutoCloseable {
         close(Duration.ofSeconds(30));
     }
 
-    private synchronized StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadDeath(
-            Throwable error) {
-        long now = System.nanoTime();
-        recentDeaths.addLast(now);
-        while (!recentDeaths.isEmpty() && now - recentDeaths.peekFirst() > REPLACEMENT_WINDOW.toNanos()) {
-            recentDeaths.removeFirst();
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadDeath(Throwable error) {
+        int deaths;
+        synchronized (recentDeaths) {
+            long now = System.nanoTime();
+            recentDeaths.addLast(now);
+            while (now - recentDeaths.peekFirst() > REPLACEMENT_WINDOW.toNanos()) {
+                recentDeaths.removeFirst();
+            }
+            deaths = recentDeaths.size();
         }
         Throwable root = error;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         metrics.threadReplaced(root.getClass().getSimpleName());
-        if (recentDeaths.size() > MAX_REPLACEMENTS) {
+        if (deaths > MAX_REPLACEMENTS) {
             LOG.error("{} stream threads died within {} min; shutting the filter down",
-                    recentDeaths.size(), REPLACEMENT_WINDOW.toMinutes(), error);
+                    deaths, REPLACEMENT_WINDOW.toMinutes(), error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         // Under exactly-once the dead thread's transaction is aborted; its tasks restart from the

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -32,6 +33,7 @@ import dev.spamgpt.streams.config.LayeredDefaults;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.metrics.HealthServer;
+import dev.spamgpt.streams.topology.SpamFilterTopology;
 
 /**
  * {@code java -jar spamgpt-streams.jar}: reads an input topic, classifies each record with a SpamGPT
@@ -266,7 +268,8 @@ public final class StreamsFilterApp implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        settings(embeddedBroker ? "embedded" : bootstrapServers);
+        // Usage errors first: they must not wait for a model to load.
+        Settings checked = settings(embeddedBroker ? "embedded" : bootstrapServers);
         if (inferenceThreads != null) {
             // DJL reads this once, when the PyTorch engine starts: before the model is opened.
             System.setProperty("ai.djl.pytorch.num_threads", inferenceThreads.toString());
@@ -281,24 +284,20 @@ public final class StreamsFilterApp implements Callable<Integer> {
         }
         out.println("Model " + scorer.modelId() + " loaded from " + model + " (threshold " + scorer.threshold() + ")");
         try (Resources resources = new Resources(scorer)) {
-            String bootstrap = bootstrapServers;
-            Settings settings;
+            Settings settings = checked;
             try {
                 if (embeddedBroker) {
                     resources.broker = EmbeddedKafkaBroker.start(
-                            dev.spamgpt.streams.topology.SpamFilterTopology.maxMessageBytes(
-                                    settings("embedded").filter()), Map.of());
-                    bootstrap = resources.broker.bootstrapServers();
-                    out.println("Embedded Kafka broker (KRaft, single node) listening on " + bootstrap);
+                            SpamFilterTopology.maxMessageBytes(checked.filter()), Map.of());
+                    out.println("Embedded Kafka broker (KRaft, single node) listening on "
+                            + resources.broker.bootstrapServers());
+                    settings = settings(resources.broker.bootstrapServers());
                 }
-                settings = settings(bootstrap);
                 if (createTopics || embeddedBroker) {
                     List<String> created = TopicSetup.createMissing(StreamsSettings.adminProperties(settings.kafka()),
                             settings.filter(), partitions, replicationFactor);
                     out.println(created.isEmpty() ? "All topics exist" : "Created topics " + created);
                 }
-            } catch (CommandLine.ParameterException e) {
-                throw e;
             } catch (Exception e) {
                 err.println("error: Kafka setup failed: " + e);
                 LOG.debug("Kafka setup failure", e);
@@ -350,7 +349,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
     }
 
     private static String envFor(String option) {
-        return LayeredDefaults.ENV_PREFIX + option.substring(2).toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        return LayeredDefaults.ENV_PREFIX + option.substring(2).toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     /** Everything the run opened, closed in reverse order exactly once (by the hook or by main). */
@@ -391,7 +390,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
             if (broker != null) {
                 try {
                     broker.close();
-                } catch (Exception e) {
+                } catch (RuntimeException e) {
                     LOG.warn("Embedded broker did not stop cleanly", e);
                 }
             }

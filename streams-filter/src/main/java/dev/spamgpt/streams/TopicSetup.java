@@ -9,6 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -39,11 +40,11 @@ public final class TopicSetup {
      * @return the topics created
      * @throws ExecutionException when the cluster refuses
      * @throws InterruptedException when interrupted
-     * @throws java.util.concurrent.TimeoutException when the cluster does not answer in 60 s
+     * @throws TimeoutException when the cluster does not answer in 60 s
      */
     public static List<String> createMissing(Properties adminProps, FilterConfig config, int partitions,
                                              int replicationFactor)
-            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+            throws ExecutionException, InterruptedException, TimeoutException {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }

@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import dev.spamgpt.core.util.TempFiles;
 
 /**
  * The exported classifier: a folder with {@code manifest.json}, {@code config.json} and
@@ -241,7 +242,7 @@ public final class ModelBundle {
     }
 
     private static void writeJson(Path file, Object value) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        Path tmp = TempFiles.sibling(file);
         try {
             JSON.writeValue(tmp.toFile(), value);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -34,6 +34,7 @@ public final class SpamClassifier implements SpamScorer {
     private final Pooling pooling;
     private final int maxTokens;
     private final int maxBatchSize;
+    private final int tokenBudget;
     private final float threshold;
     private final Gpt2Tokenizer tokenizer = Gpt2Tokenizer.get();
     // Scoring holds the read lock, close() the write lock: no forward pass on freed weights.
@@ -50,6 +51,7 @@ public final class SpamClassifier implements SpamScorer {
         int limit = Math.min(manifest.maxLength(), model.transformer().config().contextLength());
         this.maxTokens = options.maxTokens() > 0 ? Math.min(options.maxTokens(), limit) : limit;
         this.maxBatchSize = options.maxBatchSize();
+        this.tokenBudget = options.tokenBudget();
         this.threshold = options.threshold() != null ? options.threshold() : (float) manifest.threshold();
     }
 
@@ -127,8 +129,15 @@ public final class SpamClassifier implements SpamScorer {
         }
         Arrays.sort(order, Comparator.comparingInt(i -> tokens.get(i).length));
         float[] out = new float[n];
-        for (int start = 0; start < n; start += maxBatchSize) {
-            int end = Math.min(n, start + maxBatchSize);
+        int start = 0;
+        while (start < n) {
+            // Texts are sorted by length, so the last one of a pass is its longest: cut the pass
+            // when it is full or when one more text would pad past the token budget.
+            int end = start + 1;
+            while (end < n && end - start < maxBatchSize
+                    && (long) (end - start + 1) * Math.max(1, tokens.get(order[end]).length) <= tokenBudget) {
+                end++;
+            }
             List<int[]> batch = new ArrayList<>(end - start);
             for (int i = start; i < end; i++) {
                 batch.add(tokens.get(order[i]));
@@ -137,6 +146,7 @@ public final class SpamClassifier implements SpamScorer {
             for (int i = start; i < end; i++) {
                 out[order[i]] = p[i - start];
             }
+            start = end;
         }
         return out;
     }

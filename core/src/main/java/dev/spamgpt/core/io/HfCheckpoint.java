@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import dev.spamgpt.core.util.TempFiles;
 
 /**
  * A Hugging Face GPT-2 folder: {@code config.json} plus {@code model.safetensors}.
@@ -144,7 +145,7 @@ public final class HfCheckpoint {
     public static void writeConfig(Path folder, GptConfig config) throws IOException {
         Files.createDirectories(folder);
         Path file = folder.resolve(CONFIG);
-        Path tmp = Files.createTempFile(folder, CONFIG, ".tmp");
+        Path tmp = TempFiles.sibling(file);
         try {
             JSON.writeValue(tmp.toFile(), config.toHfConfig());
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import dev.spamgpt.core.util.TempFiles;
 
 /**
  * Reads and writes the Hugging Face safetensors format: an 8-byte little-endian header length,
@@ -295,7 +296,7 @@ public final class Safetensors implements AutoCloseable {
         int padded = (json.length + 7) / 8 * 8; // the format aligns the data section to 8 bytes
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        Path tmp = TempFiles.sibling(file);
         try {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);

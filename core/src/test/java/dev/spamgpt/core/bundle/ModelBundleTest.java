@@ -46,6 +46,17 @@ class ModelBundleTest {
     }
 
     @Test
+    void bundleFilesShouldGetTheUsualPermissionsNotOwnerOnly() throws Exception {
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 9);
+        // What any new file gets here (the umask decides); temp files would be 0600.
+        Path probe = Files.createFile(tmp.resolve("probe"));
+        for (String name : new String[] {"model.safetensors", "config.json", "manifest.json"}) {
+            assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name)
+                    .isEqualTo(Files.getPosixFilePermissions(probe));
+        }
+    }
+
+    @Test
     void updateManifestShouldKeepTheBundleValid() throws Exception {
         ModelBundle bundle = ModelBundle.read(TinyBundles.randomBundle(tmp.resolve("b"), 1));
         ModelBundle updated = bundle.updateManifest(m -> m.threshold(0.93));

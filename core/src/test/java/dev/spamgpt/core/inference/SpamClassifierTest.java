@@ -56,13 +56,15 @@ class SpamClassifierTest {
     }
 
     @Test
-    void batchSizeShouldNotChangeScores() {
-        try (SpamClassifier one = SpamClassifier.open(tmp.resolve("bundle"),
-                ClassifierOptions.defaults().withMaxBatchSize(1))) {
-            float[] a = one.spamProbabilities(TEXTS);
-            float[] b = classifier.spamProbabilities(TEXTS);
-            for (int i = 0; i < a.length; i++) {
-                assertThat(a[i]).isCloseTo(b[i], within(1e-5f));
+    void batchSizeAndTokenBudgetShouldNotChangeScores() {
+        float[] b = classifier.spamProbabilities(TEXTS);
+        for (ClassifierOptions options : List.of(ClassifierOptions.defaults().withMaxBatchSize(1),
+                ClassifierOptions.defaults().withTokenBudget(20))) {
+            try (SpamClassifier other = SpamClassifier.open(tmp.resolve("bundle"), options)) {
+                float[] a = other.spamProbabilities(TEXTS);
+                for (int i = 0; i < a.length; i++) {
+                    assertThat(a[i]).isCloseTo(b[i], within(1e-5f));
+                }
             }
         }
     }

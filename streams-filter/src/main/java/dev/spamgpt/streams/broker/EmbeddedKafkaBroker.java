@@ -79,7 +79,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Stops the broker and deletes its data. */
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public void close() {
+        try {
+            cluster.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the embedded broker", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("embedded broker did not stop cleanly: " + e.getMessage(), e);
+        }
     }
 }

@@ -49,6 +49,7 @@ public class DeadLetterProductionHandler implements ProductionExceptionHandler {
     }
 
     @Override
+    @SuppressWarnings("rawtypes") // the interface's signature
     public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
                                              Exception exception, SerializationExceptionOrigin origin) {
         @SuppressWarnings("unchecked")

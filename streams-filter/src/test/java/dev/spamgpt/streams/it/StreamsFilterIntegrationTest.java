@@ -45,7 +45,7 @@ class StreamsFilterIntegrationTest {
     }
 
     @AfterAll
-    static void stopBroker() throws Exception {
+    static void stopBroker() {
         if (broker != null) {
             broker.close();
         }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import dev.spamgpt.core.util.TempFiles;
 
 /**
  * {@code prepare}: reads labelled messages, balances them, splits them 70/10/20 and writes
@@ -198,7 +199,7 @@ public final class PrepareCommand implements Callable<Integer> {
                 if (!entry.isDirectory() && (name.equals(SmsCollectionReader.FILE_NAME)
                         || name.endsWith("/" + SmsCollectionReader.FILE_NAME))) {
                     // The entry name only selects the entry; the output path is ours.
-                    Path temp = Files.createTempFile(cacheDir, SmsCollectionReader.FILE_NAME, ".tmp");
+                    Path temp = TempFiles.sibling(file);
                     try {
                         Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
                         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
@@ -244,7 +245,7 @@ public final class PrepareCommand implements Callable<Integer> {
         manifest.put("files", files);
         manifest.put("created_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         Path file = out.resolve("dataset.json");
-        Path temp = Files.createTempFile(out, "dataset.json", ".tmp");
+        Path temp = TempFiles.sibling(out.resolve("dataset.json"));
         try {
             JSON.writeValue(temp.toFile(), manifest);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);

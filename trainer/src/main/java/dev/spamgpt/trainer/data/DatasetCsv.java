@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import dev.spamgpt.core.util.TempFiles;
 
 /**
  * The dataset files that {@code prepare} writes and {@code train} / {@code evaluate} read:
@@ -37,7 +38,7 @@ public final class DatasetCsv {
     public static void write(Path file, List<LabelledText> examples) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path temp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Path temp = TempFiles.sibling(file);
         try {
             try (Writer out = new BufferedWriter(Files.newBufferedWriter(temp,
                     StandardCharsets.UTF_8))) {

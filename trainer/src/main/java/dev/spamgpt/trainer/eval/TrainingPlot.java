@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import dev.spamgpt.core.util.TempFiles;
 
 /**
  * The book's two training figures side by side in one PNG: training and validation loss at each
@@ -54,7 +55,7 @@ public final class TrainingPlot {
         BufferedImage image = draw(history, examplesPerEpoch);
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+        Path tmp = TempFiles.sibling(file);
         try {
             dev.spamgpt.trainer.train.TrainingRun.readableByAll(tmp);
             if (!ImageIO.write(image, "png", tmp.toFile())) {

@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import dev.spamgpt.core.util.TempFiles;
 
 /**
  * One {@code train} run end to end: read the prepared splits, build the classifier (a pretrained
@@ -426,7 +427,7 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     private static void writeJson(Path file, Object value) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        Path tmp = TempFiles.sibling(file);
         try {
             readableByAll(tmp);
             JSON.writeValue(tmp.toFile(), value);
