@@ -57,7 +57,6 @@ public final class TrainingPlot {
         Files.createDirectories(parent);
         Path tmp = TempFiles.sibling(file);
         try {
-            dev.spamgpt.trainer.train.TrainingRun.readableByAll(tmp);
             if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer in this Java runtime");
             }

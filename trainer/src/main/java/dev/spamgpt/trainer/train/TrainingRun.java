@@ -429,26 +429,10 @@ public final class TrainingRun implements AutoCloseable {
     private static void writeJson(Path file, Object value) throws IOException {
         Path tmp = TempFiles.sibling(file);
         try {
-            readableByAll(tmp);
             JSON.writeValue(tmp.toFile(), value);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    /**
-     * Makes a file rw-r--r--: temp files are created owner-only, but outputs are meant to be
-     * shared (a container user, another account).
-     *
-     * @param file the file
-     * @throws IOException if the permissions cannot be set
-     */
-    public static void readableByAll(Path file) throws IOException {
-        try {
-            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: its defaults apply
         }
     }
 
