@@ -102,11 +102,12 @@ public final class TrainingPlot {
             for (double[] p : valLoss) {
                 maxLoss = Math.max(maxLoss, finite(p[1]));
             }
-            panel(g, 0, "Loss", "Loss", 0, maxLoss > 0 ? maxLoss * 1.05 : 1, maxX, examplesPerEpoch,
+            // losses fall and accuracies rise: each legend goes where its curves usually are not
+            panel(g, 0, "Loss", "Loss", 0, maxLoss > 0 ? maxLoss * 1.05 : 1, maxX, examplesPerEpoch, true,
                     List.of(new Series("Training loss", TRAIN, trainLoss, false),
                             new Series("Validation loss", VALIDATION, valLoss, true)));
             panel(g, PANEL_WIDTH, "Accuracy (end of each epoch)", "Accuracy", minAccuracy(trainAcc, valAcc), 1.0,
-                    maxX, examplesPerEpoch,
+                    maxX, examplesPerEpoch, false,
                     List.of(new Series("Training accuracy", TRAIN, trainAcc, false),
                             new Series("Validation accuracy", VALIDATION, valAcc, true)));
         } finally {
@@ -119,7 +120,7 @@ public final class TrainingPlot {
     }
 
     private static void panel(Graphics2D g, int x0, String title, String yLabel, double yMin, double yMax,
-            double xMax, long examplesPerEpoch, List<Series> series) {
+            double xMax, long examplesPerEpoch, boolean legendAtTop, List<Series> series) {
         int left = x0 + LEFT;
         int right = x0 + PANEL_WIDTH - RIGHT;
         int top = TOP;
@@ -222,7 +223,7 @@ public final class TrainingPlot {
         }
         g.setClip(clip);
 
-        // legend, top right inside the plot
+        // legend, inside the plot on the right
         g.setFont(tickFont);
         fm = g.getFontMetrics();
         int width = 0;
@@ -232,7 +233,7 @@ public final class TrainingPlot {
         int boxW = width + 52;
         int boxH = series.size() * 20 + 10;
         int bx = right - boxW - 10;
-        int by = top + 10;
+        int by = legendAtTop ? top + 10 : bottom - boxH - 10;
         g.setColor(new Color(255, 255, 255, 230));
         g.fillRect(bx, by, boxW, boxH);
         g.setColor(Color.GRAY);
