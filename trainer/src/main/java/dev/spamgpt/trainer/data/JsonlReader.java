@@ -3,11 +3,7 @@ package dev.spamgpt.trainer.data;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -28,46 +24,36 @@ public final class JsonlReader {
      * @throws IOException if the file cannot be read
      */
     public static ReadResult read(Path file) throws IOException {
-        ReadResult result = new ReadResult();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(file), StandardCharsets.UTF_8))) {
-            String line;
-            long number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String where = file.getFileName() + ":" + number;
-                JsonNode node;
-                try {
-                    node = JSON.readTree(line);
-                } catch (JsonProcessingException e) {
-                    result.malformed(where, "not JSON (" + e.getOriginalMessage() + ")");
-                    continue;
-                }
-                if (node == null || !node.isObject()) {
-                    result.malformed(where, "not a JSON object");
-                    continue;
-                }
-                JsonNode text = node.get("text");
-                JsonNode label = node.get("label");
-                int parsed = label == null ? -1
-                        : label.isTextual() ? LabelledText.parseLabel(label.textValue())
-                        : label.isIntegralNumber() ? LabelledText.parseLabel(label.asText())
-                        : -1;
-                if (text == null || !text.isTextual()) {
-                    result.malformed(where, "no string field \"text\"");
-                } else if (parsed < 0) {
-                    result.malformed(where, "\"label\" is " + label + ", expected \"ham\","
-                            + " \"spam\", 0 or 1");
-                } else if (text.textValue().isBlank()) {
-                    result.malformed(where, "empty text");
-                } else {
-                    result.add(new LabelledText(text.textValue(), parsed));
-                }
-            }
+        return ReadResult.ofLines(file, String::isBlank, JsonlReader::parseLine);
+    }
+
+    private static void parseLine(String where, String line, ReadResult result) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            result.malformed(where, "not JSON (" + e.getOriginalMessage() + ")");
+            return;
         }
-        return result;
+        if (node == null || !node.isObject()) {
+            result.malformed(where, "not a JSON object");
+            return;
+        }
+        JsonNode text = node.get("text");
+        JsonNode label = node.get("label");
+        int parsed = label == null ? -1
+                : label.isTextual() ? LabelledText.parseLabel(label.textValue())
+                : label.isIntegralNumber() ? LabelledText.parseLabel(label.asText())
+                : -1;
+        if (text == null || !text.isTextual()) {
+            result.malformed(where, "no string field \"text\"");
+        } else if (parsed < 0) {
+            result.malformed(where, "\"label\" is " + label + ", expected \"ham\","
+                    + " \"spam\", 0 or 1");
+        } else if (text.textValue().isBlank()) {
+            result.malformed(where, "empty text");
+        } else {
+            result.add(new LabelledText(text.textValue(), parsed));
+        }
     }
 }

@@ -1,8 +1,15 @@
 package dev.spamgpt.trainer.data;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * What a reader got out of a source: the examples, and every record it could not use, counted
@@ -21,6 +28,45 @@ public final class ReadResult {
 
     /** Creates an empty result; readers fill it. */
     public ReadResult() {}
+
+    /** Turns one line of a line-based source into an example or a malformed count. */
+    @FunctionalInterface
+    public interface LineParser {
+        /**
+         * Parses a line.
+         *
+         * @param where {@code file:line}, for the report
+         * @param line the line, without its terminator
+         * @param result where to add the example or record the problem
+         */
+        void parse(String where, String line, ReadResult result);
+    }
+
+    /**
+     * Reads a UTF-8 text file line by line (invalid bytes become U+FFFD instead of failing).
+     *
+     * @param file the file
+     * @param ignore lines to pass over without counting them, such as empty ones
+     * @param parser handles every other line
+     * @return what the parser collected
+     * @throws IOException if the file cannot be read
+     */
+    public static ReadResult ofLines(Path file, Predicate<String> ignore, LineParser parser)
+            throws IOException {
+        ReadResult result = new ReadResult();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                Files.newInputStream(file), StandardCharsets.UTF_8))) {
+            String line;
+            long number = 0;
+            while ((line = in.readLine()) != null) {
+                number++;
+                if (!ignore.test(line)) {
+                    parser.parse(file.getFileName() + ":" + number, line, result);
+                }
+            }
+        }
+        return result;
+    }
 
     void add(LabelledText example) {
         examples.add(example);

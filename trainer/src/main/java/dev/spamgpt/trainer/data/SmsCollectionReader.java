@@ -1,10 +1,6 @@
 package dev.spamgpt.trainer.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -37,36 +33,24 @@ public final class SmsCollectionReader {
      * @throws IOException if the file cannot be read
      */
     public static ReadResult read(Path file) throws IOException {
-        ReadResult result = new ReadResult();
-        // InputStreamReader replaces invalid UTF-8 with U+FFFD instead of failing.
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(file), StandardCharsets.UTF_8))) {
-            String line;
-            long number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (line.isEmpty()) {
-                    continue;
-                }
-                String where = file.getFileName() + ":" + number;
-                int tab = line.indexOf('\t');
-                if (tab < 0) {
-                    result.malformed(where, "no TAB between label and text");
-                    continue;
-                }
-                String label = line.substring(0, tab);
-                String text = line.substring(tab + 1);
-                if (!label.equals("ham") && !label.equals("spam")) {
-                    result.malformed(where, "label is '" + abbreviate(label)
-                            + "', expected ham or spam");
-                } else if (text.isBlank()) {
-                    result.malformed(where, "empty text");
-                } else {
-                    result.add(new LabelledText(text, LabelledText.parseLabel(label)));
-                }
-            }
+        return ReadResult.ofLines(file, String::isEmpty, SmsCollectionReader::parseLine);
+    }
+
+    private static void parseLine(String where, String line, ReadResult result) {
+        int tab = line.indexOf('\t');
+        if (tab < 0) {
+            result.malformed(where, "no TAB between label and text");
+            return;
         }
-        return result;
+        String label = line.substring(0, tab);
+        String text = line.substring(tab + 1);
+        if (!label.equals("ham") && !label.equals("spam")) {
+            result.malformed(where, "label is '" + abbreviate(label) + "', expected ham or spam");
+        } else if (text.isBlank()) {
+            result.malformed(where, "empty text");
+        } else {
+            result.add(new LabelledText(text, LabelledText.parseLabel(label)));
+        }
     }
 
     static String abbreviate(String s) {
