@@ -65,6 +65,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     private long slowCallNanos;
     /** Wall-clock time at which the oldest record in the buffer entered it. */
     private long oldestBufferedAtMs;
+    /** Wall-clock time at which the last flush returned, as far as this processor can tell. */
+    private long lastFlushEndedAtMs;
 
     /** A buffered record and its text (or why it has none, for a record restored under a new config). */
     private record Pending(BufferedRecord record, Extraction extraction) {
@@ -127,7 +129,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         }
         store.put(input.storeKey(), input);
         if (buffer.isEmpty()) {
-            oldestBufferedAtMs = context.currentSystemTimeMs();
+            // Streams hands every record of one processing round the clock read at the round's
+            // start, which misses a flush earlier in the round: without the max, a record buffered
+            // after a slow flush looks as old as that flush and the next punctuation cuts its
+            // batch short.
+            oldestBufferedAtMs = Math.max(context.currentSystemTimeMs(), lastFlushEndedAtMs);
         }
         buffer.add(pending);
         if (buffer.size() >= config.batchSize()) {
@@ -145,6 +151,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         if (buffer.isEmpty()) {
             return;
         }
+        long startedAtMs = context.currentSystemTimeMs();
+        long startNanos = System.nanoTime();
         try {
             classifyAndForward(buffer);
             for (Pending pending : buffer) {
@@ -154,6 +162,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             throw new BatchFailedException("flushing " + buffer.size() + " buffered records failed", e);
         }
         buffer.clear();
+        lastFlushEndedAtMs = startedAtMs + Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
     }
 
     private void classifyAndForward(List<Pending> batch) {

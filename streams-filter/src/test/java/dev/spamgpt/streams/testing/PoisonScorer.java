@@ -9,9 +9,8 @@ import dev.spamgpt.core.inference.SpamScorer;
  * Wraps a real scorer and fails every call that includes a text containing a marker, the way a
  * classifier fails on input it cannot handle. Records the size of every call it passes on.
  */
-public final class PoisonScorer implements SpamScorer {
+public final class PoisonScorer extends ForwardingScorer {
 
-    private final SpamScorer delegate;
     private final String poison;
     private final List<Integer> callSizes = new ArrayList<>();
 
@@ -20,7 +19,7 @@ public final class PoisonScorer implements SpamScorer {
      * @param poison texts containing this make the call fail
      */
     public PoisonScorer(SpamScorer delegate, String poison) {
-        this.delegate = delegate;
+        super(delegate);
         this.poison = poison;
     }
 
@@ -32,26 +31,11 @@ public final class PoisonScorer implements SpamScorer {
             }
         }
         callSizes.add(texts.size());
-        return delegate.spamProbabilities(texts);
+        return super.spamProbabilities(texts);
     }
 
     /** Returns the sizes of the calls that reached the delegate, in order. */
     public synchronized List<Integer> callSizes() {
         return new ArrayList<>(callSizes);
-    }
-
-    @Override
-    public float threshold() {
-        return delegate.threshold();
-    }
-
-    @Override
-    public String modelId() {
-        return delegate.modelId();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

@@ -32,6 +32,7 @@ import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.metrics.FilterMetrics;
+import dev.spamgpt.streams.testing.ForwardingScorer;
 import dev.spamgpt.streams.testing.PoisonScorer;
 import dev.spamgpt.streams.testing.TestModels;
 
@@ -353,6 +354,45 @@ class SpamFilterTopologyTest {
     }
 
     @Test
+    void shouldCountANewBatchsWaitFromTheEndOfTheFlushBeforeIt() {
+        // Kafka Streams gives all records of one processing round the clock read at the round's
+        // start. The driver's clock stands still during the 300 ms call in the same way.
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 2, new SlowScorer(halfSpam, 300));
+
+        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+        input.pipeInput(bytes("2"), bytes(SMS.get(1))); // a full batch: flushed, slowly
+        input.pipeInput(bytes("3"), bytes(SMS.get(2)));
+        driver.advanceWallClockTime(Duration.ofMillis(100));
+
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
+
+        driver.advanceWallClockTime(Duration.ofMillis(1000));
+
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(3);
+        assertThat(metrics.batchSizes().count()).isEqualTo(2);
+    }
+
+    /** Scores after a pause. */
+    private static final class SlowScorer extends ForwardingScorer {
+        private final long pauseMs;
+
+        SlowScorer(SpamScorer delegate, long pauseMs) {
+            super(delegate);
+            this.pauseMs = pauseMs;
+        }
+
+        @Override
+        public float[] spamProbabilities(List<String> texts) {
+            try {
+                Thread.sleep(pauseMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return super.spamProbabilities(texts);
+        }
+    }
+
+    @Test
     void shouldKeepInputOrderWithinEachTopic() {
         // The classifier scores a batch shortest-first; the outputs must still come in input order.
         List<String> texts = List.of("a much longer message than the others, with many more tokens in it",
@@ -392,26 +432,10 @@ class SpamFilterTopologyTest {
 
     @Test
     void shouldDeadLetterARecordWhoseProcessingFailsUnexpectedly() {
-        SpamScorer brokenModelId = new SpamScorer() {
-            private final SpamScorer inner = halfSpam;
-
-            @Override
-            public float[] spamProbabilities(List<String> texts) {
-                return inner.spamProbabilities(texts);
-            }
-
-            @Override
-            public float threshold() {
-                return inner.threshold();
-            }
-
+        SpamScorer brokenModelId = new ForwardingScorer(halfSpam) {
             @Override
             public String modelId() {
                 throw new IllegalStateException("model id unavailable");
-            }
-
-            @Override
-            public void close() {
             }
         };
         start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, brokenModelId);
