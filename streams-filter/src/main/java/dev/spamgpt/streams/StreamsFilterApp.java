@@ -109,7 +109,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
             description = "Key plus value size above which a record is dead-lettered (too-large). Default: ${DEFAULT-VALUE}.")
     int maxRecordBytes;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
             description = "Records scored per classifier call at most; 1 scores each record alone. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
@@ -117,10 +117,15 @@ public final class StreamsFilterApp implements Callable<Integer> {
             description = "Longest wait for a batch to fill. Default: ${DEFAULT-VALUE}.")
     long batchWaitMs;
 
-    @Option(names = "--forward-batch-size", paramLabel = "N", defaultValue = "8",
+    @Option(names = "--forward-batch-size", paramLabel = "N", defaultValue = "16",
             description = "Texts per forward pass inside one classifier call; the classifier sorts a call's texts"
                     + " by token length and runs them in passes of this size. Default: ${DEFAULT-VALUE}.")
     int forwardBatchSize;
+
+    @Option(names = "--token-budget", paramLabel = "N", defaultValue = "512",
+            description = "Padded tokens per forward pass at most: a pass ends early when its texts, padded to"
+                    + " the longest, would exceed it. Default: ${DEFAULT-VALUE}.")
+    int tokenBudget;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
             description = "Tokens scored per text (the start is kept); 0 is the bundle's max length."
@@ -252,6 +257,9 @@ public final class StreamsFilterApp implements Callable<Integer> {
             if (forwardBatchSize < 1) {
                 throw new IllegalArgumentException("forward batch size must be at least 1, got " + forwardBatchSize);
             }
+            if (tokenBudget < 1) {
+                throw new IllegalArgumentException("token budget must be at least 1, got " + tokenBudget);
+            }
             if (maxTokens < 0) {
                 throw new IllegalArgumentException("max tokens must not be negative, got " + maxTokens);
             }
@@ -276,7 +284,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
         }
         SpamScorer scorer;
         try {
-            scorer = ModelLoader.open(model, forwardBatchSize, maxTokens, threshold, device);
+            scorer = ModelLoader.open(model, forwardBatchSize, tokenBudget, maxTokens, threshold, device);
         } catch (RuntimeException e) {
             err.println("error: cannot load the model bundle " + model + ": " + e.getMessage());
             LOG.debug("Model load failure", e);

@@ -55,15 +55,19 @@ public final class StreamsBench implements Callable<Integer> {
     @Option(names = "--records", description = "Records per run; default 2000 for tiny, 300 for 124m.")
     Integer records;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--batch-size", defaultValue = "64", description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--batch-wait-ms", defaultValue = "100", description = "Micro-batch wait. Default: ${DEFAULT-VALUE}.")
     int batchWaitMs;
 
-    @Option(names = "--forward-batch-size", defaultValue = "8",
+    @Option(names = "--forward-batch-size", defaultValue = "16",
             description = "Texts per forward pass. Default: ${DEFAULT-VALUE}.")
     int forwardBatchSize;
+
+    @Option(names = "--token-budget", defaultValue = "512",
+            description = "Padded tokens per forward pass at most. Default: ${DEFAULT-VALUE}.")
+    int tokenBudget;
 
     @Option(names = "--max-tokens", defaultValue = "120",
             description = "Tokens per text, as in a trained bundle. Default: ${DEFAULT-VALUE}.")
@@ -89,6 +93,8 @@ public final class StreamsBench implements Callable<Integer> {
         System.out.printf("streams-bench: %d cores, ai.djl.pytorch.num_threads=%s, texts from %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 SmsCorpus.source());
+        System.out.printf("micro-batches of %d records or %d ms, forward passes of %d texts or %d padded tokens,"
+                + " %d tokens per text%n", batchSize, batchWaitMs, forwardBatchSize, tokenBudget, maxTokens);
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(2 * 1024 * 1024, Map.of())) {
             if (model.equals("tiny") || model.equals("both")) {
@@ -125,7 +131,7 @@ public final class StreamsBench implements Callable<Integer> {
         List<String> texts = SmsCorpus.load(count + 2 * batchSize).stream().map(SmsCorpus.Sms::text).toList();
         List<Run> out = new ArrayList<>();
         try (SpamClassifier classifier = SpamClassifier.open(bundle, ClassifierOptions.defaults()
-                .withMaxBatchSize(forwardBatchSize).withMaxTokens(maxTokens))) {
+                .withMaxBatchSize(forwardBatchSize).withTokenBudget(tokenBudget).withMaxTokens(maxTokens))) {
             classifier.spamProbabilities(texts.subList(0, Math.min(texts.size(), 2 * forwardBatchSize)));
             out.add(run(broker, classifier, name, "per-record", 1, texts, count, dir));
             out.add(run(broker, classifier, name, "micro-batched", batchSize, texts, count, dir));
