@@ -123,8 +123,8 @@ public final class StreamsFilterApp implements Callable<Integer> {
     int forwardBatchSize;
 
     @Option(names = "--token-budget", paramLabel = "N", defaultValue = "512",
-            description = "Padded tokens per forward pass at most: a pass ends early when its texts, padded to"
-                    + " the longest, would exceed it. Default: ${DEFAULT-VALUE}.")
+            description = "Tokens per forward pass at most: a pass ends early rather than exceed it."
+                    + " Default: ${DEFAULT-VALUE}.")
     int tokenBudget;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",

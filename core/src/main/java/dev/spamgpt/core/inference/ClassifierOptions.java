@@ -4,8 +4,8 @@ package dev.spamgpt.core.inference;
 public final class ClassifierOptions {
 
     /**
-     * Padded tokens per forward pass by default. On 2 CPU cores, GPT-2 124M gains little from
-     * passes larger than this, while long padded rows cost in proportion (see ClassifierBench).
+     * Tokens per forward pass by default. On 2 CPU cores, GPT-2 124M gains little from passes
+     * larger than this (see ClassifierBench).
      */
     public static final int DEFAULT_TOKEN_BUDGET = 512;
 
@@ -36,7 +36,7 @@ public final class ClassifierOptions {
     }
 
     /**
-     * @return passes of up to 16 texts and 512 padded tokens, the bundle's max length and
+     * @return passes of up to 16 texts and 512 tokens, the bundle's max length and
      *     threshold, auto device
      */
     public static ClassifierOptions defaults() {
@@ -44,15 +44,16 @@ public final class ClassifierOptions {
     }
 
     /**
-     * @param value the most padded tokens (texts x longest text) one forward pass takes; a text
-     *     longer than this still gets a pass of its own
+     * @param value the most tokens one forward pass takes: the sum of its texts' tokens when
+     *     they are packed several to a row (last-token pooling), texts x longest text when they
+     *     are padded (book pooling); a text longer than this still gets a pass of its own
      * @return a copy with the value
      */
     public ClassifierOptions withTokenBudget(int value) {
         return new ClassifierOptions(maxBatchSize, maxTokens, threshold, device, value);
     }
 
-    /** @return the most padded tokens per forward pass */
+    /** @return the most tokens per forward pass */
     public int tokenBudget() {
         return tokenBudget;
     }

@@ -22,8 +22,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The bundle's classifier, ready to serve: thread-safe, batched, and bounded in memory.
  *
  * <p>Each call tokenizes its texts (keeping the first {@code maxTokens} tokens), sorts them by
- * length so that a batch pads little, and runs each batch in its own NDManager scope that is
- * closed before the call returns; nothing per request stays in the model's manager.
+ * length, and cuts them into forward passes by text count and token budget. With last-token
+ * pooling a pass packs several texts to a row ({@link PackedBatch}), so that it computes almost
+ * no padding; with the book's pooling it pads every text to the fixed length. Each pass runs in
+ * its own NDManager scope that is closed before the call returns; nothing per request stays in
+ * the model's manager.
  */
 public final class SpamClassifier implements SpamScorer {
 
@@ -122,7 +125,8 @@ public final class SpamClassifier implements SpamScorer {
         for (String text : texts) {
             tokens.add(tokenizer.encode(text == null ? "" : text, maxTokens));
         }
-        // Short texts together: each batch pads only to its own longest member.
+        // Texts of like length share a pass: a padded pass pads only to its own longest text, and
+        // the rows of a packed pass come out nearly even.
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -131,13 +135,7 @@ public final class SpamClassifier implements SpamScorer {
         float[] out = new float[n];
         int start = 0;
         while (start < n) {
-            // Texts are sorted by length, so the last one of a pass is its longest: cut the pass
-            // when it is full or when one more text would pad past the token budget.
-            int end = start + 1;
-            while (end < n && end - start < maxBatchSize
-                    && (long) (end - start + 1) * Math.max(1, tokens.get(order[end]).length) <= tokenBudget) {
-                end++;
-            }
+            int end = passEnd(tokens, order, start);
             List<int[]> batch = new ArrayList<>(end - start);
             for (int i = start; i < end; i++) {
                 batch.add(tokens.get(order[i]));
@@ -151,10 +149,41 @@ public final class SpamClassifier implements SpamScorer {
         return out;
     }
 
+    /**
+     * Where the pass that starts at {@code start} ends: at {@code maxBatchSize} texts, or before
+     * the text that would take it over the token budget (a pass has at least one text). Packed
+     * passes count their texts' tokens; padded ones count the longest text once per row, which,
+     * with texts sorted by length, is the last one.
+     */
+    private int passEnd(List<int[]> tokens, Integer[] order, int start) {
+        int end = start + 1;
+        long packed = length(tokens.get(order[start]));
+        while (end < order.length && end - start < maxBatchSize) {
+            int next = length(tokens.get(order[end]));
+            long cost = pooling == Pooling.LAST_TOKEN ? packed + next : (long) (end - start + 1) * next;
+            if (cost > tokenBudget) {
+                break;
+            }
+            packed += next;
+            end++;
+        }
+        return end;
+    }
+
+    private static int length(int[] sequence) {
+        return Math.max(1, sequence.length);
+    }
+
     private float[] scoreBatch(List<int[]> batch) {
         try (NDManager scope = manager.newSubManager()) {
-            TokenBatch b = TokenBatch.of(batch, pooling, maxTokens, scope);
-            NDArray logits = model.forward(b.ids(), b.lastIndex(), false);
+            NDArray logits;
+            if (pooling == Pooling.LAST_TOKEN) {
+                PackedBatch b = PackedBatch.of(batch, scope);
+                logits = model.forwardPacked(b.ids(), b.positions(), b.mask(), b.readIndex());
+            } else {
+                TokenBatch b = TokenBatch.of(batch, pooling, maxTokens, scope);
+                logits = model.forward(b.ids(), b.lastIndex(), false);
+            }
             return logits.softmax(-1).get(":, 1").toFloatArray();
         }
     }

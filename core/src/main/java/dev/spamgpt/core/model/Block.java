@@ -34,7 +34,19 @@ public final class Block extends FixedShapeBlock {
      * @return the updated residual stream, same shape
      */
     public NDArray forward(NDArray x, boolean training) {
-        x = x.add(attn.forward(ln1.forward(x), training));
+        return forward(x, null, training);
+    }
+
+    /**
+     * Applies the block with an attention mask.
+     *
+     * @param x residual stream of shape (B, T, C)
+     * @param mask see {@link CausalSelfAttention#forward(NDArray, NDArray, boolean)}; null for causal
+     * @param training whether dropout is active
+     * @return the updated residual stream, same shape
+     */
+    public NDArray forward(NDArray x, NDArray mask, boolean training) {
+        x = x.add(attn.forward(ln1.forward(x), mask, training));
         return x.add(mlp.forward(ln2.forward(x), training));
     }
 

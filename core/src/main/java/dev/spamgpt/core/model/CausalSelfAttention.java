@@ -16,7 +16,7 @@ import ai.djl.util.PairList;
 public final class CausalSelfAttention extends FixedShapeBlock {
 
     /** Added to masked scores: exp() of it underflows to exactly 0, as with -inf. */
-    private static final float MASKED = -1e9f;
+    public static final float MASKED = -1e9f;
 
     private final int nHeads;
     private final int headDim;
@@ -46,6 +46,20 @@ public final class CausalSelfAttention extends FixedShapeBlock {
      * @return output of shape (B, T, C)
      */
     public NDArray forward(NDArray x, boolean training) {
+        return forward(x, null, training);
+    }
+
+    /**
+     * Attends under a given mask, for rows that pack several texts: each position may then see
+     * only the earlier positions of its own text.
+     *
+     * @param x input of shape (B, T, C)
+     * @param mask added to the attention scores, broadcastable to (B, nh, T, T): 0 where a query
+     *     may see a key, {@link #MASKED} where not; null for the plain causal mask
+     * @param training whether dropout is active
+     * @return output of shape (B, T, C)
+     */
+    public NDArray forward(NDArray x, NDArray mask, boolean training) {
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
@@ -56,7 +70,7 @@ public final class CausalSelfAttention extends FixedShapeBlock {
         NDArray v = splitHeads(qkv.get(2), b, t);
 
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scalar(q, (float) Math.sqrt(headDim))); // (B, nh, T, T)
-        NDArray att = scores.add(causalMask(x.getManager(), t)).softmax(-1);
+        NDArray att = scores.add(mask != null ? mask : causalMask(x.getManager(), t)).softmax(-1);
         att = dropout(att, training);
         NDArray y = att.matMul(v) // (B, nh, T, hs)
                 .transpose(0, 2, 1, 3) // (B, T, nh, hs)

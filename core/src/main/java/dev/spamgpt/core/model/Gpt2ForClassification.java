@@ -63,6 +63,24 @@ public final class Gpt2ForClassification extends FixedShapeBlock {
     }
 
     /**
+     * Classifies texts packed several to a row.
+     *
+     * @param ids int64 token ids of shape (B, T)
+     * @param positions int64 position of each token within its own text, shape (B, T)
+     * @param mask keeps each text's attention inside the text, broadcastable to (B, nh, T, T)
+     * @param readIndex int64 shape (N): for each of the N texts, {@code row * T + position} of the
+     *     token it is read at
+     * @return logits of shape (N, 2)
+     */
+    public NDArray forwardPacked(NDArray ids, NDArray positions, NDArray mask, NDArray readIndex) {
+        NDArray hidden = transformer.forward(ids, positions, mask, false);
+        long c = hidden.getShape().get(2);
+        long n = readIndex.getShape().get(0);
+        NDArray flat = hidden.reshape(-1, c);
+        return score.forward(flat.gather(readIndex.reshape(n, 1).broadcast(n, c), 0));
+    }
+
+    /**
      * Reads each row's hidden state at its pooling position and applies the head.
      *
      * @param hidden hidden states after {@code ln_f}, shape (B, T, C)

@@ -68,8 +68,25 @@ public final class Gpt2Model extends FixedShapeBlock {
      * @return hidden states after {@code ln_f}, shape (B, T, C)
      */
     public NDArray forward(NDArray ids, boolean training) {
-        NDArray x = embed(ids, training);
-        x = forwardBlocks(x, 0, h.size(), training);
+        return forward(ids, null, null, training);
+    }
+
+    /**
+     * Runs the whole transformer over rows that may pack several texts each.
+     *
+     * @param ids int64 token ids of shape (B, T)
+     * @param positions int64 position of each token within its own text, shape (B, T); null for
+     *     0 ... T-1 in every row
+     * @param mask the attention mask, see {@link CausalSelfAttention#forward(NDArray, NDArray, boolean)};
+     *     null for causal
+     * @param training whether dropout is active
+     * @return hidden states after {@code ln_f}, shape (B, T, C)
+     */
+    public NDArray forward(NDArray ids, NDArray positions, NDArray mask, boolean training) {
+        NDArray x = embed(ids, positions, training);
+        for (Block block : h) {
+            x = block.forward(x, mask, training);
+        }
         return lnF.forward(x);
     }
 
@@ -81,13 +98,19 @@ public final class Gpt2Model extends FixedShapeBlock {
      * @return the residual stream entering block 0, shape (B, T, C)
      */
     public NDArray embed(NDArray ids, boolean training) {
+        return embed(ids, null, training);
+    }
+
+    private NDArray embed(NDArray ids, NDArray positions, boolean training) {
         long t = ids.getShape().get(1);
-        if (t > config.contextLength()) {
-            throw new IllegalArgumentException("sequence of " + t
-                    + " tokens is longer than the model's context of " + config.contextLength());
+        if (positions == null) {
+            if (t > config.contextLength()) {
+                throw new IllegalArgumentException("sequence of " + t
+                        + " tokens is longer than the model's context of " + config.contextLength());
+            }
+            positions = ids.getManager().arange(0, (int) t, 1, DataType.INT64);
         }
-        NDArray positions = ids.getManager().arange(0, (int) t, 1, DataType.INT64);
-        NDArray x = wte.forward(ids).add(wpe.forward(positions)); // (B, T, C) + (T, C)
+        NDArray x = wte.forward(ids).add(wpe.forward(positions)); // (B, T, C) + (T, C) or (B, T, C)
         float drop = config.dropRate();
         return training && drop > 0 ? Dropout.dropout(x, drop, true).singletonOrThrow() : x;
     }

@@ -66,7 +66,7 @@ public final class StreamsBench implements Callable<Integer> {
     int forwardBatchSize;
 
     @Option(names = "--token-budget", defaultValue = "512",
-            description = "Padded tokens per forward pass at most. Default: ${DEFAULT-VALUE}.")
+            description = "Tokens per forward pass at most. Default: ${DEFAULT-VALUE}.")
     int tokenBudget;
 
     @Option(names = "--max-tokens", defaultValue = "120",
@@ -93,7 +93,7 @@ public final class StreamsBench implements Callable<Integer> {
         System.out.printf("streams-bench: %d cores, ai.djl.pytorch.num_threads=%s, texts from %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 SmsCorpus.source());
-        System.out.printf("micro-batches of %d records or %d ms, forward passes of %d texts or %d padded tokens,"
+        System.out.printf("micro-batches of %d records or %d ms, forward passes of %d texts or %d tokens,"
                 + " %d tokens per text%n", batchSize, batchWaitMs, forwardBatchSize, tokenBudget, maxTokens);
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(2 * 1024 * 1024, Map.of())) {
