@@ -45,8 +45,9 @@ public final class ClassifierOptions {
 
     /**
      * @param value the most tokens one forward pass takes: the sum of its texts' tokens when
-     *     they are packed several to a row (last-token pooling), texts x longest text when they
-     *     are padded (book pooling); a text longer than this still gets a pass of its own
+     *     they are packed several to a row (last-token pooling), texts x max tokens when they
+     *     are padded to that length (book pooling); a text longer than this still gets a pass of
+     *     its own
      * @return a copy with the value
      */
     public ClassifierOptions withTokenBudget(int value) {

@@ -151,20 +151,20 @@ public final class SpamClassifier implements SpamScorer {
 
     /**
      * Where the pass that starts at {@code start} ends: at {@code maxBatchSize} texts, or before
-     * the text that would take it over the token budget (a pass has at least one text). Packed
-     * passes count their texts' tokens; padded ones count the longest text once per row, which,
-     * with texts sorted by length, is the last one.
+     * the text that would take it over the token budget (a pass has at least one text). A packed
+     * pass counts its texts' tokens; a padded one counts {@code maxTokens} per text, the length
+     * book pooling pads to.
      */
     private int passEnd(List<int[]> tokens, Integer[] order, int start) {
         int end = start + 1;
-        long packed = length(tokens.get(order[start]));
+        long tokensSoFar = length(tokens.get(order[start]));
         while (end < order.length && end - start < maxBatchSize) {
             int next = length(tokens.get(order[end]));
-            long cost = pooling == Pooling.LAST_TOKEN ? packed + next : (long) (end - start + 1) * next;
+            long cost = pooling == Pooling.LAST_TOKEN ? tokensSoFar + next : (long) (end - start + 1) * maxTokens;
             if (cost > tokenBudget) {
                 break;
             }
-            packed += next;
+            tokensSoFar += next;
             end++;
         }
         return end;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.spamgpt.core.bundle.BundleException;
 import dev.spamgpt.core.testing.TinyBundles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -67,6 +68,30 @@ class SpamClassifierTest {
                 }
             }
         }
+    }
+
+    @Test
+    void bookPoolingShouldReadThePaddedEndWhateverTheBatching() throws Exception {
+        Path book = TinyBundles.randomBundle(tmp.resolve("book"), 7);
+        Path manifest = book.resolve("manifest.json");
+        String json = Files.readString(manifest);
+        assertThat(json).contains("\"last-token\"");
+        Files.writeString(manifest, json.replace("\"last-token\"", "\"book\""));
+
+        float[] alone;
+        try (SpamClassifier c = SpamClassifier.open(book, ClassifierOptions.defaults().withMaxBatchSize(1))) {
+            alone = c.spamProbabilities(TEXTS);
+        }
+        // Three texts padded to the bundle's 64 tokens per pass.
+        try (SpamClassifier c = SpamClassifier.open(book, ClassifierOptions.defaults().withTokenBudget(3 * 64))) {
+            float[] batched = c.spamProbabilities(TEXTS);
+            for (int i = 0; i < TEXTS.size(); i++) {
+                assertThat(batched[i]).as(TEXTS.get(i)).isCloseTo(alone[i], within(1e-5f));
+            }
+        }
+        // Same weights, other pooling: reading a pad instead of the last real token changes scores.
+        float[] lastToken = classifier.spamProbabilities(TEXTS);
+        assertThat(Math.abs(alone[1] - lastToken[1])).isGreaterThan(1e-3f);
     }
 
     @Test
