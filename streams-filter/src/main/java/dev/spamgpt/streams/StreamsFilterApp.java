@@ -25,6 +25,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
 import dev.spamgpt.streams.config.FilterConfig;
@@ -282,7 +283,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
             // DJL reads this once, when the PyTorch engine starts: before the model is opened.
             System.setProperty("ai.djl.pytorch.num_threads", inferenceThreads.toString());
         }
-        SpamScorer scorer;
+        SpamClassifier scorer;
         try {
             scorer = ModelLoader.open(model, forwardBatchSize, tokenBudget, maxTokens, threshold, device);
         } catch (RuntimeException e) {
@@ -290,7 +291,8 @@ public final class StreamsFilterApp implements Callable<Integer> {
             LOG.debug("Model load failure", e);
             return EXIT_BAD_MODEL;
         }
-        out.println("Model " + scorer.modelId() + " loaded from " + model + " (threshold " + scorer.threshold() + ")");
+        out.println("Model " + scorer.modelId() + " loaded from " + model + " on " + scorer.device()
+                + " (threshold " + scorer.threshold() + ")");
         try (Resources resources = new Resources(scorer)) {
             Settings settings = checked;
             try {

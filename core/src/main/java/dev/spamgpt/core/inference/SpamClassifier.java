@@ -208,6 +208,11 @@ public final class SpamClassifier implements SpamScorer {
         return manifest.modelId();
     }
 
+    /** @return where the model runs, such as {@code cpu()} or {@code gpu(0)} */
+    public String device() {
+        return manager.getDevice().toString();
+    }
+
     /** @return the bundle's manifest */
     public BundleManifest manifest() {
         return manifest;
