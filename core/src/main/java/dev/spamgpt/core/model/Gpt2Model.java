@@ -10,6 +10,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import dev.spamgpt.core.util.Djl;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -84,10 +85,7 @@ public final class Gpt2Model extends FixedShapeBlock {
      */
     public NDArray forward(NDArray ids, NDArray positions, NDArray mask, boolean training) {
         NDArray x = embed(ids, positions, training);
-        for (Block block : h) {
-            x = block.forward(x, mask, training);
-        }
-        return lnF.forward(x);
+        return lnF.forward(runBlocks(x, mask, 0, h.size(), training));
     }
 
     /**
@@ -126,8 +124,27 @@ public final class Gpt2Model extends FixedShapeBlock {
      * @return the residual stream after block {@code to - 1}
      */
     public NDArray forwardBlocks(NDArray x, int from, int to, boolean training) {
+        return runBlocks(x, null, from, to, training);
+    }
+
+    private NDArray runBlocks(NDArray x, NDArray mask, int from, int to, boolean training) {
+        // Autograd needs every block's intermediates until backward. Without it, only the
+        // residual stream has to survive a block: free the rest (the MLP's 4x-wide activations
+        // above all) as soon as the block is done, rather than when the caller's scope closes.
+        boolean keepIntermediates = training || Djl.recordingGradients();
         for (int i = from; i < to; i++) {
-            x = h.get(i).forward(x, training);
+            Block block = h.get(i);
+            if (keepIntermediates) {
+                x = block.forward(x, mask, training);
+                continue;
+            }
+            NDManager outer = x.getManager();
+            try (NDManager blockScope = outer.newSubManager()) {
+                x.tempAttach(blockScope); // ops put their results in their first operand's manager
+                NDArray y = block.forward(x, mask, false);
+                y.attach(outer);
+                x = y;
+            }
         }
         return x;
     }

@@ -61,6 +61,16 @@ public final class Djl {
     }
 
     /**
+     * Tells whether autograd records on the calling thread, as inside a {@code GradientCollector}.
+     *
+     * @return true while operations are recorded for backward
+     */
+    public static boolean recordingGradients() {
+        engine();
+        return JniUtils.isGradMode();
+    }
+
+    /**
      * Turns autograd off on the calling thread, once per thread. DJL turns it off only on the
      * thread that started the engine; without this, inference on worker threads records a graph.
      */

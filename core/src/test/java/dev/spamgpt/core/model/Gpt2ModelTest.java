@@ -3,10 +3,12 @@ package dev.spamgpt.core.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,36 @@ class Gpt2ModelTest {
                 NDArray logits = model.forward(ids, request.create(new long[] {2, 3}), false);
                 assertThat(logits.getShape()).isEqualTo(new Shape(2, 2));
                 assertThat(logits.getManager()).isSameAs(request);
+            }
+        }
+    }
+
+    @Test
+    void inferenceShouldFreeEachBlocksIntermediatesButTrainingShouldKeepThemForBackward() {
+        GptConfig deep = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 12, 2, 1e-5f, 0f);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt2Model model = Gpt2Model.random(deep, manager);
+            long inferenceArrays;
+            try (NDManager request = manager.newSubManager()) {
+                NDArray ids = request.create(new long[][] {{10, 20, 30, 40}});
+                NDArray hidden = model.forward(ids, false);
+                inferenceArrays = request.getManagedArrays().size();
+                assertThat(hidden.getManager()).isSameAs(request);
+                assertThat(hidden.isReleased()).isFalse();
+            }
+            // Per block, about two arrays survive (its input and output); each of its dozens of
+            // intermediates would be there too if they were kept.
+            assertThat(inferenceArrays).isLessThan(3L * deep.nLayers() + 10);
+
+            try (NDManager request = manager.newSubManager();
+                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
+                NDArray ids = request.create(new long[][] {{10, 20, 30, 40}});
+                NDArray hidden = model.forward(ids, false);
+                assertThat(request.getManagedArrays().size()).isGreaterThan(10 * deep.nLayers());
+                collector.backward(hidden.sum());
+                NDArray grad = model.h().get(0).mlp().cFc().weight().getArray().getGradient();
+                assertThat(grad.abs().sum().getFloat()).isGreaterThan(0f);
             }
         }
     }
