@@ -41,9 +41,9 @@ public final class PackedBatch {
     }
 
     /**
-     * Packs sequences into as few rows of about {@link #ROW_TOKENS} as their total length needs,
-     * longest first, each into the row that is shortest so far: rows end up nearly equal, and
-     * little padding is left.
+     * Packs sequences into as few rows of at most {@code max(ROW_TOKENS, longest)} tokens as
+     * will hold them, longest first, each into the row that is shortest so far: rows end up
+     * nearly equal, and little padding is left.
      *
      * @param sequences token ids; an empty sequence counts as one {@code <|endoftext|>}
      * @param manager owns the new arrays
@@ -63,7 +63,6 @@ public final class PackedBatch {
             longest = Math.max(longest, lengths[i]);
         }
         int capacity = Math.max(ROW_TOKENS, longest);
-        int rowCount = (int) Math.min(n, (total + capacity - 1) / capacity);
 
         Integer[] longestFirst = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -72,17 +71,27 @@ public final class PackedBatch {
         Arrays.sort(longestFirst, (a, b) -> Integer.compare(lengths[b], lengths[a]));
         int[] rowOf = new int[n];
         int[] startOf = new int[n];
-        int[] fill = new int[rowCount];
-        for (int i : longestFirst) {
-            int row = 0;
-            for (int r = 1; r < rowCount; r++) {
-                if (fill[r] < fill[row]) {
-                    row = r;
+        // As few rows as the total needs; one more while the fullest row would pass the capacity,
+        // so that no row is longer than the capacity: attention costs T^2 per row.
+        int rowCount = (int) Math.min(n, (total + capacity - 1) / capacity);
+        int[] fill;
+        while (true) {
+            fill = new int[rowCount];
+            for (int i : longestFirst) {
+                int row = 0;
+                for (int r = 1; r < rowCount; r++) {
+                    if (fill[r] < fill[row]) {
+                        row = r;
+                    }
                 }
+                rowOf[i] = row;
+                startOf[i] = fill[row];
+                fill[row] += lengths[i];
             }
-            rowOf[i] = row;
-            startOf[i] = fill[row];
-            fill[row] += lengths[i];
+            if (Arrays.stream(fill).max().orElse(1) <= capacity || rowCount == n) {
+                break;
+            }
+            rowCount++;
         }
         int t = Arrays.stream(fill).max().orElse(1);
 

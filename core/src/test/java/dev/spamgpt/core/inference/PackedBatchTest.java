@@ -66,6 +66,18 @@ class PackedBatchTest {
     }
 
     @Test
+    void noRowShouldBeLongerThanTheLongerOfRowTokensAndTheLongestText() {
+        Random random = new Random(5);
+        // 250 tokens fit two rows of 128 by count, but not by shape: 100 + 100 + 50.
+        List<int[]> texts = List.of(sequence(random, 100), sequence(random, 100), sequence(random, 50));
+        try (NDManager manager = Djl.engine().newBaseManager()) {
+            PackedBatch batch = PackedBatch.of(texts, manager);
+            assertThat(batch.length()).isLessThanOrEqualTo(PackedBatch.ROW_TOKENS);
+            assertThat(batch.rows()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void packedLogitsShouldEqualEachTextRunAlone() {
         Random random = new Random(11);
         List<int[]> texts = new ArrayList<>();
