@@ -2,7 +2,6 @@ package dev.spamgpt.mailet.demo;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
@@ -11,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -31,14 +29,12 @@ import javax.mail.internet.MimeMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.james.GuiceJamesServer;
-import org.apache.james.MemoryJamesConfiguration;
-import org.apache.james.MemoryJamesServerMain;
-import org.apache.james.data.UsersRepositoryModuleChooser;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.utils.DataProbeImpl;
 import org.apache.james.utils.SMTPMessageSender;
+
+import dev.spamgpt.mailet.james.JamesHome;
 
 /**
  * The mail half of {@code ./spamgpt demo}: starts a real James 3.8.1 (the memory app, in this
@@ -69,12 +65,6 @@ public final class DemoMailServer {
     static final String SENDER = "sms-gateway@example.net";
     static final String STATUS_HEADER = "org.apache.james.spamgpt.status";
 
-    /** The operator files of the integration tests' James: loopback, free ports, no TLS. */
-    private static final String[] CONF_FILES = {
-        "smtpserver.xml", "imapserver.xml", "lmtpserver.xml", "pop3server.xml", "managesieveserver.xml",
-        "dnsservice.xml", "domainlist.xml", "usersrepository.xml", "mailrepositorystore.xml", "listeners.xml",
-        "jmx.properties", "webadmin.properties"};
-
     private DemoMailServer() {
     }
 
@@ -102,7 +92,7 @@ public final class DemoMailServer {
                 Paths.get(require(opts, "--model")).toAbsolutePath());
         PrintStream err = System.err;
         long t0 = System.nanoTime();
-        GuiceJamesServer server = start(home);
+        GuiceJamesServer server = JamesHome.start(home);
         try {
             err.printf(Locale.ROOT, "James 3.8.1 with the SpamGPT mailet started in %.1f s (log: %s)%n",
                     (System.nanoTime() - t0) / 1e9, home.resolve("james.log"));
@@ -151,19 +141,8 @@ public final class DemoMailServer {
         if (!Files.isRegularFile(mailetJar)) {
             throw new IllegalStateException(mailetJar + " is missing: build it with ./mvnw -B -DskipTests package");
         }
-        Path conf = Files.createDirectories(home.resolve("conf"));
-        for (String name : CONF_FILES) {
-            try (InputStream in = DemoMailServer.class.getResourceAsStream("/james-conf/" + name)) {
-                if (in == null) {
-                    throw new IllegalStateException("james-conf/" + name + " is not on the class path");
-                }
-                Files.copy(in, conf.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Files.writeString(conf.resolve("mailetcontainer.xml"), demoMailetContainer(
-                Files.readString(mailetContainer, StandardCharsets.UTF_8), model, freePort()));
-        Path extensions = Files.createDirectories(home.resolve("extensions-jars"));
-        Files.copy(mailetJar, extensions.resolve("spamgpt-mailet.jar"), StandardCopyOption.REPLACE_EXISTING);
+        JamesHome.layOut(home, demoMailetContainer(Files.readString(mailetContainer, StandardCharsets.UTF_8), model,
+                freePort()), mailetJar);
     }
 
     /**
@@ -185,18 +164,6 @@ public final class DemoMailServer {
         return text.substring(0, at) + to + text.substring(at + from.length());
     }
 
-    static GuiceJamesServer start(Path home) throws Exception {
-        MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
-                .workingDirectory(home.toFile())
-                .configurationPath(new Configuration.ConfigurationPath("file://conf/"))
-                .usersRepository(UsersRepositoryModuleChooser.Implementation.DEFAULT)
-                .build();
-        GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration);
-        server.start();
-        return server;
-    }
-
-    /** A plain-text mail without a Subject, so that the mailet scores the same text as Kafka does. */
     static String rawMail(String id, String text) throws MessagingException, IOException {
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
         message.setFrom(new InternetAddress(SENDER));

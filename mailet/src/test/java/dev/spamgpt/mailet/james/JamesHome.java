@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 import org.apache.james.GuiceJamesServer;
@@ -19,7 +20,7 @@ import org.apache.james.server.core.configuration.Configuration;
  * A James 3.8.1 root folder the way an operator sets one up: {@code conf/} with the test's
  * configuration and {@code extensions-jars/spamgpt-mailet.jar}, the jar the build just made.
  */
-final class JamesHome {
+public final class JamesHome {
 
     static final String DOMAIN = "spamgpt.test";
     static final String PASSWORD = "secret";
@@ -50,23 +51,43 @@ final class JamesHome {
      */
     static Path prepare(Path root, String spamGptMailet) {
         try {
-            Path conf = Files.createDirectories(root.resolve("conf"));
-            for (String name : CONF_FILES) {
-                Files.write(conf.resolve(name), resource(name));
-            }
             String container = new String(resource("mailetcontainer.xml.template"), StandardCharsets.UTF_8)
                     .replace("@SPAMGPT_MAILET@", spamGptMailet);
-            Files.write(conf.resolve("mailetcontainer.xml"), container.getBytes(StandardCharsets.UTF_8));
-            Path extensions = Files.createDirectories(root.resolve("extensions-jars"));
-            Files.copy(mailetJar(), extensions.resolve("spamgpt-mailet.jar"));
-            return root;
+            return layOut(root, container, mailetJar());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Starts the memory James on a prepared root. */
-    static GuiceJamesServer start(Path root) throws Exception {
+    /**
+     * Writes {@code conf/} (the operator files: loopback, free ports, no TLS, plus the given
+     * {@code mailetcontainer.xml}) and {@code extensions-jars/spamgpt-mailet.jar}.
+     *
+     * @param root the folder
+     * @param mailetContainer the whole {@code mailetcontainer.xml}
+     * @param mailetJar the jar to install
+     * @return root
+     * @throws IOException if a file cannot be written or a resource is missing
+     */
+    public static Path layOut(Path root, String mailetContainer, Path mailetJar) throws IOException {
+        Path conf = Files.createDirectories(root.resolve("conf"));
+        for (String name : CONF_FILES) {
+            Files.write(conf.resolve(name), resource(name));
+        }
+        Files.write(conf.resolve("mailetcontainer.xml"), mailetContainer.getBytes(StandardCharsets.UTF_8));
+        Path extensions = Files.createDirectories(root.resolve("extensions-jars"));
+        Files.copy(mailetJar, extensions.resolve("spamgpt-mailet.jar"), StandardCopyOption.REPLACE_EXISTING);
+        return root;
+    }
+
+    /**
+     * Starts the memory James on a prepared root.
+     *
+     * @param root a folder written by {@link #layOut}
+     * @return the started server; stop it when done
+     * @throws Exception if James does not start
+     */
+    public static GuiceJamesServer start(Path root) throws Exception {
         MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
                 .workingDirectory(root.toFile())
                 .configurationPath(new Configuration.ConfigurationPath("file://conf/"))
