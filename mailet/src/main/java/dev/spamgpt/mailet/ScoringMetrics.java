@@ -45,23 +45,22 @@ final class ScoringMetrics {
                     .tags("model", model, "instance", instance, "verdict", kind.label())
                     .register(registry));
         }
-        scoring = Timer.builder("spamgpt.scoring")
-                .description("Time to score one mail: text extraction, waiting for a worker, model")
-                .tags("model", model, "instance", instance)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry);
-        inference = Timer.builder("spamgpt.inference")
-                .description("Time of one forward pass of the model over a batch")
-                .tags("model", model, "instance", instance)
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry);
+        scoring = timer("spamgpt.scoring", "Time to score one mail: text extraction, waiting for a worker, model");
+        inference = timer("spamgpt.inference", "Time of one forward pass of the model over a batch");
         batchSize = DistributionSummary.builder("spamgpt.inference.batch.size")
                 .description("Texts scored per forward pass")
                 .tags("model", model, "instance", instance)
+                .register(registry);
+    }
+
+    /** A latency histogram from 1 ms to 2 min, tagged with the model and the instance. */
+    private Timer timer(String name, String description) {
+        return Timer.builder(name)
+                .description(description)
+                .tags("model", model, "instance", instance)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
                 .register(registry);
     }
 
