@@ -37,6 +37,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class SpamGptClassifierTest {
 
@@ -638,46 +640,19 @@ class SpamGptClassifierTest {
                 .hasMessageContaining("does not exist");
     }
 
-    @Test
-    void initShouldFailWhenTheThresholdIsOutOfRange() {
-        assertThatThrownBy(() -> mailet.init(config().setProperty("threshold", "1.5").build()))
+    @ParameterizedTest(name = "{0} = \"{1}\"")
+    @CsvSource({
+        "threshold, '1.5', threshold",
+        "threshold, 'high', '''high'''",
+        "inferenceThreads, '0', inferenceThreads",
+        "maxBytes, '1MB', maxBytes",
+        "timeout, 'soon', timeout",
+        "statusHeaderName, ' ', statusHeaderName"
+    })
+    void initShouldRefuseABadParameterNamingWhatIsWrong(String name, String value, String expected) {
+        assertThatThrownBy(() -> mailet.init(config().setProperty(name, value).build()))
                 .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("threshold");
-    }
-
-    @Test
-    void initShouldFailWhenTheThresholdIsNotANumber() {
-        assertThatThrownBy(() -> mailet.init(config().setProperty("threshold", "high").build()))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("'high'");
-    }
-
-    @Test
-    void initShouldFailWhenInferenceThreadsIsZero() {
-        assertThatThrownBy(() -> mailet.init(config().setProperty("inferenceThreads", "0").build()))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("inferenceThreads");
-    }
-
-    @Test
-    void initShouldFailWhenMaxBytesIsNotANumber() {
-        assertThatThrownBy(() -> mailet.init(config().setProperty("maxBytes", "1MB").build()))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("maxBytes");
-    }
-
-    @Test
-    void initShouldFailWhenTheTimeoutIsMalformed() {
-        assertThatThrownBy(() -> mailet.init(config().setProperty("timeout", "soon").build()))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("timeout");
-    }
-
-    @Test
-    void initShouldFailWhenAHeaderNameIsEmpty() {
-        assertThatThrownBy(() -> mailet.init(config().setProperty("statusHeaderName", " ").build()))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("statusHeaderName");
+                .hasMessageContaining(expected);
     }
 
     @Test
