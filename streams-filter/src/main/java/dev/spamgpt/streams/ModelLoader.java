@@ -16,7 +16,7 @@ final class ModelLoader {
      *
      * @param bundle the bundle folder
      * @param forwardBatchSize texts per forward pass
-     * @param tokenBudget padded tokens per forward pass at most
+     * @param tokenBudget tokens per forward pass at most
      * @param maxTokens tokens kept per text, 0 for the bundle's max length
      * @param threshold decision threshold, or null for the bundle's
      * @param device auto, cpu or gpu

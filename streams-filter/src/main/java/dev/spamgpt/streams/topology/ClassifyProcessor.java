@@ -29,8 +29,8 @@ import dev.spamgpt.streams.metrics.FilterMetrics;
  * {@code batchWait} (checked by a wall-clock punctuator every half wait), then scored with one
  * {@link SpamScorer#spamProbabilities} call and forwarded in input order. Grouping by length happens
  * inside that call: {@code SpamClassifier} tokenizes the texts, sorts them by token count and runs
- * forward passes over neighbours, so each pass pads only to its own longest text. Records without
- * usable text go to the dead-letter route at once.
+ * forward passes over neighbours, packed several to a row so that a pass computes almost no
+ * padding. Records without usable text go to the dead-letter route at once.
  *
  * <p><b>Why a state store.</b> Kafka Streams commits a task's input offsets after
  * {@code process()} returns, on its own schedule ({@code commit.interval.ms}), and offers
