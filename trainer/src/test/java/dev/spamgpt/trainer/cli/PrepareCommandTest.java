@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.spamgpt.core.testing.CraftedMail;
 import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
 import java.io.ByteArrayOutputStream;
@@ -150,6 +151,47 @@ class PrepareCommandTest {
         assertThat(manifest.get("format").asText()).isEqualTo("mail");
         assertThat(manifest.get("read").get("spam").asInt()).isEqualTo(5);
         assertThat(DatasetCsv.read(dir.resolve("m/test.csv")).get(0).text()).matches("(hi|win) \\d\n(ok|prize)");
+    }
+
+    @Test
+    void mailFolderWithBombsShouldBePreparedAndTheBombsReadOrCountedAsMalformed()
+            throws IOException {
+        Path mail = dir.resolve("mail");
+        Files.createDirectories(mail.resolve("ham"));
+        Files.createDirectories(mail.resolve("spam"));
+        for (int i = 0; i < 4; i++) {
+            Files.write(mail.resolve("ham/" + i + ".eml"),
+                    CraftedMail.bytes(CraftedMail.ham("lunch " + i)));
+            Files.writeString(mail.resolve("spam/" + i + ".eml"),
+                    "Subject: win " + i + "\r\n\r\nclaim your prize\r\n");
+        }
+        Files.write(mail.resolve("spam/qp.eml"), CraftedMail.bytes(CraftedMail.qpBomb()));
+        Files.write(mail.resolve("spam/qp-multipart.eml"),
+                CraftedMail.bytes(CraftedMail.qpMultipartBomb()));
+        Files.write(mail.resolve("spam/fold.eml"), CraftedMail.bytes(CraftedMail.foldBomb()));
+        // The same bombs inside an mbox: one message of a file must not stop the rest of it.
+        String mbox = "From a@example.org Mon Jan  1 00:00:00 2024\r\n"
+                + CraftedMail.qpBomb() + "\r\n"
+                + "From b@example.org Mon Jan  1 00:00:01 2024\r\n"
+                + "Subject: cheap pills\r\n\r\nbuy now\r\n";
+        Files.write(mail.resolve("spam/box.mbox"), CraftedMail.bytes(mbox));
+        Path outDir = dir.resolve("m");
+
+        CliRun run = CliRun.of("prepare", "--data", mail.toString(), "--out", outDir.toString(),
+                "--no-balance");
+
+        assertThat(run.code).as(run.toString()).isZero();
+        JsonNode manifest = manifest(outDir);
+        int read = manifest.get("read").get("total").asInt();
+        int malformed = manifest.get("malformed").asInt();
+        // 4 hams, 4 plain spams and the second mbox message are ordinary: all are read.
+        assertThat(manifest.get("read").get("ham").asInt()).isEqualTo(4);
+        assertThat(manifest.get("read").get("spam").asInt()).isGreaterThanOrEqualTo(5);
+        // Every bomb is either read or counted as malformed: none is lost, none stops prepare.
+        assertThat(read + malformed).isEqualTo(13);
+        if (malformed > 0) {
+            assertThat(run.err).contains("malformed record(s)");
+        }
     }
 
     @Test
