@@ -2,6 +2,7 @@ package dev.spamgpt.trainer.data;
 
 import dev.spamgpt.core.text.MessageText;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,12 @@ import java.util.stream.Stream;
  * <p>Files are read in path order, so the same folder always gives the same examples in the
  * same order. A message without any text is malformed; files that are not mail (a README, a
  * Maildir {@code tmp/} file) are counted as skipped.
+ *
+ * <p>One message never stops the folder: whatever is thrown while one file or message is read
+ * or extracted (an I/O error, a runtime exception, a {@link StackOverflowError} from a crafted
+ * mail) makes that message malformed, with the reason, and reading goes on. Only the other
+ * {@link VirtualMachineError}s (a real {@link OutOfMemoryError}) end the run, because the JVM
+ * may not be able to go on after them.
  */
 public final class MailFolderReader {
 
@@ -42,45 +49,66 @@ public final class MailFolderReader {
      *
      * @param folder the folder
      * @param limits the bounds of the text extraction
-     * @return the examples, malformed and skipped counts
-     * @throws IOException if a file cannot be read, or a subfolder is missing
+     * @return the examples, malformed and skipped counts; a file that cannot be read counts as
+     *     malformed
+     * @throws IOException if a subfolder is missing or cannot be listed
      */
     public static ReadResult read(Path folder, MessageText.Limits limits) throws IOException {
+        return read(folder, limits, in -> MessageText.fromMime(in, limits));
+    }
+
+    /** Turns the bytes of one message into its text; tests replace it to throw. */
+    @FunctionalInterface
+    interface Extractor {
+        MessageText.Result extract(InputStream message) throws IOException;
+    }
+
+    static ReadResult read(Path folder, MessageText.Limits limits, Extractor extractor)
+            throws IOException {
         if (!isMailFolder(folder)) {
             throw new IOException(folder + " must hold a ham/ and a spam/ subfolder of .eml files,"
                     + " Maildir folders or mbox files");
         }
         ReadResult result = new ReadResult();
-        readLabel(folder, folder.resolve("ham"), LabelledText.HAM, limits, result);
-        readLabel(folder, folder.resolve("spam"), LabelledText.SPAM, limits, result);
+        readLabel(folder, folder.resolve("ham"), LabelledText.HAM, limits, extractor, result);
+        readLabel(folder, folder.resolve("spam"), LabelledText.SPAM, limits, extractor, result);
         return result;
     }
 
     private static void readLabel(Path root, Path dir, int label, MessageText.Limits limits,
-            ReadResult result) throws IOException {
+            Extractor extractor, ReadResult result) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
         }
         for (Path file : files) {
             String where = root.relativize(file).toString();
-            String name = file.getFileName().toString();
-            String parent = file.getParent().getFileName().toString();
-            if (name.startsWith(".")) {
-                result.skipped(where, "hidden file");
-            } else if (parent.equals("tmp") && isMaildir(file.getParent().getParent())) {
-                result.skipped(where, "Maildir tmp/ holds messages still being delivered");
-            } else if (name.toLowerCase(Locale.ROOT).endsWith(".eml")
-                    || (parent.equals("cur") || parent.equals("new"))
-                            && isMaildir(file.getParent().getParent())) {
-                try (InputStream in = Files.newInputStream(file)) {
-                    addMessage(MessageText.fromMime(in, limits), where, label, result);
-                }
-            } else if (isMbox(file)) {
-                readMbox(file, where, label, limits, result);
-            } else {
-                result.skipped(where, "not a .eml file, Maildir message or mbox file");
+            try {
+                readFile(file, where, label, limits, extractor, result);
+            } catch (Throwable e) { // NOPMD: see the class comment
+                result.malformed(where, ReadResult.failure(e));
             }
+        }
+    }
+
+    private static void readFile(Path file, String where, int label, MessageText.Limits limits,
+            Extractor extractor, ReadResult result) throws IOException {
+        String name = file.getFileName().toString();
+        String parent = file.getParent().getFileName().toString();
+        if (name.startsWith(".")) {
+            result.skipped(where, "hidden file");
+        } else if (parent.equals("tmp") && isMaildir(file.getParent().getParent())) {
+            result.skipped(where, "Maildir tmp/ holds messages still being delivered");
+        } else if (name.toLowerCase(Locale.ROOT).endsWith(".eml")
+                || (parent.equals("cur") || parent.equals("new"))
+                        && isMaildir(file.getParent().getParent())) {
+            try (InputStream in = Files.newInputStream(file)) {
+                addMessage(extractor.extract(in), where, label, result);
+            }
+        } else if (isMbox(file)) {
+            readMbox(file, where, label, limits, extractor, result);
+        } else {
+            result.skipped(where, "not a .eml file, Maildir message or mbox file");
         }
     }
 
@@ -103,7 +131,7 @@ public final class MailFolderReader {
      * limit while reading, so a huge mbox is streamed, not loaded.
      */
     private static void readMbox(Path file, String where, int label, MessageText.Limits limits,
-            ReadResult result) throws IOException {
+            Extractor extractor, ReadResult result) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             MessageBuffer message = new MessageBuffer(limits.maxBytes());
             boolean previousBlank = true;
@@ -114,7 +142,7 @@ public final class MailFolderReader {
                 lineNumber++;
                 if (previousBlank && startsWith(line, "From ")) {
                     if (messageLine > 0) {
-                        addMessage(message.extract(limits), where + ":" + messageLine, label,
+                        addMboxMessage(message, extractor, where + ":" + messageLine, label,
                                 result);
                     }
                     message = new MessageBuffer(limits.maxBytes());
@@ -131,8 +159,18 @@ public final class MailFolderReader {
                         || line.length == 2 && line[0] == '\r' && line[1] == '\n';
             }
             if (messageLine > 0) {
-                addMessage(message.extract(limits), where + ":" + messageLine, label, result);
+                addMboxMessage(message, extractor, where + ":" + messageLine, label, result);
             }
+        }
+    }
+
+    /** One message of an mbox: its failure is its own, the next message is still read. */
+    private static void addMboxMessage(MessageBuffer message, Extractor extractor, String where,
+            int label, ReadResult result) {
+        try {
+            addMessage(message.extract(extractor), where, label, result);
+        } catch (Throwable e) { // NOPMD: see the class comment
+            result.malformed(where, ReadResult.failure(e));
         }
     }
 
@@ -195,8 +233,8 @@ public final class MailFolderReader {
             bytes.write(line, skip, (int) Math.min(length, room));
         }
 
-        MessageText.Result extract(MessageText.Limits limits) {
-            return MessageText.fromMime(bytes.toByteArray(), limits);
+        MessageText.Result extract(Extractor extractor) throws IOException {
+            return extractor.extract(new ByteArrayInputStream(bytes.toByteArray()));
         }
     }
 }

@@ -61,11 +61,38 @@ public final class ReadResult {
             while ((line = in.readLine()) != null) {
                 number++;
                 if (!ignore.test(line)) {
-                    parser.parse(file.getFileName() + ":" + number, line, result);
+                    String where = file.getFileName() + ":" + number;
+                    try {
+                        parser.parse(where, line, result);
+                    } catch (RuntimeException | StackOverflowError e) {
+                        result.malformed(where, failure(e));
+                    }
                 }
             }
         }
         return result;
+    }
+
+    /**
+     * Describes what went wrong with one record, for its malformed count. The one rule of every
+     * reader: anything thrown while one record is read or extracted is that record's problem,
+     * including a {@link StackOverflowError} from a crafted input; any other
+     * {@link VirtualMachineError} (a real {@link OutOfMemoryError}) is rethrown, since the JVM
+     * may not be able to go on after it.
+     *
+     * @param e what was thrown
+     * @return the reason to report
+     */
+    static String failure(Throwable e) {
+        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
+            throw (VirtualMachineError) e;
+        }
+        if (e instanceof StackOverflowError) {
+            return "could not be read (stack overflow: nested or repeated too deeply)";
+        }
+        String message = e.getMessage();
+        return "could not be read (" + e.getClass().getSimpleName()
+                + (message == null ? "" : ": " + message) + ")";
     }
 
     void add(LabelledText example) {

@@ -93,4 +93,43 @@ class MailFolderReaderTest {
         assertThatThrownBy(() -> MailFolderReader.read(root, LIMITS))
                 .isInstanceOf(IOException.class).hasMessageContaining("ham/ and a spam/");
     }
+
+    @Test
+    void shouldCountAMessageWhoseExtractionThrowsAsMalformedAndReadTheNext() throws IOException {
+        write("ham/1.eml", "Subject: one\n\nfirst\n");
+        write("ham/2.eml", "Subject: two\n\nsecond\n");
+        write("ham/3.eml", "Subject: three\n\nthird\n");
+        write("spam/box.mbox", "From a@x Mon Jan  1 00:00:00 2024\nSubject: deep\n\nx\n\n"
+                + "From b@x Mon Jan  1 00:00:01 2024\nSubject: fine\n\ncheap\n");
+        MailFolderReader.Extractor hostile = in -> {
+            String mail = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            if (mail.contains("two")) {
+                throw new IllegalStateException("broken part");
+            }
+            if (mail.contains("deep")) {
+                throw new StackOverflowError();
+            }
+            return MessageText.fromMime(mail.getBytes(StandardCharsets.UTF_8), LIMITS);
+        };
+
+        ReadResult result = MailFolderReader.read(root, LIMITS, hostile);
+
+        assertThat(result.examples()).extracting(LabelledText::text)
+                .containsExactly("one\nfirst", "three\nthird", "fine\ncheap");
+        assertThat(result.malformed()).isEqualTo(2);
+        assertThat(result.malformedSamples()).containsExactly(
+                "ham/2.eml: could not be read (IllegalStateException: broken part)",
+                "spam/box.mbox:1: could not be read (stack overflow: nested or repeated too deeply)");
+    }
+
+    @Test
+    void shouldRethrowARealOutOfMemoryError() throws IOException {
+        write("ham/1.eml", "Subject: one\n\nfirst\n");
+        Files.createDirectories(root.resolve("spam"));
+        OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
+
+        assertThatThrownBy(() -> MailFolderReader.read(root, LIMITS, in -> {
+            throw oom;
+        })).isSameAs(oom);
+    }
 }
