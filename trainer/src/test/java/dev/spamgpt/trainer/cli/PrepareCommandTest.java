@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.spamgpt.core.testing.CraftedMail;
 import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
+import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -192,6 +193,116 @@ class PrepareCommandTest {
         if (malformed > 0) {
             assertThat(run.err).contains("malformed record(s)");
         }
+    }
+
+    /** Ten ham and ten spam records, in CSV or TSV. */
+    private static void goodRecords(BufferedWriter out, String separator) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            out.write("ham" + separator + "see you at " + i + "\n");
+            out.write("spam" + separator + "WIN " + i + " now\n");
+        }
+    }
+
+    /** Writes {@code count} copies of {@code c} without holding them in memory. */
+    private static void repeat(BufferedWriter out, char c, long count) throws IOException {
+        char[] chunk = new char[1 << 16];
+        java.util.Arrays.fill(chunk, c);
+        for (long left = count; left > 0; left -= chunk.length) {
+            out.write(chunk, 0, (int) Math.min(chunk.length, left));
+        }
+    }
+
+    @Test
+    void tsvLineLongerThanTheLimitShouldBeMalformedAndReadingGoOn() throws IOException {
+        Path tsv = dir.resolve("long.tsv");
+        try (BufferedWriter out = Files.newBufferedWriter(tsv)) {
+            goodRecords(out, "\t");
+            out.write("spam\t");
+            repeat(out, 'x', 3L << 20);
+            out.write("\n");
+            goodRecords(out, "\t");
+        }
+
+        CliRun run = CliRun.of("prepare", "--data", tsv.toString(), "--out",
+                dir.resolve("o").toString());
+
+        assertThat(run.code).as(run.toString()).isZero();
+        JsonNode manifest = manifest(dir.resolve("o"));
+        assertThat(manifest.get("read").get("total").asInt()).isEqualTo(40);
+        assertThat(manifest.get("malformed").asInt()).isEqualTo(1);
+        assertThat(manifest.get("malformed_examples").get(0).asText())
+                .isEqualTo("long.tsv:21: longer than 1048576 characters (see --max-line-chars)");
+        assertThat(run.out).contains("1 malformed");
+    }
+
+    @Test
+    void unclosedCsvQuoteShouldEndAtTheLimitAndReadingResumeAtTheNextLine() throws IOException {
+        Path csv = dir.resolve("open.csv");
+        try (BufferedWriter out = Files.newBufferedWriter(csv)) {
+            goodRecords(out, ",");
+            out.write("spam,\"this quote is never closed\n");
+            for (int i = 0; i < 3000; i++) {
+                repeat(out, 'q', 999);
+                out.write("\n");
+            }
+            goodRecords(out, ",");
+        }
+
+        CliRun run = CliRun.of("prepare", "--data", csv.toString(), "--out",
+                dir.resolve("o").toString(), "--no-balance");
+
+        assertThat(run.code).as(run.toString()).isZero();
+        JsonNode manifest = manifest(dir.resolve("o"));
+        // Both sets of good records are read: the open quote swallows at most the limit.
+        assertThat(manifest.get("read").get("total").asInt()).isEqualTo(40);
+        assertThat(manifest.get("malformed_examples").get(0).asText())
+                .isEqualTo("open.csv:21: longer than 1048576 characters (see --max-line-chars)");
+        // The q-lines after the limit are read as rows of their own and have no label.
+        assertThat(manifest.get("malformed").asInt()).isGreaterThan(1).isLessThan(3001);
+    }
+
+    @Test
+    void hugeUnclosedCsvQuoteShouldNotExhaustTheHeap() throws IOException {
+        Path csv = dir.resolve("huge.csv");
+        try (BufferedWriter out = Files.newBufferedWriter(csv)) {
+            goodRecords(out, ",");
+            out.write("spam,\"");
+            repeat(out, 'z', 64L << 20);
+            out.write("\n");
+            goodRecords(out, ",");
+        }
+
+        CliRun run = CliRun.of("prepare", "--data", csv.toString(), "--out",
+                dir.resolve("o").toString());
+
+        assertThat(run.code).as(run.toString()).isZero();
+        JsonNode manifest = manifest(dir.resolve("o"));
+        assertThat(manifest.get("read").get("total").asInt()).isEqualTo(40);
+        assertThat(manifest.get("malformed").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void hugeJsonlLabelShouldBeAbbreviatedInTheReportAndTheManifest() throws IOException {
+        Path jsonl = dir.resolve("label.jsonl");
+        try (BufferedWriter out = Files.newBufferedWriter(jsonl)) {
+            for (int i = 0; i < 10; i++) {
+                out.write("{\"text\":\"msg " + i + "\",\"label\":" + i % 2 + "}\n");
+            }
+            out.write("{\"text\":\"big\",\"label\":[0");
+            for (int i = 1; i < 200_000; i++) {
+                out.write(",0");
+            }
+            out.write("]}\n");
+        }
+
+        CliRun run = CliRun.of("prepare", "--data", jsonl.toString(), "--out",
+                dir.resolve("o").toString());
+
+        assertThat(run.code).as(run.toString()).isZero();
+        assertThat(run.err).contains("label.jsonl:11: \"label\" is [0,0,0");
+        assertThat(run.err.length()).isLessThan(1000);
+        String sample = manifest(dir.resolve("o")).get("malformed_examples").get(0).asText();
+        assertThat(sample).startsWith("label.jsonl:11: \"label\" is [0,0,0").hasSizeLessThan(200);
     }
 
     @Test
