@@ -90,6 +90,15 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--no-balance", description = "Keep every example instead of undersampling ham.")
     private boolean noBalance;
 
+    @Option(names = "--max-line-chars", paramLabel = "N",
+            defaultValue = "" + ReadResult.DEFAULT_MAX_LINE_CHARS,
+            description = "Longest line of a TSV, JSONL or SMS file, or record of a CSV file (its"
+                    + " quoted line breaks included), in characters (default: ${DEFAULT-VALUE})."
+                    + " A longer one is counted as malformed and reading goes on at the next line;"
+                    + " for CSV, at the first line break after the limit, so a quote that is never"
+                    + " closed costs at most this many characters.")
+    private int maxLineChars;
+
     @Option(names = "--no-verify",
             description = "Use an SMS collection file whose SHA-256 differs from the UCI release.")
     private boolean noVerify;
@@ -99,6 +108,10 @@ public final class PrepareCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
 
+        if (maxLineChars < 1) {
+            throw new CliException(SpamGptCli.EXIT_USAGE, "--max-line-chars must be at least 1,"
+                    + " got " + maxLineChars);
+        }
         Path source = data != null ? data : downloadSmsCollection(stderr);
         DataFormat kind = formatOf(source);
         String sourceSha = digest(source);
@@ -110,7 +123,7 @@ public final class PrepareCommand implements Callable<Integer> {
 
         ReadResult read;
         try {
-            read = kind.read(source);
+            read = kind.read(source, maxLineChars);
         } catch (IOException e) {
             throw new CliException(SpamGptCli.EXIT_USAGE, "cannot read " + source + ": "
                     + e.getMessage(), e);

@@ -8,6 +8,11 @@ import java.util.List;
 /**
  * RFC 4180 CSV: fields separated by a delimiter, a field in double quotes may hold delimiters,
  * line breaks and doubled quotes. Records end with LF or CRLF.
+ *
+ * <p>A record may be at most a limit of characters long (quotes and quoted line breaks count).
+ * A longer one, such as a quote that is never closed, is given as an error row without fields,
+ * and parsing resumes after the first line break that follows the limit, outside quotes. So an
+ * open quote costs the records up to the limit, and the rows after it are read again.
  */
 final class Csv {
 
@@ -35,12 +40,22 @@ final class Csv {
     static final class Parser {
         private final Reader in;
         private final char delimiter;
+        private final int maxChars;
         private long line = 1;
         private int peeked = -2;
+        private long recordChars;
 
         Parser(Reader in, char delimiter) {
+            this(in, delimiter, Integer.MAX_VALUE);
+        }
+
+        Parser(Reader in, char delimiter, int maxChars) {
+            if (maxChars < 1) {
+                throw new IllegalArgumentException("maxChars must be >= 1, got " + maxChars);
+            }
             this.in = in;
             this.delimiter = delimiter;
+            this.maxChars = maxChars;
         }
 
         /** Returns the next record, or null at the end of the input. */
@@ -50,6 +65,7 @@ final class Csv {
                 return null;
             }
             long start = line;
+            recordChars = 1;
             List<String> fields = new ArrayList<>();
             StringBuilder field = new StringBuilder();
             boolean quoted = false;
@@ -103,6 +119,26 @@ final class Csv {
                     field.append((char) c);
                 }
                 c = read();
+                if (recordChars > maxChars && c != -1) {
+                    skipLine(c);
+                    return new Row(start, List.of(), ReadResult.tooLong(maxChars));
+                }
+            }
+        }
+
+        /** Drops the input up to and including the next line break (LF, CR or CRLF). */
+        private void skipLine(int c) throws IOException {
+            while (c != -1 && c != '\n' && c != '\r') {
+                c = read();
+            }
+            if (c == '\r') {
+                int d = read();
+                if (d != '\n') {
+                    unread(d);
+                }
+            }
+            if (c != -1) {
+                line++;
             }
         }
 
@@ -112,6 +148,7 @@ final class Csv {
                 peeked = -2;
                 return c;
             }
+            recordChars++;
             return in.read();
         }
 

@@ -1,7 +1,6 @@
 package dev.spamgpt.trainer.data;
 
 import dev.spamgpt.core.text.MessageText;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -112,22 +111,37 @@ public enum DataFormat {
      * @throws IOException if the source cannot be read
      */
     public ReadResult read(Path path) throws IOException {
+        return read(path, ReadResult.DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /**
+     * Reads a source in this format, keeping lines (CSV: records) of at most
+     * {@code maxLineChars}; a longer one is malformed. Mail is bounded by
+     * {@link MessageText.Limits} instead.
+     *
+     * @param path the file or folder
+     * @param maxLineChars the longest line or record kept
+     * @return the examples with the malformed and skipped counts
+     * @throws IOException if the source cannot be read
+     */
+    public ReadResult read(Path path, int maxLineChars) throws IOException {
         return switch (this) {
-            case SMS -> SmsCollectionReader.read(path);
-            case TSV -> DelimitedReader.readTsv(path);
-            case CSV -> DelimitedReader.readCsv(path);
-            case JSONL -> JsonlReader.read(path);
+            case SMS -> SmsCollectionReader.read(path, maxLineChars);
+            case TSV -> DelimitedReader.readTsv(path, maxLineChars);
+            case CSV -> DelimitedReader.readCsv(path, maxLineChars);
+            case JSONL -> JsonlReader.read(path, maxLineChars);
             case MAIL -> MailFolderReader.read(path, MessageText.Limits.defaults());
         };
     }
 
+    /** The start of the first non-blank line: enough to tell the format, never the whole file. */
     private static String firstLine(Path path) throws IOException {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(path), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.isBlank()) {
-                    return line;
+        try (LineReader in = new LineReader(new InputStreamReader(
+                Files.newInputStream(path), StandardCharsets.UTF_8), 1 << 16)) {
+            LineReader.Line line;
+            while ((line = in.next()) != null) {
+                if (!line.text().isBlank()) {
+                    return line.text();
                 }
             }
             return null;

@@ -82,7 +82,7 @@ public final class DatasetCsv {
                     .equals(HEADER)) {
                 throw new IOException(file + ": not a dataset CSV: the first line must be '"
                         + HEADER + "'" + (header == null ? " (the file is empty)" : ", got '"
-                        + SmsCollectionReader.abbreviate(String.join(",", header.fields()))
+                        + ReadResult.abbreviate(String.join(",", header.fields()))
                         + "'"));
             }
             Csv.Row row;
@@ -101,7 +101,7 @@ public final class DatasetCsv {
                 int label = LabelledText.parseLabel(row.fields().get(0));
                 if (label < 0) {
                     throw new IOException(where + ": label must be 0 or 1, got '"
-                            + SmsCollectionReader.abbreviate(row.fields().get(0)) + "'");
+                            + ReadResult.abbreviate(row.fields().get(0)) + "'");
                 }
                 examples.add(new LabelledText(row.fields().get(1), label));
             }

@@ -42,12 +42,28 @@ public final class DelimitedReader {
      * @throws IOException if the file cannot be read or its header names no label/text columns
      */
     public static ReadResult readTsv(Path file) throws IOException {
-        try (BufferedReader in = open(file)) {
-            long[] number = {0};
+        return readTsv(file, ReadResult.DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /**
+     * Reads a TSV file whose lines are at most {@code maxLineChars} long; a longer line is
+     * malformed and reading goes on with the next one.
+     *
+     * @param file the file
+     * @param maxLineChars the longest line kept
+     * @return the examples and the malformed count
+     * @throws IOException if the file cannot be read or its header names no label/text columns
+     */
+    public static ReadResult readTsv(Path file, int maxLineChars) throws IOException {
+        try (LineReader in = new LineReader(open(file), maxLineChars)) {
             return read(file, () -> {
-                String line = in.readLine();
-                number[0]++;
-                return line == null ? null : new Csv.Row(number[0], List.of(line.split("\t", -1)), null);
+                LineReader.Line line = in.next();
+                if (line == null) {
+                    return null;
+                }
+                return line.tooLong()
+                        ? new Csv.Row(line.number(), List.of(), ReadResult.tooLong(maxLineChars))
+                        : new Csv.Row(line.number(), List.of(line.text().split("\t", -1)), null);
             }, "\t");
         }
     }
@@ -60,8 +76,22 @@ public final class DelimitedReader {
      * @throws IOException if the file cannot be read or its header names no label/text columns
      */
     public static ReadResult readCsv(Path file) throws IOException {
+        return readCsv(file, ReadResult.DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /**
+     * Reads a CSV file whose records are at most {@code maxRecordChars} long. A longer record,
+     * such as an open quote that is never closed, is malformed, and reading resumes after the
+     * first line break past the limit (see {@link Csv}).
+     *
+     * @param file the file
+     * @param maxRecordChars the longest record kept, quoted line breaks included
+     * @return the examples and the malformed count
+     * @throws IOException if the file cannot be read or its header names no label/text columns
+     */
+    public static ReadResult readCsv(Path file, int maxRecordChars) throws IOException {
         try (BufferedReader in = open(file)) {
-            Csv.Parser parser = new Csv.Parser(in, ',');
+            Csv.Parser parser = new Csv.Parser(in, ',', maxRecordChars);
             return read(file, parser::next, ",");
         }
     }
@@ -81,6 +111,11 @@ public final class DelimitedReader {
         while ((row = rows.next()) != null) {
             List<String> fields = row.fields();
             String where = file.getFileName() + ":" + row.line();
+            if (fields.isEmpty()) { // over the length limit: never a header
+                first = false;
+                result.malformed(where, row.error());
+                continue;
+            }
             if (fields.size() == 1 && fields.get(0).isBlank()) {
                 continue;
             }
@@ -116,7 +151,7 @@ public final class DelimitedReader {
             String text = textTakesRest ? rest(fields, textColumn, joiner)
                     : fields.get(textColumn);
             if (label < 0) {
-                result.malformed(where, "label is '" + SmsCollectionReader.abbreviate(labelField)
+                result.malformed(where, "label is '" + ReadResult.abbreviate(labelField)
                         + "', expected ham, spam, 0 or 1");
             } else if (text.isBlank()) {
                 result.malformed(where, "empty text");
@@ -167,7 +202,8 @@ public final class DelimitedReader {
         if (!headerLike) {
             return null; // an ordinary malformed row
         }
-        throw new IOException(file + ": the first row " + Arrays.toString(fields.toArray())
+        throw new IOException(file + ": the first row " + ReadResult.abbreviate(
+                Arrays.toString(fields.toArray()), 200)
                 + " is neither data (its first field is not ham, spam, 0 or 1) nor a header"
                 + " with a label column (" + String.join("/", LABEL_COLUMNS.stream().sorted()
                         .toList()) + ") and a text column (" + String.join("/",

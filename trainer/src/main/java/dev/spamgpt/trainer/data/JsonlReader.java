@@ -24,7 +24,19 @@ public final class JsonlReader {
      * @throws IOException if the file cannot be read
      */
     public static ReadResult read(Path file) throws IOException {
-        return ReadResult.ofLines(file, String::isBlank, JsonlReader::parseLine);
+        return read(file, ReadResult.DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /**
+     * Reads a JSONL file; a line longer than {@code maxLineChars} is malformed.
+     *
+     * @param file the file
+     * @param maxLineChars the longest line kept
+     * @return the examples and the malformed count
+     * @throws IOException if the file cannot be read
+     */
+    public static ReadResult read(Path file, int maxLineChars) throws IOException {
+        return ReadResult.ofLines(file, String::isBlank, JsonlReader::parseLine, maxLineChars);
     }
 
     private static void parseLine(String where, String line, ReadResult result) {
@@ -32,7 +44,8 @@ public final class JsonlReader {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            result.malformed(where, "not JSON (" + e.getOriginalMessage() + ")");
+            result.malformed(where, "not JSON (" + ReadResult.abbreviate(e.getOriginalMessage(),
+                    160) + ")");
             return;
         }
         if (node == null || !node.isObject()) {
@@ -48,8 +61,8 @@ public final class JsonlReader {
         if (text == null || !text.isTextual()) {
             result.malformed(where, "no string field \"text\"");
         } else if (parsed < 0) {
-            result.malformed(where, "\"label\" is " + label + ", expected \"ham\","
-                    + " \"spam\", 0 or 1");
+            result.malformed(where, "\"label\" is " + ReadResult.abbreviate(String.valueOf(label))
+                    + ", expected \"ham\", \"spam\", 0 or 1");
         } else if (text.textValue().isBlank()) {
             result.malformed(where, "empty text");
         } else {

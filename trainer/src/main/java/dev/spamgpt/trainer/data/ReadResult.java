@@ -1,6 +1,5 @@
 package dev.spamgpt.trainer.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,18 @@ public final class ReadResult {
 
     /** How many problem descriptions are kept; the counts always cover every record. */
     public static final int MAX_REPORTED = 20;
+
+    /**
+     * The default of {@code prepare --max-line-chars}: the longest line (for CSV, record) a
+     * reader keeps. A longer one is malformed and reading resumes at the next line.
+     */
+    public static final int DEFAULT_MAX_LINE_CHARS = 1 << 20;
+
+    /** How many characters of a value from the input a problem description echoes. */
+    static final int MAX_ECHOED_CHARS = 80;
+
+    /** The longest problem description kept, whatever the reader put in it. */
+    private static final int MAX_DESCRIPTION_CHARS = 300;
 
     private final List<LabelledText> examples = new ArrayList<>();
     private final List<String> malformedSamples = new ArrayList<>();
@@ -53,17 +64,32 @@ public final class ReadResult {
      */
     public static ReadResult ofLines(Path file, Predicate<String> ignore, LineParser parser)
             throws IOException {
+        return ofLines(file, ignore, parser, DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /**
+     * Reads a UTF-8 text file line by line, with a bound on the line length.
+     *
+     * @param file the file
+     * @param ignore lines to pass over without counting them, such as empty ones
+     * @param parser handles every other line
+     * @param maxLineChars a longer line is malformed, the parser never sees it
+     * @return what the parser collected
+     * @throws IOException if the file cannot be read
+     */
+    public static ReadResult ofLines(Path file, Predicate<String> ignore, LineParser parser,
+            int maxLineChars) throws IOException {
         ReadResult result = new ReadResult();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                Files.newInputStream(file), StandardCharsets.UTF_8))) {
-            String line;
-            long number = 0;
-            while ((line = in.readLine()) != null) {
-                number++;
-                if (!ignore.test(line)) {
-                    String where = file.getFileName() + ":" + number;
+        try (LineReader in = new LineReader(new InputStreamReader(
+                Files.newInputStream(file), StandardCharsets.UTF_8), maxLineChars)) {
+            LineReader.Line line;
+            while ((line = in.next()) != null) {
+                String where = file.getFileName() + ":" + line.number();
+                if (line.tooLong()) {
+                    result.malformed(where, tooLong(maxLineChars));
+                } else if (!ignore.test(line.text())) {
                     try {
-                        parser.parse(where, line, result);
+                        parser.parse(where, line.text(), result);
                     } catch (RuntimeException | StackOverflowError e) {
                         result.malformed(where, failure(e));
                     }
@@ -71,6 +97,46 @@ public final class ReadResult {
             }
         }
         return result;
+    }
+
+    /** The reason given for a line or record over the limit. */
+    static String tooLong(int maxLineChars) {
+        return "longer than " + maxLineChars + " characters (see --max-line-chars)";
+    }
+
+    /**
+     * Shortens a value from the input for a message: at most {@value #MAX_ECHOED_CHARS}
+     * characters, line breaks and other control characters escaped, so that one record can
+     * neither flood the report nor fake lines in it.
+     *
+     * @param value the value
+     * @return the value as it can be shown
+     */
+    static String abbreviate(String value) {
+        return abbreviate(value, MAX_ECHOED_CHARS);
+    }
+
+    static String abbreviate(String value, int max) {
+        StringBuilder shown = new StringBuilder(Math.min(value.length(), max) + 16);
+        int i = 0;
+        for (; i < value.length() && shown.length() < max; i++) {
+            char c = value.charAt(i);
+            if (c == '\n') {
+                shown.append("\\n");
+            } else if (c == '\r') {
+                shown.append("\\r");
+            } else if (c == '\t') {
+                shown.append("\\t");
+            } else if (Character.isISOControl(c)) {
+                shown.append(String.format("\\u%04x", (int) c));
+            } else {
+                shown.append(c);
+            }
+        }
+        if (i < value.length()) {
+            shown.append("... (").append(value.length()).append(" characters)");
+        }
+        return shown.toString();
     }
 
     /**
@@ -103,7 +169,7 @@ public final class ReadResult {
     void malformed(String where, String why) {
         malformed++;
         if (malformedSamples.size() < MAX_REPORTED) {
-            malformedSamples.add(where + ": " + why);
+            malformedSamples.add(abbreviate(where + ": " + why, MAX_DESCRIPTION_CHARS));
         }
     }
 
@@ -111,7 +177,7 @@ public final class ReadResult {
     void skipped(String where, String why) {
         skipped++;
         if (skippedSamples.size() < MAX_REPORTED) {
-            skippedSamples.add(where + ": " + why);
+            skippedSamples.add(abbreviate(where + ": " + why, MAX_DESCRIPTION_CHARS));
         }
     }
 

@@ -33,7 +33,20 @@ public final class SmsCollectionReader {
      * @throws IOException if the file cannot be read
      */
     public static ReadResult read(Path file) throws IOException {
-        return ReadResult.ofLines(file, String::isEmpty, SmsCollectionReader::parseLine);
+        return read(file, ReadResult.DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /**
+     * Reads the collection; a line longer than {@code maxLineChars} is malformed.
+     *
+     * @param file the {@code SMSSpamCollection} file
+     * @param maxLineChars the longest line kept
+     * @return the messages and the malformed count
+     * @throws IOException if the file cannot be read
+     */
+    public static ReadResult read(Path file, int maxLineChars) throws IOException {
+        return ReadResult.ofLines(file, String::isEmpty, SmsCollectionReader::parseLine,
+                maxLineChars);
     }
 
     private static void parseLine(String where, String line, ReadResult result) {
@@ -45,7 +58,8 @@ public final class SmsCollectionReader {
         String label = line.substring(0, tab);
         String text = line.substring(tab + 1);
         if (!label.equals("ham") && !label.equals("spam")) {
-            result.malformed(where, "label is '" + abbreviate(label) + "', expected ham or spam");
+            result.malformed(where, "label is '" + ReadResult.abbreviate(label)
+                    + "', expected ham or spam");
         } else if (text.isBlank()) {
             result.malformed(where, "empty text");
         } else {
@@ -53,7 +67,4 @@ public final class SmsCollectionReader {
         }
     }
 
-    static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
-    }
 }

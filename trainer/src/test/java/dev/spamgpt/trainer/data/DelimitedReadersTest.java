@@ -158,4 +158,43 @@ class DelimitedReadersTest {
         assertThatThrownBy(() -> DataFormat.parse("xml"))
                 .hasMessageContaining("auto, sms, tsv, csv, jsonl, mail");
     }
+
+    @Test
+    void tsvLineOfExactlyTheLimitShouldBeKeptAndOneMoreCharacterMalformed() throws IOException {
+        // "ham\t" + 6 characters is 10; CR, LF and CRLF all end a line.
+        ReadResult result = DelimitedReader.readTsv(file("l.tsv",
+                "ham\tabcdef\rspam\tabcdefg\r\nham\tok\n"), 10);
+
+        assertThat(result.examples()).containsExactly(new LabelledText("abcdef", 0),
+                new LabelledText("ok", 0));
+        assertThat(result.malformedSamples())
+                .containsExactly("l.tsv:2: longer than 10 characters (see --max-line-chars)");
+    }
+
+    @Test
+    void csvRecordOverTheLimitShouldResumeAfterTheNextLineBreak() throws IOException {
+        // The open quote on line 2 passes the limit on line 3; line 4 is read again as a row.
+        ReadResult result = DelimitedReader.readCsv(file("q.csv",
+                "ham,first\nspam,\"open\nquote goes on\nham,second\n"), 16);
+
+        assertThat(result.examples()).containsExactly(new LabelledText("first", 0),
+                new LabelledText("second", 0));
+        assertThat(result.malformedSamples())
+                .containsExactly("q.csv:2: longer than 16 characters (see --max-line-chars)");
+    }
+
+    @Test
+    void echoedValuesShouldBeShortAndOnOneLine() throws IOException {
+        String label = "x".repeat(500) + "\n";
+        ReadResult result = SmsCollectionReader.read(file("SMSSpamCollection",
+                "bad\u0007\nlabel\tok\n" + label.trim() + "\tok\n"));
+
+        assertThat(result.malformedSamples()).hasSize(3);
+        assertThat(result.malformedSamples().get(0)).isEqualTo(
+                "SMSSpamCollection:1: no TAB between label and text");
+        assertThat(result.malformedSamples().get(2))
+                .startsWith("SMSSpamCollection:3: label is '" + "x".repeat(80) + "... (500 characters)'")
+                .hasSizeLessThan(160);
+        assertThat(ReadResult.abbreviate("a\nb\u0007")).isEqualTo("a\\nb\\u0007");
+    }
 }
