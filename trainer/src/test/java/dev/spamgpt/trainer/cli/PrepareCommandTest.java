@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.spamgpt.core.testing.CraftedMail;
+import dev.spamgpt.core.testing.LocalHub;
 import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
 import java.io.BufferedWriter;
@@ -25,6 +26,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -365,21 +369,132 @@ class PrepareCommandTest {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/sms.zip";
             Path cache = dir.resolve("cache");
 
-            // This is not the real collection, so its hash check fails...
+            // This is not the real collection, so its hash check fails and nothing is kept...
             assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
-                    dir.resolve("o").toString())).isEqualTo(SpamGptCli.EXIT_USAGE);
-            assertThat(err.toString()).contains("UCI SMS Spam Collection v.1");
-            // ...and passes with --no-verify, reusing the cached zip.
+                    dir.resolve("o").toString())).isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(err.toString()).contains("UCI SMS Spam Collection v.1")
+                    .contains("--no-verify").contains("deleted");
+            assertThat(filesIn(cache)).isEmpty();
+            // ...and passes with --no-verify, downloading it again.
+            assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
+                    dir.resolve("o").toString(), "--no-verify")).as(err.toString()).isEqualTo(0);
+            // The next run reuses the extracted file.
             assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
                     dir.resolve("o").toString(), "--no-verify")).as(err.toString()).isEqualTo(0);
 
-            assertThat(requests).hasSize(1);
+            assertThat(requests).hasSize(2);
             assertThat(cache.resolve("SMSSpamCollection")).exists();
             JsonNode manifest = manifest(dir.resolve("o"));
             assertThat(manifest.get("source_url").asText()).isEqualTo(url);
             assertThat(manifest.get("read").get("total").asInt()).isEqualTo(5);
         } finally {
             server.stop(0);
+        }
+    }
+
+    /** A zip whose SMSSpamCollection inflates to 1 GiB, written without holding it in memory. */
+    private Path zipBomb() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("hub/sms"));
+        Path zip = folder.resolve("sms.zip");
+        byte[] chunk = "ham\thello hello hello hello\n".repeat(1 << 16)
+                .substring(0, 1 << 20).getBytes(StandardCharsets.US_ASCII);
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
+            out.setLevel(9);
+            out.putNextEntry(new ZipEntry("SMSSpamCollection"));
+            for (int i = 0; i < 1024; i++) {
+                out.write(chunk);
+            }
+        }
+        return zip;
+    }
+
+    /** The most bytes seen in the files under a folder while {@code body} ran. */
+    private static long watchSize(Path folder, Runnable body) throws InterruptedException {
+        AtomicLong most = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread watcher = new Thread(() -> {
+            while (!done.get()) {
+                most.accumulateAndGet(sizeOf(folder), Math::max);
+                Thread.onSpinWait();
+            }
+        });
+        watcher.start();
+        try {
+            body.run();
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+        return Math.max(most.get(), sizeOf(folder));
+    }
+
+    private static long sizeOf(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.mapToLong(f -> {
+                try {
+                    return Files.isRegularFile(f) ? Files.size(f) : 0;
+                } catch (IOException e) {
+                    return 0; // deleted while we looked
+                }
+            }).sum();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    private static List<Path> filesIn(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
+    void zipBombShouldBeRefusedAfterTheExtractionLimitAndLeaveNothingInTheCache()
+            throws Exception {
+        Path bomb = zipBomb();
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        try (LocalHub hub = new LocalHub().serve("uci", bomb.getParent())) {
+            String url = hub.url() + "/uci/resolve/main/sms.zip";
+            CliRun[] run = new CliRun[1];
+
+            long most = watchSize(cache, () -> run[0] = CliRun.of("prepare", "--url", url,
+                    "--cache-dir", cache.toString(), "--out", dir.resolve("o").toString()));
+
+            assertThat(run[0].code).as(run[0].toString()).isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(run[0].err).contains("more than 10485760 bytes")
+                    .contains("deleted " + cache.resolve("sms+spam+collection.zip")
+                            .toAbsolutePath());
+            assertThat(most).as("bytes in the cache at any time").isLessThanOrEqualTo(
+                    Files.size(bomb) + (11L << 20));
+            assertThat(filesIn(cache)).isEmpty();
+
+            // Nothing bad is reused: the next run downloads again.
+            CliRun again = CliRun.of("prepare", "--url", url, "--cache-dir", cache.toString(),
+                    "--out", dir.resolve("o").toString());
+            assertThat(again.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(hub.requests()).hasSize(2);
+            assertThat(filesIn(cache)).isEmpty();
+        }
+    }
+
+    @Test
+    void zipEntryThatEscapesItsFolderShouldNotBeUsed() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("hub/sms"));
+        Files.write(folder.resolve("sms.zip"), zipWith("../SMSSpamCollection",
+                "ham\thi\nspam\tWIN\n"));
+        Path cache = dir.resolve("cache");
+        try (LocalHub hub = new LocalHub().serve("uci", folder)) {
+            CliRun run = CliRun.of("prepare", "--url", hub.url() + "/uci/resolve/main/sms.zip",
+                    "--cache-dir", cache.toString(), "--out", dir.resolve("o").toString(),
+                    "--no-verify");
+
+            assertThat(run.code).as(run.toString()).isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(run.err).contains("holds no SMSSpamCollection");
+            assertThat(filesIn(cache)).isEmpty();
+            assertThat(dir.resolve("SMSSpamCollection")).doesNotExist();
         }
     }
 
