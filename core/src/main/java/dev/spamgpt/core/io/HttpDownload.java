@@ -43,6 +43,11 @@ import java.util.regex.Pattern;
  *   <li>a cut connection, a stalled one, a server error, or an earlier run that was killed,
  *       resumes from the end of the {@code .part} file with an HTTP {@code Range} request
  *       (a server that cannot be reached at all fails at once, without retries);
+ *   <li>nothing unverified is renamed into place: a size cap ({@code maxBytes}) is checked
+ *       against the announced length and the bytes received, and the file is checked against
+ *       the expected SHA-256 and against what the server declares for it (the Hugging Face
+ *       hub's {@code X-Linked-Size} and {@code X-Linked-Etag}, the size and SHA-256 of an LFS
+ *       file, sent on the redirect to its CDN). A file that fails is deleted, never reused;
  *   <li>a {@link ProgressBar} shows bytes, rate and ETA on standard error;
  *   <li>when the server cannot be reached, the {@link IOException} says which URL to fetch by
  *       hand and where to put the file.
@@ -175,19 +180,90 @@ public final class HttpDownload {
      * @throws IOException if the download fails or the downloaded bytes have another hash
      */
     public Path fetch(String url, Path target, String expectedSha256) throws IOException {
+        return fetch(url, target, expectedSha256, Long.MAX_VALUE);
+    }
+
+    /**
+     * Downloads a URL to a file of at most {@code maxBytes}, checking its SHA-256. A larger
+     * file is refused as soon as its announced length or the bytes received pass the cap, and
+     * deleted.
+     *
+     * @param url the http(s) URL
+     * @param target where the file goes; parent folders are created
+     * @param expectedSha256 the expected SHA-256 in hex, or null to skip the check
+     * @param maxBytes the largest file accepted
+     * @return the target
+     * @throws IOException if the download fails or the file is too large or has another hash
+     */
+    public Path fetch(String url, Path target, String expectedSha256, long maxBytes)
+            throws IOException {
+        return download(url, target, expectedSha256, maxBytes).path();
+    }
+
+    /** What {@link #download} did. */
+    public static final class Fetched {
+        private final Path path;
+        private final String sha256;
+        private final boolean downloaded;
+
+        Fetched(Path path, String sha256, boolean downloaded) {
+            this.path = path;
+            this.sha256 = sha256;
+            this.downloaded = downloaded;
+        }
+
+        /** @return the target */
+        public Path path() {
+            return path;
+        }
+
+        /**
+         * @return the SHA-256 of the file when it was downloaded or checked now, else null (an
+         *     existing target reused without an expected hash)
+         */
+        public String sha256() {
+            return sha256;
+        }
+
+        /** @return whether bytes were fetched (false: the existing target was reused) */
+        public boolean downloaded() {
+            return downloaded;
+        }
+    }
+
+    /**
+     * Like {@link #fetch(String, Path, String, long)}, and tells whether the file was fetched
+     * and its SHA-256.
+     *
+     * @param url the http(s) URL
+     * @param target where the file goes; parent folders are created
+     * @param expectedSha256 the expected SHA-256 in hex, or null to skip the check
+     * @param maxBytes the largest file accepted
+     * @return the target, its hash and whether it was downloaded
+     * @throws IOException if the download fails or the file is too large or has another hash
+     */
+    public Fetched download(String url, Path target, String expectedSha256, long maxBytes)
+            throws IOException {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be >= 1, got " + maxBytes);
+        }
         URI uri = URI.create(url);
         String expected = expectedSha256 == null ? null : expectedSha256.toLowerCase(Locale.ROOT);
         if (Files.isRegularFile(target)) {
-            if (expected == null) {
-                return target;
+            if (Files.size(target) > maxBytes) {
+                say(target + " is larger than " + maxBytes + " bytes: downloading it again");
+                Files.delete(target);
+            } else if (expected == null) {
+                return new Fetched(target, null, false);
+            } else {
+                String actual = Sha256.ofFile(target);
+                if (actual.equals(expected)) {
+                    return new Fetched(target, actual, false);
+                }
+                say(target + " has sha256 " + actual + ", expected " + expected
+                        + ": downloading it again");
+                Files.delete(target);
             }
-            String actual = Sha256.ofFile(target);
-            if (actual.equals(expected)) {
-                return target;
-            }
-            say(target + " has sha256 " + actual + ", expected " + expected
-                    + ": downloading it again");
-            Files.delete(target);
         }
         Path parent = target.toAbsolutePath().getParent();
         if (parent != null) {
@@ -195,6 +271,7 @@ public final class HttpDownload {
         }
         Path part = target.resolveSibling(target.getFileName() + ".part");
 
+        Declared declared = new Declared();
         IOException failure = null;
         boolean complete = false;
         for (int attempt = 0; attempt <= retries && !complete; attempt++) {
@@ -203,8 +280,12 @@ public final class HttpDownload {
                 pause(retryDelay.multipliedBy(attempt));
             }
             try {
-                transfer(uri, part);
+                transfer(uri, part, maxBytes, declared);
                 complete = true;
+            } catch (RefusedException e) {
+                Files.deleteIfExists(part);
+                throw new IOException("refused " + url + ": " + e.getMessage() + "; the partial"
+                        + " file was deleted and nothing was kept.", e);
             } catch (HttpStatusException e) {
                 failure = e;
                 if (!e.retryable()) {
@@ -224,25 +305,85 @@ public final class HttpDownload {
             throw new IOException(handFetchMessage(url, target, expected, failure), failure);
         }
 
-        if (expected != null) {
-            String actual = Sha256.ofFile(part);
-            if (!actual.equals(expected)) {
-                Files.delete(part);
-                throw new IOException("downloaded " + url + " but its sha256 is " + actual
-                        + ", expected " + expected + "; the file was deleted. The server sent"
-                        + " other content, or the expected hash is out of date.");
-            }
+        long size = Files.size(part);
+        if (size > maxBytes) {
+            Files.delete(part);
+            throw new IOException("downloaded " + url + " but it has " + size + " bytes, more"
+                    + " than the " + maxBytes + " accepted; the file was deleted.");
+        }
+        if (declared.size >= 0 && size != declared.size) {
+            Files.delete(part);
+            throw new IOException("downloaded " + url + " but it has " + size + " bytes, while"
+                    + " the server declared " + declared.size + " (X-Linked-Size); the file was"
+                    + " deleted.");
+        }
+        String actual = Sha256.ofFile(part);
+        if (expected != null && !actual.equals(expected)) {
+            Files.delete(part);
+            throw new IOException("downloaded " + url + " but its sha256 is " + actual
+                    + ", expected " + expected + "; the file was deleted. The server sent"
+                    + " other content, or the expected hash is out of date.");
+        }
+        if (declared.sha256 != null && !actual.equals(declared.sha256)) {
+            Files.delete(part);
+            throw new IOException("downloaded " + url + " but its sha256 is " + actual
+                    + ", while the server declared " + declared.sha256 + " (X-Linked-Etag); the"
+                    + " file was deleted.");
         }
         try {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        return target;
+        return new Fetched(target, actual, true);
+    }
+
+    /** The size and SHA-256 the server declared for the file, if it did. */
+    private static final class Declared {
+        long size = -1;
+        String sha256;
+    }
+
+    private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * Reads the hub's declarations from every response of the redirect chain: the first hop
+     * (the hub itself) carries them, the CDN it redirects to does not.
+     */
+    private static void readDeclared(HttpResponse<?> response, Declared declared)
+            throws RefusedException {
+        for (HttpResponse<?> r = response; r != null; r = r.previousResponse().orElse(null)) {
+            String size = r.headers().firstValue("X-Linked-Size").orElse(null);
+            if (size != null) {
+                try {
+                    declared.size = Long.parseLong(size.trim());
+                } catch (NumberFormatException e) {
+                    throw new RefusedException("the server declared an X-Linked-Size of '"
+                            + abbreviate(size) + "'");
+                }
+            }
+            String etag = r.headers().firstValue("X-Linked-Etag").orElse(null);
+            if (etag != null) {
+                String tag = etag.trim();
+                if (tag.startsWith("W/")) {
+                    tag = tag.substring(2);
+                }
+                tag = tag.replace("\"", "").toLowerCase(Locale.ROOT);
+                // An LFS file's etag is its SHA-256; anything else is not a digest we can check.
+                if (SHA256_HEX.matcher(tag).matches()) {
+                    declared.sha256 = tag;
+                }
+            }
+        }
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 
     /** One attempt: continues {@code part} from its current size to the end of the resource. */
-    private void transfer(URI uri, Path part) throws IOException {
+    private void transfer(URI uri, Path part, long maxBytes, Declared declared)
+            throws IOException {
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(connectTimeout).GET();
         headers.forEach(request::header);
@@ -258,6 +399,13 @@ public final class HttpDownload {
         }
         int status = response.statusCode();
         try (InputStream body = response.body()) {
+            if (status == 200 || status == 206 || status == 416) {
+                readDeclared(response, declared);
+                if (declared.size > maxBytes) {
+                    throw new RefusedException("the server declared " + declared.size
+                            + " bytes, more than the " + maxBytes + " accepted");
+                }
+            }
             long total;
             boolean append;
             if (status == 206 && have > 0) {
@@ -286,12 +434,16 @@ public final class HttpDownload {
             } else {
                 throw new HttpStatusException(status, uri);
             }
-            copy(body, part, append, have, total);
+            if (total > maxBytes) {
+                throw new RefusedException("the server announced " + total + " bytes, more than"
+                        + " the " + maxBytes + " accepted");
+            }
+            copy(body, part, append, have, total, maxBytes);
         }
     }
 
-    private void copy(InputStream body, Path part, boolean append, long have, long total)
-            throws IOException {
+    private void copy(InputStream body, Path part, boolean append, long have, long total,
+            long maxBytes) throws IOException {
         AtomicLong lastData = new AtomicLong(System.nanoTime());
         AtomicBoolean stalled = new AtomicBoolean();
         long stallNanos = readTimeout.toNanos();
@@ -316,12 +468,18 @@ public final class HttpDownload {
             int n;
             while ((n = body.read(buffer)) != -1) {
                 lastData.set(System.nanoTime());
+                if (size + n > maxBytes) {
+                    throw new RefusedException("the server sent more than the " + maxBytes
+                            + " bytes accepted");
+                }
                 out.write(buffer, 0, n);
                 size += n;
                 if (bar != null) {
                     bar.set(size);
                 }
             }
+        } catch (RefusedException e) {
+            throw e;
         } catch (IOException e) {
             if (stalled.get()) {
                 throw new IOException("no data for " + readTimeout.toSeconds() + " s after "
@@ -392,6 +550,15 @@ public final class HttpDownload {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download interrupted");
+        }
+    }
+
+    /** A download that must not be retried or kept: too large, or declared oddly. */
+    private static final class RefusedException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RefusedException(String message) {
+            super(message);
         }
     }
 
