@@ -12,14 +12,18 @@ import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.data.ReadResult;
 import dev.spamgpt.trainer.data.SmsCollectionReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
+import java.util.zip.ZipFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -56,6 +60,15 @@ public final class PrepareCommand implements Callable<Integer> {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String[] SPLITS = {"train", "validation", "test"};
+
+    /**
+     * The most bytes extracted from the SMS zip: the real collection is about 500 KB, so more
+     * than this is a zip bomb or another file.
+     */
+    static final long MAX_EXTRACTED_BYTES = 10L << 20;
+
+    /** The most bytes downloaded for the SMS zip (the real one is about 200 KB). */
+    static final long MAX_ZIP_BYTES = 16L << 20;
 
     @Spec
     private CommandSpec spec;
@@ -189,7 +202,13 @@ public final class PrepareCommand implements Callable<Integer> {
         }
     }
 
-    /** Downloads the UCI zip into the cache (once) and extracts the collection from it. */
+    /**
+     * Downloads the UCI zip into the cache (once) and extracts the collection from it. The
+     * extraction is bounded ({@link #MAX_EXTRACTED_BYTES}) and checked (its SHA-256, unless
+     * {@code --no-verify}) before it replaces anything; whatever fails, the zip and the
+     * extracted bytes are deleted, so the next run downloads again instead of failing the same
+     * way.
+     */
     private Path downloadSmsCollection(PrintWriter stderr) throws IOException {
         Path file = cacheDir.resolve(SmsCollectionReader.FILE_NAME);
         if (Files.isRegularFile(file) && (noVerify
@@ -200,37 +219,85 @@ public final class PrepareCommand implements Callable<Integer> {
         stderr.println("Downloading the SMS Spam Collection from " + url);
         stderr.flush();
         try {
-            HttpDownload.create().fetch(url, zip);
+            HttpDownload.create().fetch(url, zip, null, MAX_ZIP_BYTES);
         } catch (IOException e) {
             throw new CliException(SpamGptCli.EXIT_FAILURE, e.getMessage() + " Alternatively,"
                     + " unzip it yourself and pass the SMSSpamCollection file with --data.", e);
         }
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                String name = entry.getName();
-                if (!entry.isDirectory() && (name.equals(SmsCollectionReader.FILE_NAME)
-                        || name.endsWith("/" + SmsCollectionReader.FILE_NAME))) {
-                    // The entry name only selects the entry; the output path is ours.
-                    Path temp = TempFiles.sibling(file);
-                    try {
-                        Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
-                        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
-                                StandardCopyOption.ATOMIC_MOVE);
-                    } finally {
-                        Files.deleteIfExists(temp);
-                    }
-                    return file;
+        Path temp = TempFiles.sibling(file);
+        try {
+            extract(zip, temp);
+            if (!noVerify) {
+                String sha = Sha256.ofFile(temp);
+                if (!sha.equals(SmsCollectionReader.SHA256)) {
+                    throw new IOException("its " + SmsCollectionReader.FILE_NAME + " has sha256 "
+                            + sha + ", but the UCI SMS Spam Collection v.1 has "
+                            + SmsCollectionReader.SHA256 + " (pass --no-verify to use another"
+                            + " file anyway)");
                 }
             }
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+            return file;
         } catch (IOException e) {
-            Files.deleteIfExists(zip);
-            throw new CliException(SpamGptCli.EXIT_FAILURE, zip + " is not a readable zip ("
-                    + e.getMessage() + "); it was deleted, run prepare again to download it", e);
+            List<String> deleted = new ArrayList<>();
+            for (Path bad : List.of(zip, file)) {
+                if (Files.deleteIfExists(bad)) {
+                    deleted.add(bad.toAbsolutePath().toString());
+                }
+            }
+            throw new CliException(SpamGptCli.EXIT_FAILURE, "refused the zip from " + url + ": "
+                    + e.getMessage() + "; deleted " + (deleted.isEmpty() ? "nothing"
+                            : String.join(" and ", deleted)) + " and the extracted bytes, so"
+                    + " running prepare again downloads the zip again.", e);
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        Files.deleteIfExists(zip);
-        throw new CliException(SpamGptCli.EXIT_FAILURE, "the zip from " + url + " holds no "
-                + SmsCollectionReader.FILE_NAME + " file; it was deleted from " + cacheDir);
+    }
+
+    /**
+     * Copies the collection out of the zip: the first entry named {@code SMSSpamCollection}
+     * (at any depth, but never with an absolute path or a {@code ..} part), at most
+     * {@link #MAX_EXTRACTED_BYTES} bytes of it. The entry name only selects the entry; the
+     * output path is ours.
+     */
+    static void extract(Path zip, Path target) throws IOException {
+        try (ZipFile archive = new ZipFile(zip.toFile())) {
+            ZipEntry chosen = archive.stream()
+                    .filter(e -> !e.isDirectory() && isCollectionEntry(e.getName()))
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("it holds no "
+                            + SmsCollectionReader.FILE_NAME + " file"));
+            try (InputStream in = archive.getInputStream(chosen);
+                 OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+                         StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[1 << 16];
+                long written = 0;
+                int n;
+                while ((n = in.read(buffer)) != -1) {
+                    if (written + n > MAX_EXTRACTED_BYTES) {
+                        throw new IOException("its " + chosen.getName() + " inflates to more than "
+                                + MAX_EXTRACTED_BYTES + " bytes (the real collection is about"
+                                + " 500 KB), so it is not the SMS Spam Collection");
+                    }
+                    out.write(buffer, 0, n);
+                    written += n;
+                }
+            }
+        }
+    }
+
+    private static boolean isCollectionEntry(String name) {
+        String[] parts = name.split("[/\\\\]", -1);
+        if (name.startsWith("/") || name.startsWith("\\") || name.contains(":")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.equals("..")) {
+                return false;
+            }
+        }
+        return parts[parts.length - 1].equals(SmsCollectionReader.FILE_NAME);
     }
 
     private void writeManifest(Path source, DataFormat kind, String sourceSha, ReadResult read,
