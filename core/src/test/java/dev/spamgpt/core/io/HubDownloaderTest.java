@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spamgpt.core.testing.LocalHub;
 import dev.spamgpt.core.testing.TinyCheckpoints;
+import dev.spamgpt.core.util.Sha256;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -155,5 +156,68 @@ class HubDownloaderTest {
             assertThat(d.url(HubDownloader.DEFAULT_MODEL, "model.safetensors"))
                     .isEqualTo("https://huggingface.co/openai-community/gpt2/resolve/main/model.safetensors");
         }
+    }
+
+    private Path weightsInCache() {
+        return cache.resolve("test-org--tiny-gpt2").resolve(HfCheckpoint.WEIGHTS);
+    }
+
+    @Test
+    void lfsFileShouldBeCheckedAgainstTheSha256AndSizeTheHubDeclares() throws IOException {
+        hub.lfs(HfCheckpoint.WEIGHTS);
+
+        Path folder = downloader(hub.url()).resolve(ID);
+
+        assertThat(Files.readAllBytes(folder.resolve(HfCheckpoint.WEIGHTS)))
+                .isEqualTo(Files.readAllBytes(source.resolve(HfCheckpoint.WEIGHTS)));
+        assertThat(hub.requests()).contains("GET /cdn/test-org/tiny-gpt2/model.safetensors");
+    }
+
+    @Test
+    void lfsFileWhoseSha256DiffersFromTheDeclaredOneShouldBeRefusedAndNotKept() throws IOException {
+        long size = Files.size(source.resolve(HfCheckpoint.WEIGHTS));
+        hub.declare(HfCheckpoint.WEIGHTS, "ab".repeat(32), size);
+
+        assertThatThrownBy(() -> downloader(hub.url()).resolve(ID))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("ab".repeat(32))
+                .hasMessageContaining("X-Linked-Etag");
+        assertThat(weightsInCache()).doesNotExist();
+        assertThat(weightsInCache().resolveSibling("model.safetensors.part")).doesNotExist();
+
+        // A later run with an honest hub downloads it again: nothing bad was kept.
+        hub.lfs(HfCheckpoint.WEIGHTS);
+        downloader(hub.url()).resolve(ID);
+        assertThat(Files.readAllBytes(weightsInCache()))
+                .isEqualTo(Files.readAllBytes(source.resolve(HfCheckpoint.WEIGHTS)));
+    }
+
+    @Test
+    void bodyLargerThanTheDeclaredSizeShouldBeRefusedAndNotKept() throws IOException {
+        String sha = Sha256.ofFile(source.resolve(HfCheckpoint.WEIGHTS));
+        hub.declare(HfCheckpoint.WEIGHTS, sha, 1000);
+
+        assertThatThrownBy(() -> downloader(hub.url()).resolve(ID))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("refused")
+                .hasMessageContaining("1000");
+        assertThat(weightsInCache()).doesNotExist();
+        assertThat(weightsInCache().resolveSibling("model.safetensors.part")).doesNotExist();
+    }
+
+    @Test
+    void cachedFileThatNoLongerMatchesItsDownloadShouldBeDownloadedAgain() throws IOException {
+        downloader(hub.url()).resolve(ID);
+        byte[] good = Files.readAllBytes(source.resolve(HfCheckpoint.WEIGHTS));
+        byte[] bad = good.clone();
+        bad[bad.length / 2] ^= 1; // same size, one bit off
+        Files.write(weightsInCache(), bad);
+        int requests = hub.requests().size();
+
+        downloader(hub.url()).resolve(ID);
+
+        assertThat(Sha256.ofFile(weightsInCache())).isEqualTo(Sha256.ofBytes(good));
+        assertThat(hub.requests()).hasSize(requests + 1)
+                .last().isEqualTo("GET /test-org/tiny-gpt2/resolve/main/model.safetensors");
     }
 }

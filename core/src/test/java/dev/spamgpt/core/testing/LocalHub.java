@@ -2,6 +2,7 @@ package dev.spamgpt.core.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.spamgpt.core.util.Sha256;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,15 +22,22 @@ import java.util.regex.Pattern;
  * A stand-in for the Hugging Face hub on 127.0.0.1: serves checkpoint folders at
  * {@code /<id>/resolve/main/<file>}, honours {@code Range: bytes=N-} like the real CDN, and
  * records every request so tests can check what was fetched (and what was not).
+ *
+ * <p>Files marked as LFS files are answered like the real hub answers them: a 302 redirect to
+ * {@code /cdn/<id>/<file>} carrying {@code X-Linked-Etag} (the quoted SHA-256) and
+ * {@code X-Linked-Size}; a test can make those declarations lie.
  */
 public final class LocalHub implements AutoCloseable {
 
     private static final Pattern PATH = Pattern.compile("/(.+)/resolve/main/([^/]+)");
+    private static final Pattern CDN = Pattern.compile("/cdn/(.+)/([^/]+)");
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-");
 
     private final HttpServer server;
     private final Map<String, Path> models = new LinkedHashMap<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, String> lfsSha = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> lfsSize = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long cutAfterBytes = -1;
 
     /**
@@ -52,6 +60,34 @@ public final class LocalHub implements AutoCloseable {
      */
     public LocalHub serve(String hubId, Path folder) {
         models.put(hubId, folder);
+        return this;
+    }
+
+    /**
+     * Serves a file name (in every model) as an LFS file: a redirect to the CDN path that
+     * declares the file's real SHA-256 and size, as the real hub does.
+     *
+     * @param file such as {@code model.safetensors}
+     * @return this
+     */
+    public LocalHub lfs(String file) {
+        lfsSha.put(file, "");
+        lfsSize.put(file, -1L);
+        return this;
+    }
+
+    /**
+     * Serves a file name as an LFS file whose redirect declares the given SHA-256 and size,
+     * true or not.
+     *
+     * @param file such as {@code model.safetensors}
+     * @param sha256 the SHA-256 to declare in {@code X-Linked-Etag}
+     * @param size the size to declare in {@code X-Linked-Size}
+     * @return this
+     */
+    public LocalHub declare(String file, String sha256, long size) {
+        lfsSha.put(file, sha256);
+        lfsSize.put(file, size);
         return this;
     }
 
@@ -83,10 +119,25 @@ public final class LocalHub implements AutoCloseable {
             String path = exchange.getRequestURI().getPath();
             requests.add(exchange.getRequestMethod() + " " + path + (range == null ? "" : " Range: " + range));
             Matcher m = PATH.matcher(path);
+            boolean viaCdn = false;
+            if (!m.matches()) {
+                m = CDN.matcher(path);
+                viaCdn = m.matches();
+            }
             Path folder = m.matches() ? models.get(m.group(1)) : null;
             Path file = folder == null ? null : folder.resolve(m.group(2));
             if (file == null || !Files.isRegularFile(file)) {
                 exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            String name = m.group(2);
+            if (!viaCdn && lfsSha.containsKey(name)) {
+                String sha = lfsSha.get(name).isEmpty() ? Sha256.ofFile(file) : lfsSha.get(name);
+                long size = lfsSize.get(name) < 0 ? Files.size(file) : lfsSize.get(name);
+                exchange.getResponseHeaders().set("Location", url() + "/cdn/" + m.group(1) + "/" + name);
+                exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
+                exchange.getResponseHeaders().set("X-Linked-Size", Long.toString(size));
+                exchange.sendResponseHeaders(302, -1);
                 return;
             }
             byte[] body = Files.readAllBytes(file);
