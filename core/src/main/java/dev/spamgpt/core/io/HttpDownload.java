@@ -434,11 +434,13 @@ public final class HttpDownload {
             } else {
                 throw new HttpStatusException(status, uri);
             }
-            if (total > maxBytes) {
+            // The declared size, when there is one, is the cap: not one byte more is written.
+            long cap = declared.size >= 0 ? Math.min(maxBytes, declared.size) : maxBytes;
+            if (total > cap) {
                 throw new RefusedException("the server announced " + total + " bytes, more than"
-                        + " the " + maxBytes + " accepted");
+                        + " the " + cap + " accepted");
             }
-            copy(body, part, append, have, total, maxBytes);
+            copy(body, part, append, have, total, cap);
         }
     }
 

@@ -1,13 +1,18 @@
 package dev.spamgpt.core.io;
 
+import dev.spamgpt.core.util.Sha256;
+import dev.spamgpt.core.util.TempFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -18,6 +23,16 @@ import java.util.regex.Pattern;
  * <p>Downloads go through {@link HttpDownload}: a progress bar on standard error, resume after an
  * interruption, and, when the hub cannot be reached, an error that lists the URLs to fetch by
  * hand and the folder to put them in.
+ *
+ * <p>Every download is verified before it enters the cache: it may not be larger than
+ * {@link #maxBytes(String)}, nor than the size the hub declares; an LFS file (the weights) must
+ * have the SHA-256 the hub declares for it ({@code X-Linked-Etag} and {@code X-Linked-Size} on
+ * the redirect to the CDN; a small git file such as {@code config.json} has no SHA-256 there,
+ * only its length). A verified file gets a {@code <file>.sha256} beside it, in
+ * {@code sha256sum} format, and is checked against it on every reuse: a cached file that no
+ * longer matches is deleted and downloaded again. A file without that record was put there by
+ * hand (as the offline advice says) and is used as it is; the checkpoint loader checks its
+ * structure.
  */
 public final class HubDownloader {
 
@@ -30,6 +45,11 @@ public final class HubDownloader {
     /** The files a GPT-2 folder needs, in download order (the small one first). */
     public static final List<String> FILES =
             Collections.unmodifiableList(Arrays.asList(HfCheckpoint.CONFIG, HfCheckpoint.WEIGHTS));
+
+    /** The largest {@code config.json} accepted (the real ones are under 1 KiB). */
+    public static final long MAX_CONFIG_BYTES = 1L << 20;
+    /** The largest {@code model.safetensors} accepted: GPT-2 XL in fp32 is about 6.4 GB. */
+    public static final long MAX_WEIGHTS_BYTES = 8L << 30;
 
     // "gpt2" or "owner/name": letters, digits, '-', '_', '.', never a "." or ".." part.
     private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][\\w.-]*(/[A-Za-z0-9][\\w.-]*)?");
@@ -116,13 +136,58 @@ public final class HubDownloader {
     public Path download(String hubId) throws IOException {
         Path folder = cacheFolder(hubId);
         for (String file : FILES) {
+            Path target = folder.resolve(file);
+            Path record = record(target);
             try {
-                http.fetch(url(hubId, file), folder.resolve(file));
+                if (Files.isRegularFile(target) && !stillAsDownloaded(target, record)) {
+                    Files.delete(target);
+                    Files.deleteIfExists(record);
+                }
+                HttpDownload.Fetched fetched = http.download(url(hubId, file), target, null,
+                        maxBytes(file));
+                if (fetched.downloaded()) {
+                    writeRecord(record, fetched.sha256(), file);
+                }
             } catch (IOException e) {
                 throw new IOException(handFetchMessage(hubId, folder, e), e);
             }
         }
         return folder;
+    }
+
+    /**
+     * Returns the largest download accepted for a file of a model.
+     *
+     * @param file {@link HfCheckpoint#CONFIG} or {@link HfCheckpoint#WEIGHTS}
+     * @return the cap in bytes
+     */
+    public static long maxBytes(String file) {
+        return HfCheckpoint.CONFIG.equals(file) ? MAX_CONFIG_BYTES : MAX_WEIGHTS_BYTES;
+    }
+
+    private static Path record(Path target) {
+        return target.resolveSibling(target.getFileName() + ".sha256");
+    }
+
+    /** True if the file has no download record (it was put there by hand) or matches it. */
+    private static boolean stillAsDownloaded(Path target, Path record) throws IOException {
+        if (!Files.isRegularFile(record)) {
+            return true;
+        }
+        String line = new String(Files.readAllBytes(record), StandardCharsets.US_ASCII).trim();
+        int space = line.indexOf(' ');
+        String recorded = (space < 0 ? line : line.substring(0, space)).toLowerCase(Locale.ROOT);
+        return Sha256.ofFile(target).equals(recorded);
+    }
+
+    private static void writeRecord(Path record, String sha256, String file) throws IOException {
+        Path temp = TempFiles.sibling(record);
+        try {
+            Files.write(temp, (sha256 + "  " + file + "\n").getBytes(StandardCharsets.US_ASCII));
+            Files.move(temp, record, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
     }
 
     /**

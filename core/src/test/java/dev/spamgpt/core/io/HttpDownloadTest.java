@@ -274,4 +274,50 @@ class HttpDownloadTest {
                 .hasMessageContaining("put it at " + target.toAbsolutePath())
                 .hasMessageContaining(sha);
     }
+
+    @Test
+    void fileAnnouncedLargerThanTheCapShouldBeRefusedWithoutRetries() {
+        server.createContext("/f", this::serveRanged);
+        Path target = dir.resolve("model.bin");
+
+        assertThatThrownBy(() -> download.fetch(url("/f"), target, null, 1000))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("announced " + SIZE + " bytes, more than the 1000 accepted")
+                .hasMessageContaining("nothing was kept");
+        assertThat(ranges).hasSize(1);
+        assertThat(target).doesNotExist();
+        assertThat(dir.resolve("model.bin.part")).doesNotExist();
+    }
+
+    @Test
+    void bodyWithoutALengthShouldBeCutAtTheCap() {
+        server.createContext("/f", exchange -> {
+            ranges.add("chunked");
+            exchange.sendResponseHeaders(200, 0); // chunked: no length announced
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(data);
+            } catch (IOException e) {
+                // the client hung up
+            }
+        });
+        Path target = dir.resolve("model.bin");
+
+        assertThatThrownBy(() -> download.fetch(url("/f"), target, null, 100_000))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("sent more than the 100000 bytes accepted");
+        assertThat(ranges).hasSize(1);
+        assertThat(target).doesNotExist();
+        assertThat(dir.resolve("model.bin.part")).doesNotExist();
+    }
+
+    @Test
+    void existingTargetOverTheCapShouldBeDownloadedAgain() throws IOException {
+        server.createContext("/f", this::serveRanged);
+        Path target = dir.resolve("model.bin");
+        Files.write(target, new byte[SIZE + 1]);
+
+        download.fetch(url("/f"), target, null, SIZE);
+
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+    }
 }
