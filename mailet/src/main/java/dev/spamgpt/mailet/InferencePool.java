@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 final class InferencePool implements AutoCloseable {
 
+    /** The {@link ScoringException#kind()} of a model that failed on one text. */
+    static final String MODEL = "model";
+
     private static final Logger LOGGER = LoggerFactory.getLogger(InferencePool.class);
     private static final long POLL_MILLIS = 200;
 
@@ -36,9 +39,18 @@ final class InferencePool implements AutoCloseable {
             this.kind = kind;
         }
 
-        /** {@code timeout}, {@code model} or {@code shutdown}: the metrics' reason tag. */
+        /** {@code timeout}, {@link #MODEL} or {@code shutdown}: the metrics' reason tag. */
         String kind() {
             return kind;
+        }
+    }
+
+    /** What a text still queued when the pool closes fails with: the pool's state, not the text's. */
+    private static final class ShutDown extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        ShutDown() {
+            super("the inference pool is shut down");
         }
     }
 
@@ -91,7 +103,10 @@ final class InferencePool implements AutoCloseable {
      * @param timeoutMillis the most time to wait in all
      * @return the spam probability
      * @throws ScoringException when the pool is closed, the wait times out, or the model fails
+     *     (whatever it threw, a StackOverflowError included)
      * @throws InterruptedException when the calling thread is interrupted
+     * @throws VirtualMachineError a fatal one (not a StackOverflowError) that the model threw, as
+     *     is: the caller's thread rethrows it, the inference thread stays up
      */
     float score(String text, long timeoutMillis) throws ScoringException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -110,7 +125,11 @@ final class InferencePool implements AutoCloseable {
             throw new ScoringException("timeout", "scoring took longer than " + timeoutMillis + " ms", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new ScoringException("model", "the model failed: " + cause, cause);
+            Failures.rethrowIfFatal(cause);
+            if (cause instanceof ShutDown) {
+                throw new ScoringException("shutdown", cause.getMessage(), cause);
+            }
+            throw new ScoringException(MODEL, "the model failed: " + cause, cause);
         }
     }
 
@@ -156,8 +175,11 @@ final class InferencePool implements AutoCloseable {
                 batch.get(i).result.complete(p[i]);
             }
         } catch (RuntimeException | Error e) {
-            if (batch.size() == 1) {
-                batch.get(0).result.completeExceptionally(e);
+            if (batch.size() == 1 || Failures.isFatal(e)) {
+                // A fatal error goes to every waiting caller, which rethrows it; no retries.
+                for (Pending p : batch) {
+                    p.result.completeExceptionally(e);
+                }
                 return;
             }
             // One bad text must not fail the mails that shared its batch: retry them one by one.
@@ -181,7 +203,7 @@ final class InferencePool implements AutoCloseable {
         }
         Pending left;
         while ((left = queue.poll()) != null) {
-            left.result.completeExceptionally(new IllegalStateException("the inference pool is shut down"));
+            left.result.completeExceptionally(new ShutDown());
         }
     }
 }

@@ -20,8 +20,12 @@ import org.apache.mailet.base.GenericMatcher;
  * loads that bundle and scores mails that carry no score yet (and stores the score for the next
  * matcher). Without a score and without a model nothing matches.
  *
- * <p>The condition is {@code threshold[,model=PATH][,attribute=NAME]}. A model failure throws,
- * so James's {@code onMatchException} decides what happens.
+ * <p>The condition is {@code threshold[,model=PATH][,attribute=NAME]}. When the matcher scores
+ * a mail itself, whatever that mail makes go wrong while it is read or scored (a
+ * {@link StackOverflowError} from hostile MIME included) is counted and logged once as an
+ * {@code error} verdict, and the mail does not match. Only a model that times out or is shut down
+ * throws a {@link MessagingException}, so that James's {@code onMatchException} decides; a
+ * {@link VirtualMachineError} other than {@code StackOverflowError} is rethrown as is.
  *
  * <pre>{@code
  * <mailet match="IsSpamGpt=0.9" class="ToRepository">

@@ -1,15 +1,9 @@
 package dev.spamgpt.mailet;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,8 +11,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 /**
  * James 3.8.1 has no Micrometer registry, so SpamGPT brings its own: one Prometheus registry per
  * class loader, shared by every SpamGPT mailet and matcher, served as Prometheus text on
- * {@code http://host:port/metrics} by the JDK's small HTTP server. Several instances may ask for
- * the same port; the server stops when the last of them is destroyed.
+ * {@code http://host:port/metrics} by a small {@link MetricsHttpServer} that a slow or stuck client
+ * cannot hold up. Several instances may ask for the same port; the server stops when the last of
+ * them is destroyed.
  */
 final class MetricsEndpoint {
 
@@ -26,10 +21,10 @@ final class MetricsEndpoint {
     private static final Map<InetSocketAddress, MetricsEndpoint> OPEN = new HashMap<>();
 
     private final InetSocketAddress address;
-    private final HttpServer server;
+    private final MetricsHttpServer server;
     private int users;
 
-    private MetricsEndpoint(InetSocketAddress address, HttpServer server) {
+    private MetricsEndpoint(InetSocketAddress address, MetricsHttpServer server) {
         this.address = address;
         this.server = server;
     }
@@ -50,15 +45,9 @@ final class MetricsEndpoint {
         InetSocketAddress wanted = new InetSocketAddress(host, port);
         MetricsEndpoint endpoint = port == 0 ? null : OPEN.get(wanted);
         if (endpoint == null) {
-            HttpServer server = HttpServer.create(wanted, 16);
-            server.createContext("/metrics", MetricsEndpoint::serve);
-            server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "spamgpt-metrics-http");
-                t.setDaemon(true);
-                return t;
-            }));
-            server.start();
-            endpoint = new MetricsEndpoint(server.getAddress(), server);
+            MetricsHttpServer server = new MetricsHttpServer(wanted, REGISTRY::scrape,
+                    MetricsHttpServer.Limits.defaults());
+            endpoint = new MetricsEndpoint(server.address(), server);
             OPEN.put(endpoint.address, endpoint);
         }
         endpoint.users++;
@@ -78,24 +67,6 @@ final class MetricsEndpoint {
             }
             OPEN.remove(address);
         }
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
-    }
-
-    private static void serve(HttpExchange exchange) throws IOException {
-        try {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            byte[] body = REGISTRY.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        } finally {
-            exchange.close();
-        }
+        server.close();
     }
 }

@@ -29,14 +29,26 @@ import org.slf4j.LoggerFactory;
  *
  * The stock matcher {@code IsMarkedAsSpam} then routes the mail, and the score stays on the mail
  * as the attribute {@code org.apache.james.spamgpt.score} (a Double) for the {@link IsSpamGpt}
- * matcher or other mailets. A mail without any text is not scored ({@code No, skipped=no text});
- * a mail that cannot be read at all gets {@code No, error=...}. Neither throws.
+ * matcher or other mailets. A mail without any text is not scored ({@code No, skipped=no text}).
+ *
+ * <p>No single mail can stop the mailet. Whatever goes wrong while one mail is read or scored
+ * (malformed or hostile MIME, a {@link StackOverflowError} from a decoder that recurses once per
+ * line, the model failing on that mail's text) becomes that mail's {@code No, error=<reason>}
+ * verdict: it is counted ({@code spamgpt_mails_total{verdict="error"}} and
+ * {@code spamgpt_errors_total{reason="read"|"model"}}), logged once at WARN, and the mail goes on
+ * down the pipeline without an exception, so it is delivered (unfiltered) like any ham.
  *
  * <p>The model is loaded once, in {@code init()}, and shared by James's spooler threads; a fixed
- * pool of inference threads runs it, so memory stays flat under load. If the model fails or does
- * not answer within {@code timeout}, the mail is marked {@code No, error=...} and the mailet
- * throws: James's {@code onMailetException} decides what happens next ({@code ignore} delivers
- * the mail unfiltered, the default sends it to the {@code error} processor).
+ * pool of inference threads runs it, so memory stays flat under load. If the model does not
+ * answer within {@code timeout} (or is shut down), which says nothing about the mail, the mail is
+ * marked {@code No, error=...} and the mailet throws a {@link MessagingException}: James's
+ * {@code onMailetException} decides what happens next ({@code ignore} delivers the mail
+ * unfiltered, the default sends it to the {@code error} processor).
+ *
+ * <p>A {@link VirtualMachineError} other than {@code StackOverflowError}, such as an
+ * {@link OutOfMemoryError}, is not one mail's problem: it is rethrown as is (also when an
+ * inference thread hit it), for James and the JVM's settings (such as
+ * {@code -XX:+ExitOnOutOfMemoryError}) to handle.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.spamgpt.mailet.SpamGptClassifier">
@@ -127,6 +139,12 @@ public class SpamGptClassifier extends GenericMailet {
         engine = SpamGptEngine.start(settings, scorerFactory);
     }
 
+    /**
+     * Marks the mail with its verdict.
+     *
+     * @throws MessagingException only when the model timed out or is shut down (the mail is
+     *     marked {@code No, error=...} first), for James's {@code onMailetException}
+     */
     @Override
     public void service(Mail mail) throws MessagingException {
         Verdict verdict;
@@ -194,7 +212,8 @@ public class SpamGptClassifier extends GenericMailet {
                             "UTF-8");
                 }
             }
-        } catch (MessagingException | RuntimeException e) {
+        } catch (MessagingException | RuntimeException | Error e) {
+            Failures.rethrowIfFatal(e);
             LOGGER.warn("SpamGPT could not write its headers into mail {}: {}", mail.getName(), e.toString());
         }
     }

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What the {@link SpamGptClassifier} mailet and the {@link IsSpamGpt} matcher share: the model,
  * loaded once per instance, its inference threads, the bounded text extraction and the metrics.
- * {@link #classify(Mail)} turns a mail into a {@link Verdict}; it never throws on bad MIME.
+ * {@link #classify(Mail)} turns a mail into a {@link Verdict}. Whatever the mail makes go wrong
+ * while it is read or scored, a {@link StackOverflowError} included, becomes its error verdict,
+ * counted and logged once; only a failure of the scoring service itself (a timeout, a shut-down
+ * pool) is thrown, and a fatal {@link VirtualMachineError} is rethrown (see {@link Failures}).
  */
 final class SpamGptEngine implements AutoCloseable {
 
@@ -52,7 +55,7 @@ final class SpamGptEngine implements AutoCloseable {
         }
     }
 
-    /** The model failed or timed out; {@link #verdict()} is what the mail should carry. */
+    /** The model timed out or was shut down; {@link #verdict()} is what the mail should carry. */
     static final class ScoringFailure extends Exception {
         private static final long serialVersionUID = 1L;
         private final transient Verdict verdict;
@@ -139,11 +142,12 @@ final class SpamGptEngine implements AutoCloseable {
 
     /**
      * Scores a mail. Bad MIME is scored on whatever text could be read; a mail without any text
-     * is skipped; an unreadable one gets an error verdict.
+     * is skipped; a mail that cannot be read, or that the model fails on, gets an error verdict.
      *
      * @param mail the mail; its message is read up to {@code maxBytes} and never modified
      * @return the verdict
-     * @throws ScoringFailure when the model fails or does not answer in time
+     * @throws ScoringFailure when the model does not answer in time or is shut down
+     * @throws VirtualMachineError a fatal one (not a StackOverflowError), as is
      */
     Verdict classify(Mail mail) throws ScoringFailure {
         long start = System.nanoTime();
@@ -153,6 +157,10 @@ final class SpamGptEngine implements AutoCloseable {
         } catch (ScoringFailure e) {
             metrics.mail(e.verdict(), System.nanoTime() - start);
             throw e;
+        } catch (RuntimeException | Error e) {
+            // Not expected past score()'s own handling; still the mail's failure, not James's.
+            Failures.rethrowIfFatal(e);
+            verdict = failed(mail, "internal", "internal failure: ", e);
         }
         metrics.mail(verdict, System.nanoTime() - start);
         return verdict;
@@ -162,9 +170,10 @@ final class SpamGptEngine implements AutoCloseable {
         MessageText.Result text;
         try {
             text = MessageText.fromMessage(mail.getMessage(), limits);
-        } catch (MessagingException | RuntimeException e) {
-            metrics.error("read");
-            return Verdict.error("unreadable message: " + e.getMessage());
+        } catch (MessagingException | RuntimeException | Error e) {
+            // Hostile MIME can overflow javax.mail's recursive decoders: that too is this mail's.
+            Failures.rethrowIfFatal(e);
+            return failed(mail, "read", "unreadable message: ", e);
         }
         if (!text.problems().isEmpty()) {
             LOGGER.debug("SpamGPT read mail {} with problems: {}", mail.getName(), text.problems());
@@ -179,6 +188,10 @@ final class SpamGptEngine implements AutoCloseable {
         try {
             return Verdict.scored(pool.score(text.text(), timeoutMillis), threshold);
         } catch (InferencePool.ScoringException e) {
+            if (InferencePool.MODEL.equals(e.kind())) {
+                // The model failed on this text alone (a failed batch is retried one by one).
+                return failed(mail, e.kind(), "", e);
+            }
             metrics.error(e.kind());
             throw new ScoringFailure(Verdict.error(e.getMessage()), e);
         } catch (InterruptedException e) {
@@ -186,6 +199,18 @@ final class SpamGptEngine implements AutoCloseable {
             metrics.error("interrupted");
             throw new ScoringFailure(Verdict.error("interrupted while scoring"), e);
         }
+    }
+
+    /** Counts, logs (once, one line) and describes a failure that is this mail's alone. */
+    private Verdict failed(Mail mail, String kind, String prefix, Throwable e) {
+        metrics.error(kind);
+        String reason = prefix + Failures.describe(e);
+        if (LOGGER.isDebugEnabled()) {
+            LOGGER.warn("SpamGPT marked mail {} as error ({}): {}", mail.getName(), kind, reason, e);
+        } else {
+            LOGGER.warn("SpamGPT marked mail {} as error ({}): {}", mail.getName(), kind, reason);
+        }
+        return Verdict.error(reason);
     }
 
     float threshold() {

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in for the model in unit tests: 0.97 when the text holds {@link #SPAM_WORD}, else
  * 0.03. It records every text it was given (so tests see exactly what the mailet extracted),
- * how many calls ran at once, and can be told to fail or to block.
+ * how many calls ran at once, and can be told to fail (with an exception or an
+ * {@link Error}) or to block.
  */
 final class KeywordScorer implements SpamScorer {
 
@@ -25,6 +26,7 @@ final class KeywordScorer implements SpamScorer {
     final AtomicInteger maxActive = new AtomicInteger();
     private final AtomicInteger active = new AtomicInteger();
     volatile RuntimeException failure;
+    volatile Error error;
     volatile String failOnText;
     volatile CountDownLatch gate;
     volatile long delayMillis;
@@ -49,6 +51,9 @@ final class KeywordScorer implements SpamScorer {
             }
             if (failure != null) {
                 throw failure;
+            }
+            if (error != null) {
+                throw error;
             }
             float[] p = new float[batch.size()];
             for (int i = 0; i < p.length; i++) {

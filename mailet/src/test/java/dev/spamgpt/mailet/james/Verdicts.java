@@ -91,13 +91,13 @@ final class Verdicts {
         return sorted;
     }
 
-    private static String classpath() throws IOException {
+    static String classpath() throws IOException {
         Path file = Paths.get(System.getProperty("spamgpt.verdict.classpath", "target/verdict-classpath.txt"));
         String deps = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
         return System.getProperty("spamgpt.test.classes", "target/test-classes") + File.pathSeparator + deps;
     }
 
-    private static String tail(Path log) {
+    static String tail(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
