@@ -16,7 +16,7 @@ import io.micrometer.core.instrument.Timer;
  *
  * <pre>
  * spamgpt_mails_total{verdict="spam|ham|skipped|error"}  mails by verdict
- * spamgpt_errors_total{reason="read|timeout|model|..."}  failures, by kind
+ * spamgpt_errors_total{reason="read|model|internal|timeout|..."}  failures, by kind
  * spamgpt_scoring_seconds_bucket{le="..."}, _count, _sum  per mail: text extraction, queue, model
  * spamgpt_inference_seconds_bucket{le="..."}, ...        per forward pass (one batch)
  * spamgpt_inference_batch_size_count, _sum, _max         texts per forward pass
