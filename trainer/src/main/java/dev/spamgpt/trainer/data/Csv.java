@@ -95,15 +95,7 @@ final class Csv {
                         field.append((char) c);
                     }
                 } else if (c == -1 || c == '\n' || c == '\r') {
-                    if (c == '\r') {
-                        int d = read();
-                        if (d != '\n') {
-                            unread(d);
-                        }
-                    }
-                    if (c != -1) {
-                        line++;
-                    }
+                    endLine(c);
                     fields.add(field.toString());
                     return new Row(start, fields, error);
                 } else if (c == delimiter) {
@@ -131,6 +123,11 @@ final class Csv {
             while (c != -1 && c != '\n' && c != '\r') {
                 c = read();
             }
+            endLine(c);
+        }
+
+        /** Counts the line break {@code c} (LF, CR or CRLF, whose LF is read here), or nothing at the end. */
+        private void endLine(int c) throws IOException {
             if (c == '\r') {
                 int d = read();
                 if (d != '\n') {
