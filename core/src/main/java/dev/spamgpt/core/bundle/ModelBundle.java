@@ -41,7 +41,10 @@ import dev.spamgpt.core.util.TempFiles;
  * {@code model.safetensors} (every weight, F32, Hugging Face names plus {@code score.*}).
  *
  * <p>{@link #read} checks the sha256 of every file the manifest lists, so the streams filter
- * and the mailet refuse a bundle that was truncated or changed, naming the file.
+ * and the mailet refuse a bundle that was truncated or changed, naming the file. The manifest may
+ * list only those two files, and each must resolve inside the bundle folder. It also checks the
+ * values a verdict depends on (threshold, architecture, max length, tokenizer, pooling) and that
+ * {@code config.json} describes the same architecture as the manifest.
  */
 public final class ModelBundle {
 
