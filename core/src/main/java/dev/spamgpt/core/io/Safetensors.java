@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,9 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import dev.spamgpt.core.util.TempFiles;
 
@@ -40,7 +45,8 @@ public final class Safetensors implements AutoCloseable {
 
     /** Refuse headers larger than this: a real one for GPT-2 XL is about 60 KB. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path file;
     private final FileChannel channel;
@@ -116,7 +122,13 @@ public final class Safetensors implements AutoCloseable {
             try {
                 header = JSON.readTree(new String(headerBytes.array(), StandardCharsets.UTF_8));
             } catch (JsonProcessingException e) {
-                throw corrupt(file, "its JSON header does not parse: " + e.getOriginalMessage());
+                String why = e.getOriginalMessage();
+                if (why != null && why.startsWith("Duplicate field")) {
+                    // Jackson would otherwise keep the last of two entries without a word.
+                    throw corrupt(file, "its header names a key twice (" + why + "); each tensor"
+                            + " and each field of a tensor must appear once");
+                }
+                throw corrupt(file, "its JSON header does not parse: " + why);
             }
             if (header == null || !header.isObject()) {
                 throw corrupt(file, "its header is not a JSON object");
@@ -134,6 +146,7 @@ public final class Safetensors implements AutoCloseable {
                 }
                 tensors.put(e.getKey(), parseInfo(file, e.getKey(), e.getValue(), dataLength));
             }
+            checkLayout(file, tensors.values(), dataLength);
             return new Safetensors(file, channel, dataStart, Collections.unmodifiableMap(tensors),
                     Collections.unmodifiableMap(metadata));
         } catch (IOException | RuntimeException e) {
@@ -147,31 +160,84 @@ public final class Safetensors implements AutoCloseable {
         JsonNode dtype = node.get("dtype");
         JsonNode shape = node.get("shape");
         JsonNode offsets = node.get("data_offsets");
-        if (dtype == null || shape == null || !shape.isArray() || offsets == null
+        if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray() || offsets == null
                 || !offsets.isArray() || offsets.size() != 2) {
-            throw corrupt(file, "tensor '" + name + "' lacks dtype, shape or data_offsets");
+            throw corrupt(file, "tensor '" + name + "' lacks dtype, shape or data_offsets [begin, end]");
+        }
+        int width = byteWidth(dtype.asText());
+        if (width < 0) {
+            throw corrupt(file, "tensor '" + name + "' has the unknown dtype " + dtype + ", so its size"
+                    + " cannot be checked");
         }
         long[] dims = new long[shape.size()];
         long count = 1;
         for (int i = 0; i < dims.length; i++) {
-            dims[i] = shape.get(i).asLong(-1);
-            if (dims[i] < 0) {
-                throw corrupt(file, "tensor '" + name + "' has a negative dimension");
+            dims[i] = wholeNumber(file, name, "dimension", shape.get(i));
+            try {
+                count = Math.multiplyExact(count, dims[i]);
+            } catch (ArithmeticException e) {
+                throw corrupt(file, "tensor '" + name + "' has the shape " + shape + ", over 2^63 values");
             }
-            count *= dims[i];
         }
-        long begin = offsets.get(0).asLong(-1);
-        long end = offsets.get(1).asLong(-1);
-        int width = byteWidth(dtype.asText());
-        if (begin < 0 || end < begin || end > dataLength) {
+        long begin = wholeNumber(file, name, "data offset", offsets.get(0));
+        long end = wholeNumber(file, name, "data offset", offsets.get(1));
+        if (end < begin || end > dataLength) {
             throw corrupt(file, "tensor '" + name + "' claims bytes " + begin + ".." + end
                     + " but the data section has " + dataLength + " bytes (truncated file?)");
         }
-        if (width > 0 && end - begin != count * width) {
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(count, (long) width);
+        } catch (ArithmeticException e) {
+            throw corrupt(file, "tensor '" + name + "' has the shape " + shape + ", over 2^63 bytes");
+        }
+        if (end - begin != bytes) {
             throw corrupt(file, "tensor '" + name + "' has " + (end - begin) + " bytes, its shape "
-                    + new Shape(dims) + " and dtype " + dtype.asText() + " need " + count * width);
+                    + new Shape(dims) + " and dtype " + dtype.asText() + " need " + bytes);
         }
         return new TensorInfo(name, dtype.asText(), new Shape(dims), begin, end);
+    }
+
+    /** A JSON integer from 0 to Long.MAX_VALUE: asLong() would turn 2.5 into 2 and "7" into 7. */
+    private static long wholeNumber(Path file, String tensor, String what, JsonNode node) throws IOException {
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
+            throw corrupt(file, "tensor '" + tensor + "' has the " + what + " " + node
+                    + ", not a whole number from 0 to 2^63-1");
+        }
+        return node.asLong();
+    }
+
+    /**
+     * Like the reference implementation, the tensors must tile the data section exactly: no
+     * overlap (two names for the same bytes, or bytes shared by two tensors) and no hole (room
+     * for data no tensor accounts for, such as a second file hidden in the first).
+     */
+    private static void checkLayout(Path file, Collection<TensorInfo> tensors, long dataLength)
+            throws IOException {
+        List<TensorInfo> byPlace = new ArrayList<>(tensors);
+        byPlace.sort(Comparator.comparingLong((TensorInfo t) -> t.begin).thenComparingLong(t -> t.end));
+        long covered = 0;
+        TensorInfo previous = null;
+        for (TensorInfo t : byPlace) {
+            if (t.begin < covered) {
+                throw corrupt(file, "tensors '" + previous.name + "' (bytes " + previous.begin + ".."
+                        + previous.end + ") and '" + t.name + "' (bytes " + t.begin + ".." + t.end
+                        + ") overlap");
+            }
+            if (t.begin > covered) {
+                throw corrupt(file, "no tensor holds the data bytes " + covered + ".." + t.begin
+                        + (previous == null ? "" : " between '" + previous.name + "' and '" + t.name + "'")
+                        + "; the format allows no gaps");
+            }
+            covered = t.end;
+            if (t.end > t.begin) {
+                previous = t;
+            }
+        }
+        if (covered != dataLength) {
+            throw corrupt(file, "no tensor holds the data bytes " + covered + ".." + dataLength
+                    + " at the end of the file; the format allows no trailing data");
+        }
     }
 
     /** @return the file */
@@ -345,6 +411,8 @@ public final class Safetensors implements AutoCloseable {
             case "I8":
             case "U8":
             case "BOOL":
+            case "F8_E4M3":
+            case "F8_E5M2":
                 return 1;
             default:
                 return -1;

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -165,11 +166,24 @@ public final class Gpt2Model extends FixedShapeBlock {
         for (Pair<String, Parameter> p : block.getDirectParameters()) {
             out.put(prefix + p.getKey(), p.getValue());
         }
+        int ordinal = 0;
         for (Pair<String, ai.djl.nn.Block> child : block.getChildren()) {
-            // DJL stores children as "01wte", "02wpe", ...: drop the ordinal it prepends.
-            String name = child.getKey().replaceFirst("^\\d{2}", "");
-            collect(prefix + name + ".", child.getValue(), out);
+            ordinal++;
+            collect(prefix + childName(child.getKey(), ordinal) + ".", child.getValue(), out);
         }
+    }
+
+    /**
+     * DJL stores the n-th child (from 1) as {@code String.format("%02d%s", n, name)}: "01wte",
+     * ..., "99h.96", "100h.97". Dropping a fixed two digits breaks from the 100th child on.
+     */
+    static String childName(String key, int ordinal) {
+        String number = String.format(Locale.ROOT, "%02d", ordinal);
+        if (!key.startsWith(number)) {
+            throw new IllegalStateException("child " + ordinal + " is named '" + key
+                    + "', not '" + number + "<name>' as DJL names its children");
+        }
+        return key.substring(number.length());
     }
 
     /** @return the model size */

@@ -1,5 +1,6 @@
 package dev.spamgpt.core.model;
 
+import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,19 @@ public final class GptConfig {
 
     /** GPT-2's vocabulary size: 50,000 merges, 256 byte tokens and {@code <|endoftext|>}. */
     public static final int GPT2_VOCAB_SIZE = 50257;
+
+    // Bounds well above GPT-2 XL (50257, 1024, 1600, 48, 25) that keep every size an int and
+    // turn a corrupt or hostile config into a clear error instead of a huge allocation.
+    /** The most tokens {@code vocab_size} may have. */
+    public static final int MAX_VOCAB_SIZE = 1 << 20;
+    /** The longest context {@code n_positions} may give. */
+    public static final int MAX_POSITIONS = 1 << 16;
+    /** The widest residual stream {@code n_embd} may give. */
+    public static final int MAX_EMB_DIM = 8192;
+    /** The most blocks {@code n_layer} may give. */
+    public static final int MAX_LAYERS = 256;
+    /** The most values of one weight: its F32 bytes must fit the 2 GiB a tensor is read in. */
+    public static final long MAX_TENSOR_VALUES = Integer.MAX_VALUE / 4;
 
     private final int vocabSize;
     private final int contextLength;
@@ -38,13 +52,20 @@ public final class GptConfig {
      */
     public GptConfig(int vocabSize, int contextLength, int embDim, int nLayers, int nHeads,
             float layerNormEps, float dropRate) {
-        check(vocabSize > 0, "vocab_size must be positive, got " + vocabSize);
-        check(contextLength > 0, "n_positions must be positive, got " + contextLength);
-        check(embDim > 0 && nHeads > 0 && embDim % nHeads == 0,
-                "n_embd (" + embDim + ") must be a positive multiple of n_head (" + nHeads + ")");
-        check(nLayers > 0, "n_layer must be positive, got " + nLayers);
-        check(layerNormEps > 0, "layer_norm_epsilon must be positive");
-        check(dropRate >= 0 && dropRate < 1, "dropout must be in [0, 1), got " + dropRate);
+        checkRange("vocab_size", vocabSize, MAX_VOCAB_SIZE);
+        checkRange("n_positions", contextLength, MAX_POSITIONS);
+        checkRange("n_embd", embDim, MAX_EMB_DIM);
+        checkRange("n_layer", nLayers, MAX_LAYERS);
+        checkRange("n_head", nHeads, embDim);
+        check(embDim % nHeads == 0,
+                "n_embd (" + embDim + ") must be a multiple of n_head (" + nHeads + ")");
+        long widest = Math.max(Math.max((long) vocabSize, contextLength), 4L * embDim) * embDim;
+        check(widest <= MAX_TENSOR_VALUES, "the largest weight of vocab_size " + vocabSize + ", n_positions "
+                + contextLength + " and n_embd " + embDim + " has " + widest + " values, more than the "
+                + MAX_TENSOR_VALUES + " one safetensors tensor of F32 can hold here");
+        check(layerNormEps > 0 && layerNormEps < 1,
+                "layer_norm_epsilon must be a number in (0, 1), got " + layerNormEps);
+        check(dropRate >= 0 && dropRate < 1, "dropout (resid_pdrop) must be in [0, 1), got " + dropRate);
         this.vocabSize = vocabSize;
         this.contextLength = contextLength;
         this.embDim = embDim;
@@ -94,17 +115,19 @@ public final class GptConfig {
      */
     public static GptConfig fromHfConfig(Map<String, ?> hf) {
         Object type = hf.get("model_type");
-        check(type == null || "gpt2".equals(type),
-                "config.json has model_type '" + type + "', expected 'gpt2'");
-        float drop = (float) number(hf, "resid_pdrop", 0.0);
+        check(type == null || "gpt2".equals(type), "model_type is '" + type + "', expected 'gpt2'");
+        int embDim = integer(hf, "n_embd", null, MAX_EMB_DIM);
+        // n_ctx is the older name; n_positions wins when both are there.
+        int positions = hf.get("n_positions") != null ? integer(hf, "n_positions", null, MAX_POSITIONS)
+                : integer(hf, "n_ctx", 1024, MAX_POSITIONS);
         return new GptConfig(
-                (int) number(hf, "vocab_size", GPT2_VOCAB_SIZE),
-                (int) number(hf, "n_positions", hf.containsKey("n_ctx") ? number(hf, "n_ctx", 0) : 1024),
-                (int) required(hf, "n_embd"),
-                (int) required(hf, "n_layer"),
-                (int) required(hf, "n_head"),
-                (float) number(hf, "layer_norm_epsilon", 1e-5),
-                drop);
+                integer(hf, "vocab_size", GPT2_VOCAB_SIZE, MAX_VOCAB_SIZE),
+                positions,
+                embDim,
+                integer(hf, "n_layer", null, MAX_LAYERS),
+                integer(hf, "n_head", null, embDim),
+                (float) fraction(hf, "layer_norm_epsilon", 1e-5, false),
+                (float) fraction(hf, "resid_pdrop", 0.0, true));
     }
 
     /**
@@ -214,18 +237,46 @@ public final class GptConfig {
                 parameterCount() / 1e6);
     }
 
-    private static double required(Map<String, ?> hf, String key) {
-        check(hf.get(key) instanceof Number, "config.json lacks the number '" + key + "'");
-        return ((Number) hf.get(key)).doubleValue();
+    /**
+     * Reads a whole number in 1..max. A fractional value is refused, not truncated: 64.9 is not
+     * a width, and a cast would turn 1e400 or 2^40 into Integer.MAX_VALUE without a word.
+     */
+    private static int integer(Map<String, ?> hf, String key, Integer dflt, int max) {
+        Object v = hf.get(key);
+        if (v == null) {
+            check(dflt != null, "the architecture lacks the number '" + key + "'");
+            return dflt;
+        }
+        check(v instanceof Number, "'" + key + "' is not a number: " + v);
+        String range = " must be a whole number in 1.." + max + ", got " + v;
+        BigDecimal value;
+        try {
+            value = new BigDecimal(v.toString());
+        } catch (NumberFormatException e) { // Infinity or NaN
+            throw new IllegalArgumentException("'" + key + "'" + range, e);
+        }
+        check(value.stripTrailingZeros().scale() <= 0, "'" + key + "'" + range);
+        check(value.compareTo(BigDecimal.ONE) >= 0 && value.compareTo(BigDecimal.valueOf(max)) <= 0,
+                "'" + key + "'" + range);
+        return value.intValueExact();
     }
 
-    private static double number(Map<String, ?> hf, String key, double dflt) {
+    /** Reads a finite number in (0, 1), or [0, 1) when zero is allowed. */
+    private static double fraction(Map<String, ?> hf, String key, double dflt, boolean zeroAllowed) {
         Object v = hf.get(key);
         if (v == null) {
             return dflt;
         }
-        check(v instanceof Number, "config.json field '" + key + "' is not a number: " + v);
-        return ((Number) v).doubleValue();
+        check(v instanceof Number, "'" + key + "' is not a number: " + v);
+        double d = ((Number) v).doubleValue();
+        // A positive double below Float.MIN_VALUE would become 0 as a float.
+        boolean ok = Double.isFinite(d) && d < 1 && (zeroAllowed ? d >= 0 : (float) d > 0);
+        check(ok, "'" + key + "' must be a number in " + (zeroAllowed ? "[0, 1)" : "(0, 1)") + ", got " + v);
+        return d;
+    }
+
+    private static void checkRange(String key, int value, int max) {
+        check(value >= 1 && value <= max, key + " must be in 1.." + max + ", got " + value);
     }
 
     private static void check(boolean ok, String message) {

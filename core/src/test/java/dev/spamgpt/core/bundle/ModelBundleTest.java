@@ -9,17 +9,27 @@ import dev.spamgpt.core.model.ClassificationHead;
 import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.model.GptConfig;
 import dev.spamgpt.core.model.Gpt2ForClassification;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spamgpt.core.testing.TinyBundles;
+import dev.spamgpt.core.util.Sha256;
+import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ModelBundleTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -120,5 +130,139 @@ class ModelBundleTest {
                     .hasMessageContaining("'wte.weight'")
                     .hasMessageContaining("(50257, 16)");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../outside.txt", "sub/../../outside.txt", "./../outside.txt", "ABSOLUTE"})
+    void readShouldRefuseAManifestKeyThatPointsOutsideTheBundle(String key) throws Exception {
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 5);
+        Path outside = Files.write(tmp.resolve("outside.txt"), "not yours".getBytes(StandardCharsets.UTF_8));
+        Files.createDirectories(dir.resolve("sub"));
+        String name = "ABSOLUTE".equals(key) ? outside.toString() : key;
+        // The right hash, so only the key's place can make the load fail.
+        editManifest(dir, m -> ((ObjectNode) m.get("files")).put(name, sha256(outside)));
+
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("'" + name + "'");
+    }
+
+    @Test
+    void readShouldRefuseAFileTheBundleFormatDoesNotHave() throws Exception {
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 5);
+        Path notes = Files.write(dir.resolve("notes.txt"), "hello".getBytes(StandardCharsets.UTF_8));
+        editManifest(dir, m -> ((ObjectNode) m.get("files")).put("notes.txt", sha256(notes)));
+
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("'notes.txt'")
+                .hasMessageContaining("model.safetensors");
+    }
+
+    @Test
+    void readShouldRefuseABundleFileThatIsASymlinkOutOfTheBundle() throws Exception {
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 6);
+        Path elsewhere = Files.move(dir.resolve("config.json"), tmp.resolve("elsewhere.json"));
+        Files.createSymbolicLink(dir.resolve("config.json"), elsewhere);
+
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("'config.json'")
+                .hasMessageContaining("outside");
+    }
+
+    @Test
+    void readShouldAcceptASymlinkThatStaysInsideTheBundle() throws Exception {
+        // Kubernetes mounts a ConfigMap or Secret as symlinks into a hidden folder of the volume.
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 6);
+        Files.createDirectories(dir.resolve("..data"));
+        Path real = Files.move(dir.resolve("config.json"), dir.resolve("..data/config.json"));
+        Files.createSymbolicLink(dir.resolve("config.json"), dir.relativize(real));
+
+        assertThat(ModelBundle.read(dir).config()).isEqualTo(TinyBundles.TINY);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5", "-1", "1.0000001", "1e400", "-1e400"})
+    void readShouldRefuseAThresholdOutsideZeroToOne(String threshold) throws Exception {
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 7);
+        editManifest(dir, m -> m.put("threshold", new BigDecimal(threshold)));
+
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("threshold");
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 1.0})
+    void readShouldAcceptTheThresholdsTheTrainerCanPick(double threshold) throws Exception {
+        // ThresholdSelector gives 0 when the target admits every ham, 1 when top scores saturate.
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 7);
+        editManifest(dir, m -> m.put("threshold", threshold));
+
+        assertThat(ModelBundle.read(dir).manifest().threshold()).isEqualTo(threshold);
+    }
+
+    @Test
+    void updateManifestShouldRefuseABadThresholdWithoutWritingIt() throws Exception {
+        ModelBundle bundle = ModelBundle.read(TinyBundles.randomBundle(tmp.resolve("b"), 7));
+        byte[] before = Files.readAllBytes(bundle.dir().resolve(ModelBundle.MANIFEST));
+
+        assertThatThrownBy(() -> bundle.updateManifest(m -> m.threshold(Double.NaN)))
+                .isInstanceOf(BundleException.class).hasMessageContaining("threshold");
+        assertThat(Files.readAllBytes(bundle.dir().resolve(ModelBundle.MANIFEST))).isEqualTo(before);
+    }
+
+    @Test
+    void readShouldRefuseAFractionalMaxLength() throws Exception {
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 8);
+        editManifest(dir, m -> m.put("max_length", new BigDecimal("40.5")));
+
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("max_length");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"n_embd=16.9", "n_layer=2.5", "layer_norm_epsilon=1e400", "layer_norm_epsilon=0",
+        "layer_norm_epsilon=2", "n_embd=1073741824", "n_layer=100000", "n_head=3", "n_head=0",
+        "n_positions=1e400", "vocab_size=50256", "vocab_size=1099511627776", "resid_pdrop=1e400"})
+    void readShouldRefuseAnArchitectureValueOutOfRange(String edit) throws Exception {
+        String field = edit.substring(0, edit.indexOf('='));
+        BigDecimal value = new BigDecimal(edit.substring(edit.indexOf('=') + 1));
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 8);
+        editManifest(dir, m -> ((ObjectNode) m.get("architecture")).put(field, value));
+
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining(ModelBundle.MANIFEST)
+                .hasMessageContaining(field);
+    }
+
+    @Test
+    void readShouldRefuseAConfigJsonThatDisagreesWithTheManifest() throws Exception {
+        Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 9);
+        Path config = dir.resolve(ModelBundle.CONFIG);
+        ObjectNode hf = (ObjectNode) JSON.readTree(config.toFile());
+        hf.put("n_layer", 3);
+        JSON.writeValue(config.toFile(), hf);
+        // A matching hash, as a careless edit of both files would leave it.
+        editManifest(dir, m -> ((ObjectNode) m.get("files")).put(ModelBundle.CONFIG, sha256(config)));
+
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining(ModelBundle.CONFIG)
+                .hasMessageContaining("n_layer");
+    }
+
+    private static void editManifest(Path dir, Consumer<ObjectNode> edit) throws IOException {
+        Path file = dir.resolve(ModelBundle.MANIFEST);
+        ObjectNode manifest = (ObjectNode) JSON.readTree(file.toFile());
+        edit.accept(manifest);
+        JSON.writeValue(file.toFile(), manifest);
+    }
+
+    private static String sha256(Path file) {
+        return Sha256.ofFileUnchecked(file);
     }
 }

@@ -17,6 +17,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -267,6 +268,36 @@ class HfCheckpointTest {
         assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
                 .hasMessageContaining("'wte.weight'")
                 .hasMessageContaining("has shape (50257, 8), config.json implies (50257, 16)");
+    }
+
+    @Test
+    void loadShouldAcceptACheckpointWithAHundredBlocks() throws IOException {
+        // The file's keys come from a one-block checkpoint, so they do not depend on how the
+        // model names its own blocks.
+        GptConfig one = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 4, 4, 1, 1, 1e-5f, 0f);
+        GptConfig deep = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 4, 4, 100, 1, 1e-5f, 0f);
+        Map<String, Tensor> block = TinyCheckpoints.tensors(TinyCheckpoints.options().config(one));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        block.forEach((name, t) -> {
+            if (name.startsWith("h.0.")) {
+                for (int i = 0; i < deep.nLayers(); i++) {
+                    tensors.put("h." + i + name.substring(3), t);
+                }
+            } else {
+                tensors.put(name, t);
+            }
+        });
+        Path folder = tmp.resolve("deep");
+        Files.createDirectories(folder);
+        TinyCheckpoints.writeConfig(folder.resolve(HfCheckpoint.CONFIG), deep);
+        TinyCheckpoints.writeSafetensors(folder.resolve(HfCheckpoint.WEIGHTS), tensors);
+
+        assertThat(HfCheckpoint.verify(folder)).isEqualTo(deep);
+        Gpt2Model model = HfCheckpoint.load(folder, manager);
+        assertThat(model.namedParameters().get("h.99.mlp.c_proj.bias").getArray().toFloatArray())
+                .containsExactly(block.get("h.0.mlp.c_proj.bias").values());
+        assertThat(model.namedParameters().get("ln_f.weight").getArray().toFloatArray())
+                .containsExactly(block.get("ln_f.weight").values());
     }
 
     private Path folderWith(Map<String, Tensor> tensors) throws IOException {

@@ -9,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -100,5 +102,25 @@ class Gpt2ModelTest {
         assertThat(GptConfig.preset("gpt2-small").parameterCount()).isBetween(124_000_000L, 124_500_000L);
         assertThat(GptConfig.preset("gpt2-xl").parameterCount()).isBetween(1_550_000_000L, 1_560_000_000L);
         assertThatThrownBy(() -> GptConfig.preset("huge")).hasMessageContaining("unknown model preset");
+    }
+
+    @Test
+    void namedParametersShouldNameEveryBlockOfAModelWithOverAHundredChildren() {
+        // DJL prefixes each child with a two-digit ordinal that grows a third digit at 100.
+        GptConfig deep = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 8, 8, 120, 2, 1e-5f, 0f);
+        List<String> oneBlock = new ArrayList<>(new Gpt2Model(
+                new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 8, 8, 1, 2, 1e-5f, 0f)).namedParameters().keySet());
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < deep.nLayers(); i++) {
+            for (String name : oneBlock) {
+                if (name.startsWith("h.0.")) {
+                    expected.add("h." + i + name.substring(3));
+                }
+            }
+        }
+        List<String> actual = new ArrayList<>(new Gpt2Model(deep).namedParameters().keySet());
+        assertThat(actual).startsWith("wte.weight", "wpe.weight").endsWith("ln_f.weight", "ln_f.bias")
+                .hasSize(expected.size() + 4);
+        assertThat(actual.subList(2, actual.size() - 2)).containsExactlyElementsOf(expected);
     }
 }
