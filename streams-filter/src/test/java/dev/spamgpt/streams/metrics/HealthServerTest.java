@@ -117,4 +117,19 @@ class HealthServerTest {
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
     }
+
+    @Test
+    void shouldCloseAConnectionThatDoesNotFinishItsRequestInTime() throws Exception {
+        server = HealthServer.start("127.0.0.1", 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                () -> KafkaStreams.State.RUNNING, Duration.ofMillis(500));
+        trickleHeaders(1);
+        Socket slow = slowClients.get(0);
+        // Hang guard only: the server's limit is half a second.
+        slow.setSoTimeout(30_000);
+
+        InputStream in = slow.getInputStream();
+        String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+
+        assertThat(answer).startsWith("HTTP/1.1 408");
+    }
 }

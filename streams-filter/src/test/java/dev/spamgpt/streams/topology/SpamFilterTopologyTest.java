@@ -89,8 +89,11 @@ class SpamFilterTopologyTest {
     }
 
     private void start(ValueFormat format, String jsonPath, int maxBytes, int batchSize, SpamScorer scorer) {
-        FilterConfig config = new FilterConfig("in", "spam", "ham", "dlq", format, jsonPath, maxBytes, batchSize,
-                Duration.ofMillis(100));
+        start(new FilterConfig("in", "spam", "ham", "dlq", format, jsonPath, maxBytes, batchSize,
+                Duration.ofMillis(100)), scorer);
+    }
+
+    private void start(FilterConfig config, SpamScorer scorer) {
         this.scorer = scorer;
         metrics = FilterMetrics.inMemory();
         Properties props = StreamsSettings.properties(
@@ -544,6 +547,50 @@ class SpamFilterTopologyTest {
         assertThat(dead.headers().lastHeader("blob")).as("the header that does not fit").isNull();
         assertThat(SpamHeaders.text(dead.headers(), "spam.dlq.dropped.headers")).isEqualTo("1");
         assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterTheRecordsOfAClassifierCallThatTimesOutAndGoOn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+        SpamScorer stuck = new ForwardingScorer(halfSpam) {
+            @Override
+            public float[] spamProbabilities(List<String> texts) {
+                if (texts.stream().anyMatch(t -> t.contains("STUCK"))) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw new IllegalStateException("interrupted");
+                    }
+                }
+                return super.spamProbabilities(texts);
+            }
+        };
+        start(new FilterConfig("in", "spam", "ham", "dlq", ValueFormat.TEXT, null,
+                FilterConfig.DEFAULT_MAX_RECORD_BYTES, 2, Duration.ofMillis(100), Duration.ofMillis(300)), stuck);
+        try {
+            // Hang guard only: without a timeout the first batch never returns.
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+                input.pipeInput(bytes("2"), bytes("STUCK for ever"));
+                input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+                input.pipeInput(bytes("4"), bytes(SMS.get(2)));
+            });
+        } finally {
+            release.countDown();
+        }
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> text(r.key())).as("the whole timed-out call").containsExactly("1", "2");
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-timeout");
+            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR)).contains("within 300 ms");
+        });
+        assertThat(text(dead.get(1).value())).isEqualTo("STUCK for ever");
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).as("the next batch").isEqualTo(2);
+        assertThat(metrics.deadLetterCount(DeadLetterReason.CLASSIFIER_TIMEOUT)).isEqualTo(2);
+        assertThat(interrupted.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the call is interrupted").isTrue();
     }
 
     private static List<Throwable> causes(Throwable thrown) {
