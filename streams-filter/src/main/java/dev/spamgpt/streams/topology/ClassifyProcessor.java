@@ -71,6 +71,27 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     /** A classifier call slower than this fraction of {@code max.poll.interval.ms} is logged. */
     private static final int SLOW_CALL_FRACTION = 10;
 
+    /** Worker threads of classifier calls, shared by every task; a timed-out call keeps its own. */
+    private static final ExecutorService CALLS = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "spamgpt-classifier-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+
+    /** A classifier call that did not return within the classifier timeout. */
+    static final class ClassifierTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClassifierTimeoutException(String message) {
+            super(message);
+        }
+    }
+
     private final FilterConfig config;
     private final SpamScorer scorer;
     private final FilterMetrics metrics;
@@ -177,27 +198,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     public void close() {
         // The store holds the buffer; see the class comment.
         buffer.clear();
-    }
-
-    /** Worker threads of classifier calls, shared by every task; a timed-out call keeps its own. */
-    private static final ExecutorService CALLS = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "spamgpt-classifier-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
-
-    /** A classifier call that did not return within the classifier timeout. */
-    static final class ClassifierTimeoutException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ClassifierTimeoutException(String message) {
-            super(message);
-        }
     }
 
     private void flush() {

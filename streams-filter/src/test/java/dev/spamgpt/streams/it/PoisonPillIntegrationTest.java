@@ -110,6 +110,10 @@ class PoisonPillIntegrationTest {
                         .collect(Collectors.toSet());
                 for (ConsumerRecord<byte[], byte[]> r : out) {
                     String key = new String(r.key(), StandardCharsets.UTF_8);
+                    System.out.printf("%s -> %s %s%n", key, r.topic(),
+                            SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON) == null ? ""
+                                    : SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON) + ": "
+                                    + SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR));
                     if (key.startsWith("ham-")) {
                         assertThat(r.topic()).as(key).isIn(config.spamTopic(), config.hamTopic());
                         assertThat(SpamHeaders.text(r.headers(), SpamHeaders.LABEL)).as(key).isNotNull();
