@@ -107,7 +107,8 @@ public final class StreamsFilterApp implements Callable<Integer> {
     String jsonPath;
 
     @Option(names = "--max-record-bytes", paramLabel = "BYTES", defaultValue = "1048576",
-            description = "Key plus value size above which a record is dead-lettered (too-large). Default: ${DEFAULT-VALUE}.")
+            description = "Key, value and header bytes above which a record is dead-lettered (too-large)."
+                    + " Default: ${DEFAULT-VALUE}.")
     int maxRecordBytes;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
@@ -117,6 +118,11 @@ public final class StreamsFilterApp implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "50",
             description = "Longest wait for a batch to fill. Default: ${DEFAULT-VALUE}.")
     long batchWaitMs;
+
+    @Option(names = "--classifier-timeout-ms", paramLabel = "MS", defaultValue = "60000",
+            description = "Longest wait for one classifier call; its records are then dead-lettered"
+                    + " (classifier-timeout). 0 waits for ever. Default: ${DEFAULT-VALUE}.")
+    long classifierTimeoutMs;
 
     @Option(names = "--forward-batch-size", paramLabel = "N", defaultValue = "16",
             description = "Texts per forward pass inside one classifier call; the classifier sorts a call's texts"
@@ -174,7 +180,9 @@ public final class StreamsFilterApp implements Callable<Integer> {
     boolean embeddedBroker;
 
     @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
-            description = "Address of the /metrics and /health server. Default: ${DEFAULT-VALUE}.")
+            description = "Address of the /metrics and /health server. All interfaces by default, so that"
+                    + " Kubernetes probes (sent by the kubelet to the pod IP) and Prometheus reach it; use 127.0.0.1"
+                    + " where nothing outside the host needs it. Default: ${DEFAULT-VALUE}.")
     String httpHost;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
@@ -249,7 +257,8 @@ public final class StreamsFilterApp implements Callable<Integer> {
         require(bootstrap, "--bootstrap-servers");
         try {
             FilterConfig filter = new FilterConfig(inputTopic, spamTopic, hamTopic, dlqTopic,
-                    ValueFormat.parse(valueFormat), jsonPath, maxRecordBytes, batchSize, Duration.ofMillis(batchWaitMs));
+                    ValueFormat.parse(valueFormat), jsonPath, maxRecordBytes, batchSize, Duration.ofMillis(batchWaitMs),
+                    Duration.ofMillis(classifierTimeoutMs));
             KafkaOptions kafka = new KafkaOptions(applicationId, bootstrap, processingGuarantee, streamThreads,
                     stateDir, defaults.kafkaOverrides(kafkaConfig));
             if (inferenceThreads != null && inferenceThreads < 1) {

@@ -16,9 +16,10 @@ import dev.spamgpt.streams.topology.JsonPath;
  * @param dlqTopic dead-letter topic for records that cannot be classified
  * @param valueFormat how the text is found in a value
  * @param jsonPath path of the text field when {@code valueFormat} is {@link ValueFormat#JSON}
- * @param maxRecordBytes key plus value bytes above which a record is dead-lettered unread
+ * @param maxRecordBytes key, value and header bytes above which a record is dead-lettered unread
  * @param batchSize records scored together at most; 1 scores each record as it arrives
  * @param batchWait longest time a record waits in the buffer for a batch to fill
+ * @param classifierTimeout longest wait for one classifier call; zero waits for ever
  */
 public record FilterConfig(
         String inputTopic,
@@ -29,10 +30,14 @@ public record FilterConfig(
         String jsonPath,
         int maxRecordBytes,
         int batchSize,
-        Duration batchWait) {
+        Duration batchWait,
+        Duration classifierTimeout) {
 
     /** Default size limit: 1 MiB, about the broker's default {@code message.max.bytes}. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+
+    /** Default classifier call timeout: far above a normal call, well inside {@code max.poll.interval.ms}. */
+    public static final Duration DEFAULT_CLASSIFIER_TIMEOUT = Duration.ofSeconds(60);
 
     /** Largest accepted batch: keeps one flush well inside {@code max.poll.interval.ms}. */
     public static final int MAX_BATCH_SIZE = 1024;
@@ -41,6 +46,7 @@ public record FilterConfig(
     public FilterConfig {
         Objects.requireNonNull(valueFormat, "valueFormat");
         Objects.requireNonNull(batchWait, "batchWait");
+        Objects.requireNonNull(classifierTimeout, "classifierTimeout");
         requireTopic(inputTopic, "input topic");
         requireTopic(spamTopic, "spam topic");
         requireTopic(hamTopic, "ham topic");
@@ -62,6 +68,17 @@ public record FilterConfig(
         if (batchWait.isNegative() || batchWait.isZero()) {
             throw new IllegalArgumentException("batch wait must be positive, got " + batchWait.toMillis() + " ms");
         }
+        if (classifierTimeout.isNegative()) {
+            throw new IllegalArgumentException(
+                    "classifier timeout must not be negative, got " + classifierTimeout.toMillis() + " ms");
+        }
+    }
+
+    /** The same with the {@link #DEFAULT_CLASSIFIER_TIMEOUT}. */
+    public FilterConfig(String inputTopic, String spamTopic, String hamTopic, String dlqTopic, ValueFormat valueFormat,
+                        String jsonPath, int maxRecordBytes, int batchSize, Duration batchWait) {
+        this(inputTopic, spamTopic, hamTopic, dlqTopic, valueFormat, jsonPath, maxRecordBytes, batchSize, batchWait,
+                DEFAULT_CLASSIFIER_TIMEOUT);
     }
 
     /** Returns whether records are buffered (and so kept in the buffer store) before scoring. */

@@ -31,6 +31,8 @@ public record BufferedRecord(
         String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
 
     private static final byte FORMAT = 1;
+    /** The stored length of a null field; any other negative length is corruption. */
+    private static final int NULL_LENGTH = -1;
 
     /**
      * Returns the store key: partition then offset, big-endian, so that iteration runs in input
@@ -99,18 +101,30 @@ public record BufferedRecord(
                 int partition = in.getInt();
                 long offset = in.getLong();
                 long timestamp = in.getLong();
-                String source = new String(getBytes(in), StandardCharsets.UTF_8);
-                byte[] key = getBytes(in);
-                byte[] value = getBytes(in);
+                String source = new String(requireNonNull(getBytes(in, "source topic"), "source topic"),
+                        StandardCharsets.UTF_8);
+                byte[] key = getBytes(in, "key");
+                byte[] value = getBytes(in, "value");
                 int count = in.getInt();
+                // Each header takes at least its two length fields.
+                if (count < 0 || count > in.remaining() / 8) {
+                    throw corrupt("header count " + count + " does not fit in the " + in.remaining()
+                            + " bytes left");
+                }
                 Headers headers = new RecordHeaders();
                 for (int i = 0; i < count; i++) {
-                    String name = new String(getBytes(in), StandardCharsets.UTF_8);
-                    headers.add(name, getBytes(in));
+                    String name = new String(requireNonNull(getBytes(in, "header name"), "header name"),
+                            StandardCharsets.UTF_8);
+                    headers.add(name, getBytes(in, "header value"));
+                }
+                if (in.hasRemaining()) {
+                    throw corrupt(in.remaining() + " bytes after the last header");
                 }
                 return new BufferedRecord(source, partition, offset, timestamp, key, value, headers);
+            } catch (SerializationException e) {
+                throw e;
             } catch (RuntimeException e) {
-                throw new SerializationException("corrupt buffered record in the state store", e);
+                throw new SerializationException("corrupt buffered record in the state store: " + e, e);
             }
         }
     }
@@ -121,19 +135,35 @@ public record BufferedRecord(
 
     private static void putBytes(ByteBuffer out, byte[] bytes) {
         if (bytes == null) {
-            out.putInt(-1);
+            out.putInt(NULL_LENGTH);
         } else {
             out.putInt(bytes.length).put(bytes);
         }
     }
 
-    private static byte[] getBytes(ByteBuffer in) {
+    /** Reads a length-prefixed field; the length is checked before anything is allocated. */
+    private static byte[] getBytes(ByteBuffer in, String field) {
         int length = in.getInt();
-        if (length < 0) {
+        if (length == NULL_LENGTH) {
             return null;
+        }
+        if (length < 0 || length > in.remaining()) {
+            throw corrupt(field + " length " + length + " is not in [0, " + in.remaining()
+                    + "] (the bytes left)");
         }
         byte[] bytes = new byte[length];
         in.get(bytes);
         return bytes;
+    }
+
+    private static byte[] requireNonNull(byte[] bytes, String field) {
+        if (bytes == null) {
+            throw corrupt(field + " is null");
+        }
+        return bytes;
+    }
+
+    private static SerializationException corrupt(String why) {
+        return new SerializationException("corrupt buffered record in the state store: " + why);
     }
 }

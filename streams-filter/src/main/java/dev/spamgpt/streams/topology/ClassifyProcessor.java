@@ -2,9 +2,19 @@ package dev.spamgpt.streams.topology;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -46,6 +56,13 @@ import dev.spamgpt.streams.metrics.FilterMetrics;
  *
  * <p>With {@code batchSize} 1 there is no buffer and no store: each record is scored as it
  * arrives.
+ *
+ * <p><b>One record, one outcome.</b> Whatever reading or scoring one record throws, a
+ * {@code StackOverflowError} included, becomes that record's dead letter; only
+ * {@link Failures#isFatal fatal} errors stop the thread. A classifier call runs on a worker thread
+ * and is given up after {@code classifierTimeout}: its records are dead-lettered
+ * ({@code classifier-timeout}) and the call is interrupted, but it may go on running on that
+ * worker until the model returns.
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Routed> {
 
@@ -54,11 +71,33 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     /** A classifier call slower than this fraction of {@code max.poll.interval.ms} is logged. */
     private static final int SLOW_CALL_FRACTION = 10;
 
+    /** Worker threads of classifier calls, shared by every task; a timed-out call keeps its own. */
+    private static final ExecutorService CALLS = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "spamgpt-classifier-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
+    });
+
+    /** A classifier call that did not return within the classifier timeout. */
+    static final class ClassifierTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ClassifierTimeoutException(String message) {
+            super(message);
+        }
+    }
+
     private final FilterConfig config;
     private final SpamScorer scorer;
     private final FilterMetrics metrics;
     private final TextExtractor extractor;
     private final List<Pending> buffer = new ArrayList<>();
+    private final long timeoutNanos;
 
     private ProcessorContext<byte[], Routed> context;
     private KeyValueStore<Bytes, BufferedRecord> store;
@@ -77,6 +116,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         this.scorer = scorer;
         this.metrics = metrics;
         this.extractor = new TextExtractor(config);
+        this.timeoutNanos = config.classifierTimeout().toNanos();
     }
 
     @Override
@@ -93,7 +133,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             while (restored.hasNext()) {
                 KeyValue<Bytes, BufferedRecord> entry = restored.next();
                 BufferedRecord record = entry.value;
-                buffer.add(new Pending(record, extractor.extract(record.key(), record.value())));
+                buffer.add(new Pending(record, extractor.extract(record.key(), record.value(), record.headers())));
             }
         }
         if (!buffer.isEmpty()) {
@@ -113,11 +153,24 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
 
     @Override
     public void process(Record<byte[], byte[]> record) {
+        try {
+            processOne(record);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            Failures.requireNonFatal(e);
+            // The processing exception handler sees only exceptions: wrapped, the error becomes
+            // this record's processing-error dead letter instead of killing the thread.
+            throw new IllegalStateException("processing the record threw " + DeadLetters.describe(e), e);
+        }
+    }
+
+    private void processOne(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("record without source metadata"));
         BufferedRecord input = new BufferedRecord(source.topic(), source.partition(), source.offset(),
                 record.timestamp(), record.key(), record.value(), record.headers());
-        Extraction extraction = extractor.extract(record.key(), record.value());
+        Extraction extraction = extractor.extract(record.key(), record.value(), record.headers());
         if (!extraction.ok()) {
             forwardDeadLetter(input, extraction.reason(), extraction.error());
             return;
@@ -158,7 +211,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             for (Pending pending : buffer) {
                 store.delete(pending.record().storeKey());
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            Failures.requireNonFatal(e);
             throw new BatchFailedException("flushing " + buffer.size() + " buffered records failed", e);
         }
         buffer.clear();
@@ -181,9 +235,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
                 continue;
             }
             int i = next++;
-            if (scores.errors[i] != null) {
-                forwardDeadLetter(pending.record(), DeadLetterReason.CLASSIFIER_FAILURE,
-                        DeadLetters.describe(scores.errors[i]));
+            Throwable error = scores.errors[i];
+            if (error != null) {
+                forwardDeadLetter(pending.record(), error instanceof ClassifierTimeoutException
+                        ? DeadLetterReason.CLASSIFIER_TIMEOUT : DeadLetterReason.CLASSIFIER_FAILURE,
+                        DeadLetters.describe(error));
             } else {
                 forwardClassified(pending.record(), scores.values[i]);
             }
@@ -193,11 +249,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     /** Scores of a batch; a record whose scoring failed has an error instead. */
     private static final class Scores {
         final float[] values;
-        final RuntimeException[] errors;
+        final Throwable[] errors;
 
         Scores(int size) {
             values = new float[size];
-            errors = new RuntimeException[size];
+            errors = new Throwable[size];
         }
     }
 
@@ -210,9 +266,14 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             float[] values = score(texts);
             System.arraycopy(values, 0, scores.values, 0, values.length);
             return scores;
-        } catch (RuntimeException batchError) {
-            if (texts.size() == 1) {
-                scores.errors[0] = batchError;
+        } catch (InterruptException e) {
+            throw e;
+        } catch (Throwable batchError) {
+            Failures.requireNonFatal(batchError);
+            // A timed-out call is not retried one by one: that could hold the thread for the
+            // timeout once per text, past max.poll.interval.ms.
+            if (texts.size() == 1 || batchError instanceof ClassifierTimeoutException) {
+                Arrays.fill(scores.errors, batchError);
                 return scores;
             }
             // One bad text must not dead-letter its neighbours: find it by scoring each alone.
@@ -221,8 +282,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         for (int i = 0; i < texts.size(); i++) {
             try {
                 scores.values[i] = score(List.of(texts.get(i)))[0];
-            } catch (RuntimeException e) {
-                scores.errors[i] = e;
+            } catch (InterruptException e) {
+                throw e;
+            } catch (Throwable e) {
+                scores.errors[i] = Failures.requireNonFatal(e);
             }
         }
         return scores;
@@ -232,7 +295,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     private float[] score(List<String> texts) {
         int n = texts.size();
         long start = System.nanoTime();
-        float[] scores = scorer.spamProbabilities(texts);
+        float[] scores = call(texts);
         long elapsed = System.nanoTime() - start;
         metrics.inference(n, Duration.ofNanos(elapsed));
         if (elapsed > slowCallNanos) {
@@ -251,6 +314,36 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         return scores;
     }
 
+    /** Calls the scorer on a worker thread, within the timeout; zero calls it on this thread. */
+    private float[] call(List<String> texts) {
+        if (timeoutNanos == 0) {
+            return scorer.spamProbabilities(texts);
+        }
+        Future<float[]> call = CALLS.submit(() -> scorer.spamProbabilities(texts));
+        try {
+            return call.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            LOG.error("Classifier call for {} texts did not return within {} ms; dead-lettering its records",
+                    texts.size(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+            throw new ClassifierTimeoutException("classifier call for " + texts.size()
+                    + " texts did not return within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        }
+    }
+
     private void forwardClassified(BufferedRecord record, float score) {
         boolean spam = score >= scorer.threshold();
         Headers headers = SpamHeaders.copyWithoutOurs(record.headers());
@@ -265,10 +358,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     private void forwardDeadLetter(BufferedRecord record, DeadLetterReason reason, String error) {
         // An oversized value stays out of the dead letter, so that the dead letter can always be
         // written; the source coordinates point at the original.
+        // The same goes for headers that do not fit in the limit beside the key and value kept.
         boolean dropValue = reason == DeadLetterReason.TOO_LARGE && record.value() != null;
         boolean dropKey = record.key() != null && record.key().length > config.maxRecordBytes();
+        long budget = (long) config.maxRecordBytes() - (dropKey || record.key() == null ? 0 : record.key().length)
+                - (dropValue || record.value() == null ? 0 : record.value().length);
         Headers headers = DeadLetters.headers(record.headers(), reason, error, record.topic(), record.partition(),
-                record.offset(), dropValue ? record.value().length : -1);
+                record.offset(), dropValue ? record.value().length : -1, Math.max(0, budget));
         context.forward(new Record<>(dropKey ? null : record.key(),
                 new Routed(Route.DEAD_LETTER, dropValue ? null : record.value()), record.timestamp(), headers));
         metrics.deadLettered(reason);

@@ -8,12 +8,22 @@ public enum DeadLetterReason {
     INVALID_JSON("invalid-json"),
     /** The JSON document has no string at the configured path. */
     MISSING_FIELD("missing-field"),
-    /** Key plus value are over the size limit; the dead letter does not carry the value. */
+    /**
+     * Key, value and headers are over the size limit; the dead letter does not carry the value, and
+     * only those headers that fit.
+     */
     TOO_LARGE("too-large"),
     /** The value is null, or its text is empty or blank. */
     EMPTY_TEXT("empty-text"),
+    /**
+     * Reading the text threw, for example a {@code StackOverflowError} on a deeply encoded mail: the
+     * failure is this record's, and the next one is processed.
+     */
+    EXTRACTION_FAILURE("extraction-failure"),
     /** The classifier failed on this record, also when scored on its own. */
     CLASSIFIER_FAILURE("classifier-failure"),
+    /** The classifier call that held this record did not return within the classifier timeout. */
+    CLASSIFIER_TIMEOUT("classifier-timeout"),
     /** Kafka Streams' processing exception handler caught an unexpected error for this record. */
     PROCESSING_ERROR("processing-error"),
     /** Kafka Streams' deserialization exception handler caught an error for this record. */

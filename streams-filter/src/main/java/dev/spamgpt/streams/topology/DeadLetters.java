@@ -1,6 +1,7 @@
 package dev.spamgpt.streams.topology;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -14,7 +15,7 @@ public final class DeadLetters {
     }
 
     /**
-     * Returns the headers of a dead letter.
+     * Returns the headers of a dead letter, with every original header.
      *
      * @param original the input record's headers (copied, without any {@code spam.*} header)
      * @param reason why
@@ -27,7 +28,41 @@ public final class DeadLetters {
      */
     public static Headers headers(Headers original, DeadLetterReason reason, String error,
                                   String topic, int partition, long offset, long droppedValueBytes) {
-        Headers headers = original == null ? new RecordHeaders() : SpamHeaders.copyWithoutOurs(original);
+        return headers(original, reason, error, topic, partition, offset, droppedValueBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * Returns the headers of a dead letter. The original headers are kept in order while they fit
+     * in {@code headerBudget} bytes (as {@link SpamHeaders#sizeOf} counts them); the rest are left
+     * out and counted in {@link SpamHeaders#DLQ_DROPPED_HEADERS}, so that headers that made a
+     * record too large cannot make its dead letter too large as well.
+     *
+     * @param original the input record's headers (copied, without any {@code spam.*} header)
+     * @param reason why
+     * @param error a description of the error; shortened to one line of at most 1,000 characters
+     * @param topic source topic, or null when unknown
+     * @param partition source partition, or -1
+     * @param offset source offset, or -1
+     * @param droppedValueBytes size of a value the dead letter leaves out, or -1
+     * @param headerBudget bytes of original headers the dead letter may carry
+     * @return new headers
+     */
+    public static Headers headers(Headers original, DeadLetterReason reason, String error, String topic,
+                                  int partition, long offset, long droppedValueBytes, long headerBudget) {
+        Headers headers = new RecordHeaders();
+        int dropped = 0;
+        if (original != null) {
+            long used = 0;
+            for (Header header : SpamHeaders.copyWithoutOurs(original)) {
+                long size = SpamHeaders.sizeOf(header);
+                if (used + size <= headerBudget) {
+                    headers.add(header);
+                    used += size;
+                } else {
+                    dropped++;
+                }
+            }
+        }
         SpamHeaders.put(headers, SpamHeaders.DLQ_REASON, reason.code());
         SpamHeaders.put(headers, SpamHeaders.DLQ_ERROR, oneLine(error));
         SpamHeaders.put(headers, SpamHeaders.DLQ_SOURCE_TOPIC, topic == null ? "" : topic);
@@ -36,12 +71,16 @@ public final class DeadLetters {
         if (droppedValueBytes >= 0) {
             SpamHeaders.put(headers, SpamHeaders.DLQ_ORIGINAL_SIZE, Long.toString(droppedValueBytes));
         }
+        if (dropped > 0) {
+            SpamHeaders.put(headers, SpamHeaders.DLQ_DROPPED_HEADERS, Integer.toString(dropped));
+        }
         return headers;
     }
 
     /**
-     * Builds a dead letter for Kafka Streams' exception handlers. A value (or key) over the size
-     * limit is left out, so that the dead letter itself can always be written.
+     * Builds a dead letter for Kafka Streams' exception handlers. It stays within the size limit,
+     * so that the dead letter itself can always be written: a key over the limit is left out, then
+     * a value that does not fit beside the key, then the headers that do not fit beside both.
      *
      * @param dlqTopic the dead-letter topic
      * @param key raw key, may be null
@@ -60,12 +99,14 @@ public final class DeadLetters {
                                                         Headers original, DeadLetterReason reason, Throwable error,
                                                         String topic, int partition, long offset,
                                                         int maxRecordBytes) {
-        boolean dropValue = value != null && value.length > maxRecordBytes;
-        boolean dropKey = key != null && key.length > maxRecordBytes;
+        byte[] keptKey = key != null && key.length > maxRecordBytes ? null : key;
+        long keyBytes = keptKey == null ? 0 : keptKey.length;
+        boolean dropValue = value != null && keyBytes + value.length > maxRecordBytes;
+        byte[] keptValue = dropValue ? null : value;
+        long budget = maxRecordBytes - keyBytes - (keptValue == null ? 0 : keptValue.length);
         Headers headers = headers(original, reason, describe(error), topic, partition, offset,
-                dropValue ? value.length : -1);
-        return new ProducerRecord<>(dlqTopic, null, timestamp < 0 ? null : timestamp,
-                dropKey ? null : key, dropValue ? null : value, headers);
+                dropValue ? value.length : -1, budget);
+        return new ProducerRecord<>(dlqTopic, null, timestamp < 0 ? null : timestamp, keptKey, keptValue, headers);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.spamgpt.streams.topology;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -30,10 +31,15 @@ public final class SpamHeaders {
      * limit); the source coordinates point at the original.
      */
     public static final String DLQ_ORIGINAL_SIZE = "spam.dlq.original.size";
+    /**
+     * How many of the input record's headers a dead letter leaves out because they do not fit in
+     * the size limit; only present when some were left out.
+     */
+    public static final String DLQ_DROPPED_HEADERS = "spam.dlq.dropped.headers";
 
     private static final String[] CLASSIFICATION = {LABEL, SCORE, MODEL};
     private static final String[] DEAD_LETTER = {
-        DLQ_REASON, DLQ_ERROR, DLQ_SOURCE_TOPIC, DLQ_SOURCE_PARTITION, DLQ_SOURCE_OFFSET, DLQ_ORIGINAL_SIZE
+        DLQ_REASON, DLQ_ERROR, DLQ_SOURCE_TOPIC, DLQ_SOURCE_PARTITION, DLQ_SOURCE_OFFSET, DLQ_ORIGINAL_SIZE, DLQ_DROPPED_HEADERS
     };
 
     /** Longest {@link #DLQ_ERROR} value, in characters. */
@@ -70,6 +76,29 @@ public final class SpamHeaders {
     public static String text(Headers headers, String name) {
         var header = headers.lastHeader(name);
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns the bytes that headers add to a record, as the size limit counts them: each name in
+     * UTF-8 plus each value.
+     *
+     * @param headers the headers, may be null
+     * @return bytes
+     */
+    public static long sizeOf(Headers headers) {
+        if (headers == null) {
+            return 0;
+        }
+        long size = 0;
+        for (Header header : headers) {
+            size += sizeOf(header);
+        }
+        return size;
+    }
+
+    static long sizeOf(Header header) {
+        return header.key().getBytes(StandardCharsets.UTF_8).length
+                + (header.value() == null ? 0 : header.value().length);
     }
 
     static void put(Headers headers, String name, String value) {

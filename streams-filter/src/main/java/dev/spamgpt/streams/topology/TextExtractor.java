@@ -8,6 +8,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import org.apache.kafka.common.header.Headers;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +20,10 @@ import dev.spamgpt.streams.config.ValueFormat;
 
 /**
  * Reads the text to classify out of a record, or says why it cannot. The checks run cheapest
- * first: size, null, UTF-8, then the format. Thread-safe.
+ * first: size, null, UTF-8, then the format. Never throws for a record's content: whatever the
+ * format's parser throws (a {@code StackOverflowError} included) becomes an
+ * {@link DeadLetterReason#EXTRACTION_FAILURE}; only {@link Failures#isFatal fatal} errors pass.
+ * Thread-safe.
  */
 public final class TextExtractor {
 
@@ -50,19 +55,44 @@ public final class TextExtractor {
      * @return the text, or the dead-letter reason
      */
     public Extraction extract(byte[] key, byte[] value) {
-        long size = (long) length(key) + length(value);
+        return extract(key, value, null);
+    }
+
+    /**
+     * Extracts the text of one record; its headers count against the size limit.
+     *
+     * @param key the key bytes, may be null
+     * @param value the value bytes, may be null
+     * @param headers the record's headers, may be null
+     * @return the text, or the dead-letter reason
+     */
+    public Extraction extract(byte[] key, byte[] value, Headers headers) {
+        long headerBytes = SpamHeaders.sizeOf(headers);
+        long size = (long) length(key) + length(value) + headerBytes;
         if (size > maxRecordBytes) {
-            return Extraction.rejected(DeadLetterReason.TOO_LARGE,
-                    "record is " + size + " bytes (key plus value), the limit is " + maxRecordBytes);
+            return Extraction.rejected(DeadLetterReason.TOO_LARGE, "record is " + size + " bytes (key " + length(key)
+                    + ", value " + length(value) + ", headers " + headerBytes + "), the limit is " + maxRecordBytes);
         }
         if (value == null) {
             return Extraction.rejected(DeadLetterReason.EMPTY_TEXT, "record value is null");
         }
-        return switch (format) {
-            case TEXT -> fromText(value);
-            case JSON -> fromJson(value);
-            case EMAIL -> mime.extract(value);
-        };
+        try {
+            return switch (format) {
+                case TEXT -> fromText(value);
+                case JSON -> fromJson(value);
+                case EMAIL -> mime.extract(value);
+            };
+        } catch (Throwable e) {
+            Failures.requireNonFatal(e);
+            return Extraction.rejected(DeadLetterReason.EXTRACTION_FAILURE, describeFailure(e));
+        }
+    }
+
+    private static String describeFailure(Throwable e) {
+        if (e instanceof StackOverflowError) {
+            return "StackOverflowError while reading the text: the value is nested or encoded too deeply";
+        }
+        return "reading the text failed: " + DeadLetters.describe(e);
     }
 
     private static Extraction fromText(byte[] value) {

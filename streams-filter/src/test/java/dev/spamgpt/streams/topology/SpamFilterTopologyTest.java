@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.testing.CraftedMail;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.StreamsSettings;
@@ -88,8 +89,11 @@ class SpamFilterTopologyTest {
     }
 
     private void start(ValueFormat format, String jsonPath, int maxBytes, int batchSize, SpamScorer scorer) {
-        FilterConfig config = new FilterConfig("in", "spam", "ham", "dlq", format, jsonPath, maxBytes, batchSize,
-                Duration.ofMillis(100));
+        start(new FilterConfig("in", "spam", "ham", "dlq", format, jsonPath, maxBytes, batchSize,
+                Duration.ofMillis(100)), scorer);
+    }
+
+    private void start(FilterConfig config, SpamScorer scorer) {
         this.scorer = scorer;
         metrics = FilterMetrics.inMemory();
         Properties props = StreamsSettings.properties(
@@ -448,6 +452,153 @@ class SpamFilterTopologyTest {
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("model id unavailable");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
         assertThat(metrics.deadLetterCount(DeadLetterReason.PROCESSING_ERROR)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldDeadLetterAMailWhoseExtractionOverflowsTheStackAndClassifyTheNextOne() {
+        for (int batchSize : new int[] {1, 4}) {
+            start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, halfSpam);
+
+            input.pipeInput(bytes("ham-1"), CraftedMail.bytes(CraftedMail.ham("lunch")));
+            input.pipeInput(bytes("bomb"), CraftedMail.bytes(CraftedMail.qpBomb()));
+            input.pipeInput(bytes("ham-2"), CraftedMail.bytes(CraftedMail.ham("dinner")));
+            driver.advanceWallClockTime(Duration.ofMillis(200));
+
+            List<TestRecord<byte[], byte[]>> classified = new java.util.ArrayList<>(spam.readRecordsToList());
+            classified.addAll(ham.readRecordsToList());
+            List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+            assertThat(classified).extracting(r -> text(r.key())).as("batch size %d", batchSize)
+                    .contains("ham-1", "ham-2");
+            assertThat(classified.size() + dead.size()).as("every record comes out once").isEqualTo(3);
+            // Once core decodes the bomb without recursion it is simply classified.
+            for (TestRecord<byte[], byte[]> r : dead) {
+                assertThat(text(r.key())).isEqualTo("bomb");
+                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("extraction-failure");
+                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR)).contains("StackOverflowError");
+                assertThat(r.value()).isEqualTo(CraftedMail.bytes(CraftedMail.qpBomb()));
+            }
+            driver.close();
+            driver = null;
+        }
+    }
+
+    @Test
+    void shouldDeadLetterOnlyTheTextWhoseScoringThrowsAnError() {
+        SpamScorer overflowing = new ForwardingScorer(halfSpam) {
+            @Override
+            public float[] spamProbabilities(List<String> texts) {
+                if (texts.stream().anyMatch(t -> t.contains("POISON"))) {
+                    throw new StackOverflowError("deep");
+                }
+                return super.spamProbabilities(texts);
+            }
+        };
+        for (int batchSize : new int[] {1, 3}) {
+            start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, overflowing);
+
+            input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+            input.pipeInput(bytes("2"), bytes("POISON pill"));
+            input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+
+            TestRecord<byte[], byte[]> dead = dlq.readRecord();
+            assertThat(text(dead.key())).isEqualTo("2");
+            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-failure");
+            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("StackOverflowError");
+            assertThat(dlq.isEmpty()).isTrue();
+            assertThat(spam.getQueueSize() + ham.getQueueSize()).as("batch size %d", batchSize).isEqualTo(2);
+            driver.close();
+            driver = null;
+        }
+    }
+
+    @Test
+    void shouldLetAnOutOfMemoryErrorFromTheScorerStopTheThread() {
+        SpamScorer exhausted = new ForwardingScorer(halfSpam) {
+            @Override
+            public float[] spamProbabilities(List<String> texts) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        };
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, exhausted);
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                () -> input.pipeInput(bytes("k"), bytes(SMS.get(0))));
+
+        assertThat(causes(thrown)).as("a real OutOfMemoryError is fatal")
+                .anyMatch(t -> t instanceof OutOfMemoryError);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldCountHeadersAgainstTheSizeLimitAndLeaveThemOutOfTheDeadLetter() {
+        start(ValueFormat.TEXT, null, 1000, 1, halfSpam);
+        byte[] blob = new byte[5000];
+        Arrays.fill(blob, (byte) 'h');
+        Headers headers = new RecordHeaders().add("trace-id", bytes("abc-123")).add("blob", blob);
+
+        input.pipeInput(new TestRecord<>(bytes("k"), bytes(SMS.get(0)), headers, T0));
+
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("too-large");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("headers");
+        assertThat(dead.value()).isNull();
+        assertThat(text(dead.key())).isEqualTo("k");
+        assertThat(SpamHeaders.text(dead.headers(), "trace-id")).isEqualTo("abc-123");
+        assertThat(dead.headers().lastHeader("blob")).as("the header that does not fit").isNull();
+        assertThat(SpamHeaders.text(dead.headers(), "spam.dlq.dropped.headers")).isEqualTo("1");
+        assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterTheRecordsOfAClassifierCallThatTimesOutAndGoOn() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
+        SpamScorer stuck = new ForwardingScorer(halfSpam) {
+            @Override
+            public float[] spamProbabilities(List<String> texts) {
+                if (texts.stream().anyMatch(t -> t.contains("STUCK"))) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw new IllegalStateException("interrupted");
+                    }
+                }
+                return super.spamProbabilities(texts);
+            }
+        };
+        start(new FilterConfig("in", "spam", "ham", "dlq", ValueFormat.TEXT, null,
+                FilterConfig.DEFAULT_MAX_RECORD_BYTES, 2, Duration.ofMillis(100), Duration.ofMillis(300)), stuck);
+        try {
+            // Hang guard only: without a timeout the first batch never returns.
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+                input.pipeInput(bytes("2"), bytes("STUCK for ever"));
+                input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+                input.pipeInput(bytes("4"), bytes(SMS.get(2)));
+            });
+        } finally {
+            release.countDown();
+        }
+
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(dead).extracting(r -> text(r.key())).as("the whole timed-out call").containsExactly("1", "2");
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-timeout");
+            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR)).contains("within 300 ms");
+        });
+        assertThat(text(dead.get(1).value())).isEqualTo("STUCK for ever");
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).as("the next batch").isEqualTo(2);
+        assertThat(metrics.deadLetterCount(DeadLetterReason.CLASSIFIER_TIMEOUT)).isEqualTo(2);
+        assertThat(interrupted.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the call is interrupted").isTrue();
+    }
+
+    private static List<Throwable> causes(Throwable thrown) {
+        List<Throwable> chain = new java.util.ArrayList<>();
+        for (Throwable t = thrown; t != null && !chain.contains(t); t = t.getCause()) {
+            chain.add(t);
+        }
+        return chain;
     }
 
     static byte[] bytes(String s) {

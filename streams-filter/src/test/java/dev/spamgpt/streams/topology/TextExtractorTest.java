@@ -42,13 +42,19 @@ class TextExtractorTest {
     }
 
     @Test
-    void shouldCountKeyAndValueAgainstTheLimit() {
+    void shouldCountKeyValueAndHeadersAgainstTheLimit() {
         TextExtractor small = extractor(ValueFormat.TEXT, 10);
+        org.apache.kafka.common.header.Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders()
+                .add("abc", new byte[3]);
 
         assertThat(small.extract(new byte[5], "12345".getBytes(StandardCharsets.UTF_8)).ok()).isTrue();
         Extraction over = small.extract(new byte[5], "123456".getBytes(StandardCharsets.UTF_8));
         assertThat(over.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
-        assertThat(over.error()).isEqualTo("record is 11 bytes (key plus value), the limit is 10");
+        assertThat(over.error()).isEqualTo("record is 11 bytes (key 5, value 6, headers 0), the limit is 10");
+        assertThat(small.extract(new byte[2], "12".getBytes(StandardCharsets.UTF_8), headers).ok()).isTrue();
+        Extraction headersOver = small.extract(new byte[2], "1234".getBytes(StandardCharsets.UTF_8), headers);
+        assertThat(headersOver.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+        assertThat(headersOver.error()).isEqualTo("record is 12 bytes (key 2, value 4, headers 6), the limit is 10");
     }
 
     @Test
