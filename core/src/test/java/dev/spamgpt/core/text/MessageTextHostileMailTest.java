@@ -12,9 +12,12 @@ import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.util.Enumeration;
 import java.util.Properties;
+import java.util.function.IntFunction;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The hostile mails of the hardening review (issue 10): each must give its text, fast. */
 class MessageTextHostileMailTest {
@@ -64,13 +67,17 @@ class MessageTextHostileMailTest {
         assertThat(result.problems()).anySatisfy(p -> assertThat(p).contains("Subject"));
     }
 
-    @Test
-    void foldedSubjectBombShouldCostWorkLinearInItsSize() {
+    @ParameterizedTest
+    @ValueSource(strings = {"fold", "qp", "qp-multipart"})
+    void bombShouldCostWorkLinearInItsSize(String bomb) {
         // Work is measured as bytes allocated by this thread: deterministic enough, and the
         // substring per fold of a quadratic unfolding shows in it as plainly as in time.
         com.sun.management.ThreadMXBean threads = threadBean();
-        byte[] small = CraftedMail.bytes(CraftedMail.foldBomb(64 << 10));
-        byte[] large = CraftedMail.bytes(CraftedMail.foldBomb(1 << 20));
+        IntFunction<String> mail = bomb.equals("fold") ? CraftedMail::foldBomb
+                : bomb.equals("qp") ? bytes -> CraftedMail.qpBomb(bytes / 3)
+                : bytes -> CraftedMail.qpMultipartBomb(bytes / 3);
+        byte[] small = CraftedMail.bytes(mail.apply(64 << 10));
+        byte[] large = CraftedMail.bytes(mail.apply(1 << 20));
         Limits limits = LIMITS.withMaxBytes(2L << 20);
         // Warm up class loading and the JIT so that one-off costs do not count.
         for (int i = 0; i < 3; i++) {
