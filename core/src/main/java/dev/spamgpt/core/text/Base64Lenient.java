@@ -20,17 +20,7 @@ final class Base64Lenient {
         }
     }
 
-    static final class Decoded {
-        final byte[] bytes;
-        final boolean damaged;
-
-        Decoded(byte[] bytes, boolean damaged) {
-            this.bytes = bytes;
-            this.damaged = damaged;
-        }
-    }
-
-    static Decoded decode(byte[] in) {
+    static DecodedBytes decode(byte[] in) {
         byte[] out = new byte[in.length / 4 * 3 + 3];
         int size = 0;
         int bits = 0;
@@ -62,7 +52,7 @@ final class Base64Lenient {
             damaged = true;
             size = flush(out, size, bits, count);
         }
-        return new Decoded(Arrays.copyOf(out, size), damaged);
+        return new DecodedBytes(Arrays.copyOf(out, size), damaged);
     }
 
     /** Emits the whole bytes held by a partial group of 2 or 3 characters. */

@@ -1,8 +1,11 @@
 package dev.spamgpt.core.text;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Locale;
+import java.util.function.Consumer;
 import javax.activation.DataSource;
 import javax.mail.MessagingException;
 import javax.mail.Part;
@@ -18,9 +21,11 @@ import javax.mail.internet.MimeUtility;
  */
 final class DecodedSource implements DataSource {
     private final Part part;
+    private final Consumer<String> problems;
 
-    DecodedSource(Part part) {
+    DecodedSource(Part part, Consumer<String> problems) {
         this.part = part;
+        this.problems = problems;
     }
 
     @Override
@@ -29,11 +34,34 @@ final class DecodedSource implements DataSource {
         if (raw == null) {
             throw new IOException("part has no raw content");
         }
+        String encoding;
         try {
-            String encoding = part instanceof MimeBodyPart
+            encoding = part instanceof MimeBodyPart
                     ? ((MimeBodyPart) part).getEncoding() : ((MimeMessage) part).getEncoding();
-            // RFC 2045 allows only identity encodings on multiparts; decode anyway if told.
-            return encoding == null ? raw : MimeUtility.decode(raw, encoding.trim());
+        } catch (MessagingException | RuntimeException e) {
+            return raw;
+        }
+        if (encoding == null) {
+            return raw;
+        }
+        // RFC 2045 allows only identity encodings on multiparts; decode anyway if told.
+        String lower = encoding.trim().toLowerCase(Locale.ROOT);
+        if (lower.equals("base64") || lower.equals("quoted-printable")) {
+            // The lenient decoders, as for a text part: javax.mail's QP decoder recurses once
+            // per soft line break. The raw part lies inside the message, so it is bounded.
+            byte[] bytes;
+            try (InputStream in = raw) {
+                bytes = in.readAllBytes();
+            }
+            DecodedBytes decoded = lower.equals("base64") ? Base64Lenient.decode(bytes)
+                    : QuotedPrintableLenient.decode(bytes);
+            if (decoded.damaged) {
+                problems.accept("damaged " + lower + " on a multipart; kept what decoded");
+            }
+            return new ByteArrayInputStream(decoded.bytes);
+        }
+        try {
+            return MimeUtility.decode(raw, encoding.trim());
         } catch (MessagingException | RuntimeException e) {
             return raw;
         }

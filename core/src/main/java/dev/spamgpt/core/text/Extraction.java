@@ -37,6 +37,9 @@ final class Extraction {
 
     private static final int MAX_DEPTH = 16;
 
+    /** The most characters of the Subject read: it is cut there before it is unfolded. */
+    static final int MAX_HEADER_CHARS = 16_384;
+
     // Lenient parsing: javax.mail reads these from the session.
     private static final Session SESSION = newSession();
 
@@ -93,6 +96,23 @@ final class Extraction {
         return new Result(out, truncated, problems);
     }
 
+    /**
+     * The result after the walk failed with {@code failure}: the text read until then, cut
+     * there, with the failure as a problem. It does as little as it can, as the stack may still
+     * be nearly full.
+     */
+    Result failed(Throwable failure) {
+        truncated = true;
+        // No string concatenation: its first use links a call site, which takes stack.
+        problem(new StringBuilder("extraction failed (").append(failure.getClass().getName())
+                .append("); the text is what was read before").toString());
+        try {
+            return result();
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Result("", true, problems);
+        }
+    }
+
     void parseAndWalk(byte[] bytes, int length) {
         int start = skipMboxFromLine(bytes, length);
         if (!startsWithHeader(bytes, start, length)) {
@@ -131,13 +151,57 @@ final class Extraction {
         if (raw == null) {
             return "";
         }
-        String unfolded = MimeUtility.unfold(raw);
+        if (raw.length() > MAX_HEADER_CHARS) {
+            int end = MAX_HEADER_CHARS;
+            if (Character.isHighSurrogate(raw.charAt(end - 1))) {
+                end--;
+            }
+            raw = raw.substring(0, end);
+            truncated = true;
+            problem("Subject longer than " + MAX_HEADER_CHARS + " characters; cut there");
+        }
+        String unfolded = unfold(raw);
         try {
             return MimeUtility.decodeText(unfolded);
         } catch (IOException | RuntimeException e) {
             problem("undecodable Subject (" + e.getMessage() + "); kept as is");
             return unfolded;
         }
+    }
+
+    /**
+     * Unfolds a header value as {@link MimeUtility#unfold} does (a line break followed by a
+     * blank is removed, the blank kept; a backslash before a line break escapes it), in one
+     * pass: that one copies the rest of the value at every line break.
+     */
+    static String unfold(String value) {
+        int n = value.length();
+        StringBuilder out = new StringBuilder(n);
+        // True when nothing was appended since the last line break.
+        boolean lineStart = true;
+        int i = 0;
+        while (i < n) {
+            char c = value.charAt(i);
+            if (c != '\r' && c != '\n') {
+                out.append(c);
+                lineStart = false;
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            if (c == '\r' && end < n && value.charAt(end) == '\n') {
+                end++;
+            }
+            if (!lineStart && value.charAt(i - 1) == '\\') {
+                out.setLength(out.length() - 1);
+                out.append(value, i, end);
+            } else if (end >= n || (value.charAt(end) != ' ' && value.charAt(end) != '\t')) {
+                out.append(value, i, end);
+            }
+            lineStart = true;
+            i = end;
+        }
+        return out.toString();
     }
 
     /** Collects the readable text of a part, recursing into containers. */
@@ -250,7 +314,7 @@ final class Extraction {
             return content instanceof Multipart ? (Multipart) content : null;
         }
         raw.close();
-        return new LenientMultipart(new DecodedSource(part));
+        return new LenientMultipart(new DecodedSource(part, this::problem));
     }
 
     private String plainText(Part part, ContentType type) throws MessagingException {
@@ -296,9 +360,17 @@ final class Extraction {
             return bytes;
         }
         if (encoding.equals("base64")) {
-            Base64Lenient.Decoded decoded = Base64Lenient.decode(bytes);
+            DecodedBytes decoded = Base64Lenient.decode(bytes);
             if (decoded.damaged) {
                 problem("damaged base64 in " + describe(part) + "; kept what decoded");
+            }
+            return decoded.bytes;
+        }
+        if (encoding.equals("quoted-printable")) {
+            // Not MimeUtility.decode: its decoder recurses once per soft line break.
+            DecodedBytes decoded = QuotedPrintableLenient.decode(bytes);
+            if (decoded.damaged) {
+                problem("damaged quoted-printable in " + describe(part) + "; kept what decoded");
             }
             return decoded.bytes;
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Objects;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
@@ -30,6 +31,23 @@ import javax.mail.internet.MimeMessage;
  *       {@link Result#truncated()}.</li>
  * </ul>
  *
+ * <p><b>One message's failure is that message's problem.</b> No entry point throws for
+ * anything a message holds, not even a {@link StackOverflowError}: whatever goes wrong ends the
+ * extraction of that message, which returns the text read so far (possibly none), marked
+ * {@linkplain Result#truncated() truncated}, with the failure in {@link Result#problems()}. The
+ * one exception is a {@link VirtualMachineError} other than a stack overflow, above all an
+ * {@link OutOfMemoryError}: it tells that the JVM is in trouble rather than that the message is
+ * bad (the memory one message can take is bounded, see below), so it is rethrown for the
+ * caller's usual handling, which is to let the process die and restart. A null argument is a
+ * caller's bug and throws {@link NullPointerException}.
+ *
+ * <p><b>Work is linear in the input.</b> Time and memory for one message are proportional to
+ * {@link Limits#maxBytes()}: every byte read is scanned a bounded number of times (once per
+ * enclosing multipart or attached-message level, of which at most 17 are walked), transfer
+ * decoders make one pass without recursion, and the Subject is cut to its first 16,384
+ * characters before it is unfolded and decoded (a longer one sets {@link Result#truncated()}).
+ * Other header fields are only tokenized by javax.mail, in one pass.
+ *
  * <p>All methods are static and thread-safe.
  */
 public final class MessageText {
@@ -45,12 +63,14 @@ public final class MessageText {
      * @return the text, never null
      */
     public static Result fromMime(byte[] raw, Limits limits) {
-        boolean cut = raw.length > limits.maxBytes();
-        int length = cut ? (int) limits.maxBytes() : raw.length;
-        Extraction extraction = new Extraction(limits);
-        extraction.markTruncated(cut);
-        extraction.parseAndWalk(raw, length);
-        return extraction.result();
+        Objects.requireNonNull(raw, "raw");
+        Extraction extraction = new Extraction(Objects.requireNonNull(limits, "limits"));
+        return guarded(extraction, () -> {
+            boolean cut = raw.length > limits.maxBytes();
+            int length = cut ? (int) limits.maxBytes() : raw.length;
+            extraction.markTruncated(cut);
+            extraction.parseAndWalk(raw, length);
+        });
     }
 
     /**
@@ -63,18 +83,20 @@ public final class MessageText {
      * @return the text, never null
      */
     public static Result fromMime(InputStream raw, Limits limits) {
-        Extraction extraction = new Extraction(limits);
-        BoundedBuffer buffer = new BoundedBuffer(limits.maxBytes());
-        try {
-            buffer.readFrom(raw);
-        } catch (IOException e) {
-            extraction.problem("reading the message failed after " + buffer.size()
-                    + " bytes: " + e.getMessage());
-            extraction.markTruncated(true);
-        }
-        extraction.markTruncated(buffer.overflowed());
-        extraction.parseAndWalk(buffer.bytes(), buffer.size());
-        return extraction.result();
+        Objects.requireNonNull(raw, "raw");
+        Extraction extraction = new Extraction(Objects.requireNonNull(limits, "limits"));
+        return guarded(extraction, () -> {
+            BoundedBuffer buffer = new BoundedBuffer(limits.maxBytes());
+            try {
+                buffer.readFrom(raw);
+            } catch (IOException e) {
+                extraction.problem("reading the message failed after " + buffer.size()
+                        + " bytes: " + e.getMessage());
+                extraction.markTruncated(true);
+            }
+            extraction.markTruncated(buffer.overflowed());
+            extraction.parseAndWalk(buffer.bytes(), buffer.size());
+        });
     }
 
     /**
@@ -89,13 +111,18 @@ public final class MessageText {
      * @return the text, never null
      */
     public static Result fromMessage(MimeMessage message, Limits limits) {
-        Extraction extraction = new Extraction(limits);
+        Objects.requireNonNull(message, "message");
+        Extraction extraction = new Extraction(Objects.requireNonNull(limits, "limits"));
+        return guarded(extraction, () -> read(message, limits, extraction));
+    }
+
+    private static void read(MimeMessage message, Limits limits, Extraction extraction) {
         BoundedBuffer buffer = new BoundedBuffer(limits.maxBytes());
         InputStream body = ParsedParts.rawStream(message);
         if (body == null) {
             // Content set through the API (setText/setContent): walk the objects themselves.
             extraction.walkMessage(message, 0);
-            return extraction.result();
+            return;
         }
         try (InputStream in = body) {
             Enumeration<String> lines = message.getAllHeaderLines();
@@ -111,7 +138,25 @@ public final class MessageText {
         }
         extraction.markTruncated(buffer.overflowed());
         extraction.parseAndWalk(buffer.bytes(), buffer.size());
-        return extraction.result();
+    }
+
+    /**
+     * Runs one extraction so that nothing escapes it: whatever fails becomes a problem of this
+     * message's result. A {@link VirtualMachineError} other than a {@link StackOverflowError}
+     * (above all an {@link OutOfMemoryError}) says the JVM itself is in trouble, not that this
+     * message is bad, and is rethrown.
+     */
+    private static Result guarded(Extraction extraction, Runnable work) {
+        try {
+            work.run();
+            return extraction.result();
+        } catch (StackOverflowError e) {
+            return extraction.failed(e);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return extraction.failed(e);
+        }
     }
 
     /** Bounds on the work done for one message. Immutable. */
