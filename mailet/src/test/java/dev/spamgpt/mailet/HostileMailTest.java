@@ -175,7 +175,7 @@ class HostileMailTest {
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
         assertThat(statuses(mail)).hasSize(2).allSatisfy(s ->
-                assertThat(s).startsWith("No, error=unreadable message").contains("StackOverflowError"));
+                assertThat(s).startsWith("No, error=no readable text: extraction failed").contains("StackOverflowError"));
         assertThat(mails("error")).isEqualTo(1);
         assertThat(errors("read")).isEqualTo(1);
         assertThat(scorer.texts).isEmpty();
@@ -188,7 +188,7 @@ class HostileMailTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(statuses(mail)).allSatisfy(s -> assertThat(s).startsWith("No, error=").contains("Gone"));
+        assertThat(statuses(mail)).allSatisfy(s -> assertThat(s).startsWith("No, error=no readable text: extraction failed").contains("NoClassDefFoundError"));
         assertThat(mails("error")).isEqualTo(1);
     }
 
