@@ -1,6 +1,7 @@
 package dev.spamgpt.mailet;
 
 import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.util.Failures;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -125,7 +126,7 @@ final class InferencePool implements AutoCloseable {
             throw new ScoringException("timeout", "scoring took longer than " + timeoutMillis + " ms", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            Failures.rethrowIfFatal(cause);
+            Failures.requireNonFatal(cause);
             if (cause instanceof ShutDown) {
                 throw new ScoringException("shutdown", cause.getMessage(), cause);
             }

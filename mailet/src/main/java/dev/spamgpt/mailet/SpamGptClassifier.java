@@ -1,5 +1,7 @@
 package dev.spamgpt.mailet;
 
+import dev.spamgpt.core.util.Failures;
+
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -213,7 +215,7 @@ public class SpamGptClassifier extends GenericMailet {
                 }
             }
         } catch (MessagingException | RuntimeException | Error e) {
-            Failures.rethrowIfFatal(e);
+            Failures.requireNonFatal(e);
             LOGGER.warn("SpamGPT could not write its headers into mail {}: {}", mail.getName(), e.toString());
         }
     }

@@ -3,6 +3,7 @@ package dev.spamgpt.mailet;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.core.text.MessageText;
+import dev.spamgpt.core.util.Failures;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -159,7 +160,7 @@ final class SpamGptEngine implements AutoCloseable {
             throw e;
         } catch (RuntimeException | Error e) {
             // Not expected past score()'s own handling; still the mail's failure, not James's.
-            Failures.rethrowIfFatal(e);
+            Failures.requireNonFatal(e);
             verdict = failed(mail, "internal", "internal failure: ", e);
         }
         metrics.mail(verdict, System.nanoTime() - start);
@@ -172,7 +173,7 @@ final class SpamGptEngine implements AutoCloseable {
             text = MessageText.fromMessage(mail.getMessage(), limits);
         } catch (MessagingException | RuntimeException | Error e) {
             // Hostile MIME can overflow javax.mail's recursive decoders: that too is this mail's.
-            Failures.rethrowIfFatal(e);
+            Failures.requireNonFatal(e);
             return failed(mail, "read", "unreadable message: ", e);
         }
         if (!text.problems().isEmpty()) {
@@ -201,10 +202,15 @@ final class SpamGptEngine implements AutoCloseable {
         }
     }
 
+    /** A short description for a verdict or a log line: the message, or the class for an Error. */
+    private static String describe(Throwable t) {
+        return t instanceof Error || t.getMessage() == null ? t.toString() : t.getMessage();
+    }
+
     /** Counts, logs (once, one line) and describes a failure that is this mail's alone. */
     private Verdict failed(Mail mail, String kind, String prefix, Throwable e) {
         metrics.error(kind);
-        String reason = prefix + Failures.describe(e);
+        String reason = prefix + describe(e);
         if (LOGGER.isDebugEnabled()) {
             LOGGER.warn("SpamGPT marked mail {} as error ({}): {}", mail.getName(), kind, reason, e);
         } else {

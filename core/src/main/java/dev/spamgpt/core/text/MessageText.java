@@ -11,6 +11,8 @@ import java.util.Objects;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
+import dev.spamgpt.core.util.Failures;
+
 /**
  * Turns an e-mail into the text the classifier sees: the Subject, a newline, then the text of
  * the message's readable parts. This is the one extraction that the trainer, the Kafka Streams
@@ -150,12 +152,8 @@ public final class MessageText {
         try {
             work.run();
             return extraction.result();
-        } catch (StackOverflowError e) {
-            return extraction.failed(e);
-        } catch (VirtualMachineError e) {
-            throw e;
         } catch (Throwable e) {
-            return extraction.failed(e);
+            return extraction.failed(Failures.requireNonFatal(e));
         }
     }
 

@@ -28,6 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.spamgpt.core.util.Failures;
+
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.metrics.FilterMetrics;

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.spamgpt.core.util.Failures;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.ValueFormat;
 

@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
 
+import dev.spamgpt.core.util.Failures;
+
 /**
  * What a reader got out of a source: the examples, and every record it could not use, counted
  * (never silently dropped) with the first few reasons kept for the report.
@@ -150,10 +152,7 @@ public final class ReadResult {
      * @return the reason to report
      */
     static String failure(Throwable e) {
-        if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-            throw (VirtualMachineError) e;
-        }
-        if (e instanceof StackOverflowError) {
+        if (Failures.requireNonFatal(e) instanceof StackOverflowError) {
             return "could not be read (stack overflow: nested or repeated too deeply)";
         }
         String message = e.getMessage();
