@@ -79,7 +79,10 @@ class Gpt2ModelTest {
                 NDArray ids = request.create(new long[][] {{10, 20, 30, 40}});
                 NDArray hidden = model.forward(ids, false);
                 assertThat(request.getManagedArrays().size()).isGreaterThan(10 * deep.nLayers());
-                collector.backward(hidden.sum());
+                // The output leaves ln_f, whose features sum to a constant, so a plain sum would
+                // have a zero gradient up to rounding; weight the features unevenly instead.
+                NDArray featureWeights = request.arange(1f, deep.embDim() + 1f);
+                collector.backward(hidden.mul(featureWeights).sum());
                 NDArray grad = model.h().get(0).mlp().cFc().weight().getArray().getGradient();
                 assertThat(grad.abs().sum().getFloat()).isGreaterThan(0f);
             }
