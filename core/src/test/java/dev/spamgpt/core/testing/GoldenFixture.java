@@ -2,6 +2,8 @@ package dev.spamgpt.core.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spamgpt.core.checkpoint.HfCheckpoint;
+import dev.spamgpt.core.checkpoint.Safetensors;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The golden GPT-2 fixture written by {@code src/test/resources/golden/make_golden.py}: a tiny
@@ -19,7 +23,8 @@ import java.util.List;
  * {@code lm_head.weight}, mask buffers) and the logits and greedy ids PyTorch computed for it.
  *
  * <p>The files are read from the classpath, so other modules' tests can use them through the
- * core test-jar; {@link #copyCheckpoint} puts the checkpoint in a real folder.
+ * core test-jar; {@link #copyCheckpoint} puts the checkpoint in a real folder, and
+ * {@link #copyCheckpointWithBareKeys} the same weights in the other key layout.
  */
 public final class GoldenFixture {
 
@@ -132,6 +137,42 @@ public final class GoldenFixture {
                     Files.copy(in, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return folder;
+    }
+
+    /**
+     * Copies the checkpoint rewritten in the GPT2Model layout, like {@code openai-community/gpt2}'s
+     * own safetensors file: keys without the {@code transformer.} prefix, no {@code lm_head},
+     * buffers kept, every tensor in its original dtype.
+     *
+     * @param folder created if needed
+     * @param scratch a folder for the checkpoint as written, created if needed
+     * @return {@code folder}
+     */
+    public static Path copyCheckpointWithBareKeys(Path folder, Path scratch) {
+        Path from = copyCheckpoint(scratch);
+        try {
+            Files.createDirectories(folder);
+            Files.copy(from.resolve(HfCheckpoint.CONFIG), folder.resolve(HfCheckpoint.CONFIG),
+                    StandardCopyOption.REPLACE_EXISTING);
+            Map<String, TinyCheckpoints.Tensor> tensors = new LinkedHashMap<>();
+            try (Safetensors st = Safetensors.open(from.resolve(HfCheckpoint.WEIGHTS))) {
+                for (Safetensors.TensorInfo info : st.tensors().values()) {
+                    if (info.name().equals("lm_head.weight")) {
+                        continue;
+                    }
+                    if (!info.name().startsWith("transformer.")) {
+                        throw new IllegalStateException("golden key without the transformer. prefix: "
+                                + info.name());
+                    }
+                    tensors.put(info.name().substring("transformer.".length()),
+                            new TinyCheckpoints.Tensor(info.dtype(), info.shape(), st.readFloats(info)));
+                }
+            }
+            TinyCheckpoints.writeSafetensors(folder.resolve(HfCheckpoint.WEIGHTS), tensors);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

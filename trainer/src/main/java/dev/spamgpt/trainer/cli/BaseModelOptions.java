@@ -1,7 +1,7 @@
 package dev.spamgpt.trainer.cli;
 
-import dev.spamgpt.core.io.HttpDownload;
-import dev.spamgpt.core.io.HubDownloader;
+import dev.spamgpt.trainer.download.HttpDownload;
+import dev.spamgpt.trainer.download.HubDownloader;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

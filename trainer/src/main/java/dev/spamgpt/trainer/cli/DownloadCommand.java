@@ -1,6 +1,6 @@
 package dev.spamgpt.trainer.cli;
 
-import dev.spamgpt.core.io.HfCheckpoint;
+import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.model.GptConfig;
 import dev.spamgpt.core.util.Sha256;
 import java.io.IOException;

@@ -2,7 +2,6 @@ package dev.spamgpt.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.spamgpt.core.io.HttpDownload;
 import dev.spamgpt.core.util.Sha256;
 import dev.spamgpt.trainer.data.Balancing;
 import dev.spamgpt.trainer.data.DataFormat;
@@ -11,6 +10,7 @@ import dev.spamgpt.trainer.data.DatasetSplit;
 import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.data.ReadResult;
 import dev.spamgpt.trainer.data.SmsCollectionReader;
+import dev.spamgpt.trainer.download.HttpDownload;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

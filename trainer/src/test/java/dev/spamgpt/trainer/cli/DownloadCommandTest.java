@@ -3,8 +3,8 @@ package dev.spamgpt.trainer.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spamgpt.core.testing.GoldenFixture;
-import dev.spamgpt.core.testing.LocalHub;
 import dev.spamgpt.core.util.Sha256;
+import dev.spamgpt.trainer.download.LocalHub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

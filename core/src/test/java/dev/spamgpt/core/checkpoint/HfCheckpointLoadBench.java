@@ -1,4 +1,4 @@
-package dev.spamgpt.core.io;
+package dev.spamgpt.core.checkpoint;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -23,7 +23,7 @@ import java.util.Map;
  * <pre>
  * ./mvnw -B -q -o -pl core test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
  * java -Xmx6g -cp core/target/test-classes:core/target/classes:$(cat /tmp/cp.txt) \
- *     dev.spamgpt.core.io.HfCheckpointLoadBench [folder] [F32|F16|BF16]
+ *     dev.spamgpt.core.checkpoint.HfCheckpointLoadBench [folder] [F32|F16|BF16]
  * </pre>
  *
  * <p>It writes the checkpoint once (GPT2LMHeadModel layout: prefix, tied lm_head, mask buffers),

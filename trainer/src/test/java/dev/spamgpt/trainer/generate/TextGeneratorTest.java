@@ -1,23 +1,32 @@
-package dev.spamgpt.core.generate;
+package dev.spamgpt.trainer.generate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.spamgpt.core.io.HfCheckpoint;
+import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.testing.GoldenFixture;
 import dev.spamgpt.core.util.Djl;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Greedy ids against PyTorch are in GoldenCheckpointTest; this covers the rest of the contract. */
+/**
+ * Greedy ids against PyTorch's, for both key layouts of the golden checkpoint (core's
+ * GoldenCheckpointTest compares the logits), and the rest of the generator's contract.
+ */
 class TextGeneratorTest {
 
     private static final int[] PROMPT = {6109, 3626, 6100, 345};
@@ -26,6 +35,7 @@ class TextGeneratorTest {
     static Path tmp;
 
     private static NDManager manager;
+    private static final Map<String, Gpt2Model> MODELS = new LinkedHashMap<>();
     private static TextGenerator generator;
     private static int vocab;
 
@@ -35,11 +45,29 @@ class TextGeneratorTest {
         Gpt2Model model = HfCheckpoint.load(GoldenFixture.copyCheckpoint(tmp.resolve("golden")), manager);
         vocab = model.config().vocabSize();
         generator = new TextGenerator(model);
+        MODELS.put("transformer.-prefixed", model);
+        MODELS.put("bare keys", HfCheckpoint.load(
+                GoldenFixture.copyCheckpointWithBareKeys(tmp.resolve("bare"), tmp.resolve("scratch")), manager));
     }
 
     @AfterAll
     static void close() {
         manager.close();
+    }
+
+    static Stream<Arguments> layoutsAndCases() {
+        return Stream.of("transformer.-prefixed", "bare keys").flatMap(layout ->
+                GoldenFixture.cases().stream().map(c -> Arguments.of(layout, c)));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("layoutsAndCases")
+    void greedyContinuationShouldMatchPyTorch(String layout, GoldenFixture.Case c) {
+        TextGenerator generator = new TextGenerator(MODELS.get(layout));
+
+        int[] generated = generator.generate(c.inputIds(), GoldenFixture.newTokens());
+
+        assertThat(generated).isEqualTo(c.greedyIds());
     }
 
     @Test

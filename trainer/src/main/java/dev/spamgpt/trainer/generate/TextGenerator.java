@@ -1,4 +1,4 @@
-package dev.spamgpt.core.generate;
+package dev.spamgpt.trainer.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

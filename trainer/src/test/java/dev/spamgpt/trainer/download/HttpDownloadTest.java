@@ -1,4 +1,4 @@
-package dev.spamgpt.core.io;
+package dev.spamgpt.trainer.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,9 @@
-package dev.spamgpt.core.io;
+package dev.spamgpt.trainer.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.spamgpt.core.testing.LocalHub;
+import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.testing.TinyCheckpoints;
 import dev.spamgpt.core.util.Sha256;
 

@@ -1,5 +1,6 @@
-package dev.spamgpt.core.io;
+package dev.spamgpt.trainer.download;
 
+import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.util.Sha256;
 import dev.spamgpt.core.util.TempFiles;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.spamgpt.core.io;
+package dev.spamgpt.trainer.download;
 
 import dev.spamgpt.core.util.ProgressBar;
 import dev.spamgpt.core.util.Sha256;

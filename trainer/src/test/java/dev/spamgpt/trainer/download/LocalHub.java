@@ -1,4 +1,4 @@
-package dev.spamgpt.core.testing;
+package dev.spamgpt.trainer.download;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,2 +1,2 @@
 /** Text generation with the base GPT-2 and its tied LM head: the check that pretrained weights load. */
-package dev.spamgpt.core.generate;
+package dev.spamgpt.trainer.generate;

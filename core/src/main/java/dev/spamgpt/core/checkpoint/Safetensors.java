@@ -1,4 +1,4 @@
-package dev.spamgpt.core.io;
+package dev.spamgpt.core.checkpoint;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
