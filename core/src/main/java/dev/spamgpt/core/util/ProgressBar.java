@@ -34,8 +34,8 @@ public final class ProgressBar implements AutoCloseable {
     private final LongSupplier clock;
     private final long startNanos;
     private final long initial;
+    private final long total;
 
-    private long total;
     private long count;
     private String suffix = "";
     private long lastDrawNanos;
@@ -109,15 +109,6 @@ public final class ProgressBar implements AutoCloseable {
     public synchronized void set(long n) {
         count = n;
         maybeDraw();
-    }
-
-    /**
-     * Sets the expected total, for example once a download learns its size.
-     *
-     * @param total the expected count, or 0 or less when unknown
-     */
-    public synchronized void setTotal(long total) {
-        this.total = total;
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.spamgpt.core.util;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -83,20 +82,5 @@ public final class Sha256 {
             out[2 * i + 1] = HEX[bytes[i] & 0xF];
         }
         return new String(out);
-    }
-
-    /**
-     * Same as {@link #ofFile(Path)} for callers that cannot throw checked exceptions.
-     *
-     * @param file the file
-     * @return 64 lower-case hex characters
-     * @throws UncheckedIOException if the file cannot be read
-     */
-    public static String ofFileUnchecked(Path file) {
-        try {
-            return ofFile(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -15,6 +15,7 @@ import dev.spamgpt.core.testing.TinyBundles;
 import dev.spamgpt.core.util.Sha256;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -263,6 +264,10 @@ class ModelBundleTest {
     }
 
     private static String sha256(Path file) {
-        return Sha256.ofFileUnchecked(file);
+        try {
+            return Sha256.ofFile(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

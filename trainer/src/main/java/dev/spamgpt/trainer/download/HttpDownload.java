@@ -20,9 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,17 +73,15 @@ public final class HttpDownload {
     private final int retries;
     private final Duration retryDelay;
     private final boolean progress;
-    private final Map<String, String> headers;
     private final PrintStream log;
 
     private HttpDownload(Duration connectTimeout, Duration readTimeout, int retries,
-            Duration retryDelay, boolean progress, Map<String, String> headers, PrintStream log) {
+            Duration retryDelay, boolean progress, PrintStream log) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.retries = retries;
         this.retryDelay = retryDelay;
         this.progress = progress;
-        this.headers = headers;
         this.log = log;
         this.client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
@@ -102,7 +98,7 @@ public final class HttpDownload {
      */
     public static HttpDownload create() {
         return new HttpDownload(Duration.ofSeconds(30), Duration.ofSeconds(60), 3,
-                Duration.ofSeconds(2), true, Map.of(), System.err);
+                Duration.ofSeconds(2), true, System.err);
     }
 
     /**
@@ -113,7 +109,7 @@ public final class HttpDownload {
      * @return the new downloader
      */
     public HttpDownload withTimeouts(Duration connect, Duration read) {
-        return new HttpDownload(connect, read, retries, retryDelay, progress, headers, log);
+        return new HttpDownload(connect, read, retries, retryDelay, progress, log);
     }
 
     /**
@@ -128,7 +124,7 @@ public final class HttpDownload {
         if (count < 0) {
             throw new IllegalArgumentException("retries must be >= 0, got " + count);
         }
-        return new HttpDownload(connectTimeout, readTimeout, count, delay, progress, headers, log);
+        return new HttpDownload(connectTimeout, readTimeout, count, delay, progress, log);
     }
 
     /**
@@ -138,23 +134,7 @@ public final class HttpDownload {
      * @return the new downloader
      */
     public HttpDownload withProgress(boolean show) {
-        return new HttpDownload(connectTimeout, readTimeout, retries, retryDelay, show, headers,
-                log);
-    }
-
-    /**
-     * Returns a copy that sends one more request header, such as an {@code Authorization}
-     * token for a gated model.
-     *
-     * @param name the header name
-     * @param value the header value
-     * @return the new downloader
-     */
-    public HttpDownload withHeader(String name, String value) {
-        Map<String, String> more = new LinkedHashMap<>(headers);
-        more.put(name, value);
-        return new HttpDownload(connectTimeout, readTimeout, retries, retryDelay, progress,
-                Map.copyOf(more), log);
+        return new HttpDownload(connectTimeout, readTimeout, retries, retryDelay, show, log);
     }
 
     /**
@@ -386,7 +366,6 @@ public final class HttpDownload {
             throws IOException {
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(connectTimeout).GET();
-        headers.forEach(request::header);
         if (have > 0) {
             request.header("Range", "bytes=" + have + "-");
         }
