@@ -6,15 +6,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A console progress bar on standard error: label, count/total, percent, rate, ETA and an
- * optional trailing text such as {@code loss 0.412}.
+ * A console progress bar for the command-line tools: label, count/total, percent, rate, ETA and
+ * an optional trailing text such as {@code loss 0.412}, on the stream the caller gives (standard
+ * error in the trainer and the demo).
  *
  * <p>On a terminal ({@code System.console() != null}) the line is redrawn in place with
  * {@code \r}, at most ten times a second. Otherwise (CI logs, pipes) a plain line is printed at
  * most every few seconds, so logs stay short. {@link #close()} always prints the final state.
  *
  * <pre>{@code
- * try (ProgressBar bar = new ProgressBar("epoch 1", batches)) {
+ * try (ProgressBar bar = new ProgressBar("epoch 1", batches, 0, false, System.err,
+ *         System.console() != null, System::nanoTime)) {
  *     for (...) { ...; bar.setSuffix(String.format("loss %.3f", loss)); bar.step(1); }
  * }
  * }</pre>
@@ -44,30 +46,7 @@ public final class ProgressBar implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Creates a bar counting items on standard error.
-     *
-     * @param label what is being counted, such as {@code epoch 1}
-     * @param total the expected count, or 0 or less when unknown
-     */
-    public ProgressBar(String label, long total) {
-        this(label, total, 0, false, System.err, System.console() != null, System::nanoTime);
-    }
-
-    /**
-     * Creates a bar counting bytes (shown in KiB/MiB/GiB) on standard error.
-     *
-     * @param label what is being downloaded or read
-     * @param total the expected size in bytes, or 0 or less when unknown
-     * @param initial bytes already there (a resumed download); not counted in the rate
-     * @return the bar
-     */
-    public static ProgressBar forBytes(String label, long total, long initial) {
-        return new ProgressBar(label, total, initial, true, System.err, System.console() != null,
-                System::nanoTime);
-    }
-
-    /**
-     * Creates a bar with every setting explicit, for tests and for callers with their own stream.
+     * Creates a bar. The caller names the stream: core itself never prints.
      *
      * @param label what is being counted
      * @param total the expected count, or 0 or less when unknown

@@ -444,7 +444,8 @@ public final class HttpDownload {
         try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE,
                 append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-             ProgressBar bar = progress ? ProgressBar.forBytes(name, total, have) : null) {
+             ProgressBar bar = progress ? new ProgressBar(name, total, have, true, log,
+                     System.console() != null, System::nanoTime) : null) {
             byte[] buffer = new byte[BUFFER];
             int n;
             while ((n = body.read(buffer)) != -1) {
