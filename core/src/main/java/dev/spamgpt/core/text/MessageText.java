@@ -71,7 +71,7 @@ public final class MessageText {
             boolean cut = raw.length > limits.maxBytes();
             int length = cut ? (int) limits.maxBytes() : raw.length;
             extraction.markTruncated(cut);
-            extraction.parseAndWalk(raw, length);
+            new MimeWalk(extraction).parseAndWalk(raw, length);
         });
     }
 
@@ -97,7 +97,7 @@ public final class MessageText {
                 extraction.markTruncated(true);
             }
             extraction.markTruncated(buffer.overflowed());
-            extraction.parseAndWalk(buffer.bytes(), buffer.size());
+            new MimeWalk(extraction).parseAndWalk(buffer.bytes(), buffer.size());
         });
     }
 
@@ -123,7 +123,7 @@ public final class MessageText {
         InputStream body = ParsedParts.rawStream(message);
         if (body == null) {
             // Content set through the API (setText/setContent): walk the objects themselves.
-            extraction.walkMessage(message, 0);
+            new MimeWalk(extraction).walkMessage(message, 0);
             return;
         }
         try (InputStream in = body) {
@@ -139,7 +139,7 @@ public final class MessageText {
             extraction.markTruncated(true);
         }
         extraction.markTruncated(buffer.overflowed());
-        extraction.parseAndWalk(buffer.bytes(), buffer.size());
+        new MimeWalk(extraction).parseAndWalk(buffer.bytes(), buffer.size());
     }
 
     /**

@@ -61,7 +61,7 @@ class MessageTextHostileMailTest {
 
         String subject = result.text().split("\n", 2)[0];
         assertThat(subject).startsWith("ab ab ab ").doesNotContain("\r");
-        assertThat(subject.length()).isLessThanOrEqualTo(Extraction.MAX_HEADER_CHARS);
+        assertThat(subject.length()).isLessThanOrEqualTo(SubjectHeader.MAX_HEADER_CHARS);
         assertThat(result.text()).endsWith("\nCheap meds, click here");
         assertThat(result.truncated()).isTrue();
         assertThat(result.problems()).anySatisfy(p -> assertThat(p).contains("Subject"));

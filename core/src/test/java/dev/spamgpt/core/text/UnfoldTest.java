@@ -25,6 +25,6 @@ class UnfoldTest {
         "",
     })
     void unfoldShouldMatchJavaxMail(String value) {
-        assertThat(Extraction.unfold(value)).isEqualTo(MimeUtility.unfold(value));
+        assertThat(SubjectHeader.unfold(value)).isEqualTo(MimeUtility.unfold(value));
     }
 }
