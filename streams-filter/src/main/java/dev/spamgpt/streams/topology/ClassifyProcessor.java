@@ -32,6 +32,8 @@ import dev.spamgpt.core.util.Failures;
 
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetters;
 import dev.spamgpt.streams.metrics.FilterMetrics;
 
 /**

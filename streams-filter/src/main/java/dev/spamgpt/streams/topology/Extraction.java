@@ -1,5 +1,7 @@
 package dev.spamgpt.streams.topology;
 
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+
 /**
  * The outcome of reading the text out of one record: the text, or why there is none.
  *

@@ -1,6 +1,7 @@
 package dev.spamgpt.streams.topology;
 
 import dev.spamgpt.core.text.MessageText;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
 
 /**
  * The {@code email} value format: a raw RFC 822 message through {@link MessageText}, the same

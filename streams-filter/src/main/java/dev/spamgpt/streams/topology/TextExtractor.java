@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spamgpt.core.util.Failures;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetters;
 
 /**
  * Reads the text to classify out of a record, or says why it cannot. The checks run cheapest

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
 
 class TextExtractorTest {
 
