@@ -35,7 +35,7 @@ public final class TextExtractor {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ValueFormat format;
-    private final JsonPath jsonPath;
+    private final JsonTextPath jsonPath;
     private final MessageText.Limits mimeLimits;
     private final int maxRecordBytes;
 
@@ -46,7 +46,7 @@ public final class TextExtractor {
      */
     public TextExtractor(FilterConfig config) {
         this.format = config.valueFormat();
-        this.jsonPath = format == ValueFormat.JSON ? JsonPath.parse(config.jsonPath()) : null;
+        this.jsonPath = format == ValueFormat.JSON ? JsonTextPath.compile(config.jsonPath()) : null;
         // Records that passed the size limit are parsed whole.
         this.mimeLimits = MessageText.Limits.defaults().withMaxBytes(config.maxRecordBytes());
         this.maxRecordBytes = config.maxRecordBytes();
