@@ -35,7 +35,7 @@ public class DeadLetterProductionHandler extends DeadLetterHandler implements Pr
             LOG.warn("Retriable error writing to {}: {}", record.topic(), exception.toString());
             return Response.retry();
         }
-        return deadLetter(context, record, exception);
+        return deadLetterOrDrop(context, record, exception);
     }
 
     @Override
@@ -46,11 +46,11 @@ public class DeadLetterProductionHandler extends DeadLetterHandler implements Pr
         ProducerRecord<?, ?> typed = record;
         ProducerRecord<byte[], byte[]> bytes = new ProducerRecord<>(typed.topic(), typed.partition(),
                 typed.timestamp(), context.sourceRawKey(), context.sourceRawValue(), typed.headers());
-        return deadLetter(context, bytes, exception);
+        return deadLetterOrDrop(context, bytes, exception);
     }
 
-    private Response deadLetter(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-                                Exception exception) {
+    private Response deadLetterOrDrop(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                      Exception exception) {
         if (dlqTopic() == null || dlqTopic().equals(record.topic())) {
             LOG.error("Cannot write a record to {}; dropping it (source {}-{}@{})", record.topic(), context.topic(),
                     context.partition(), context.offset(), exception);
