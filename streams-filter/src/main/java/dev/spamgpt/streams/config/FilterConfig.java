@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 
-import dev.spamgpt.streams.topology.JsonPath;
+import dev.spamgpt.streams.topology.JsonTextPath;
 
 /**
  * What the topology needs to know: topics, how to read a value, the size limit and the micro-batch
@@ -56,7 +56,7 @@ public record FilterConfig(
                     + String.join(", ", inputTopic, spamTopic, hamTopic, dlqTopic));
         }
         if (valueFormat == ValueFormat.JSON) {
-            JsonPath.parse(jsonPath);
+            JsonTextPath.compile(jsonPath);
         }
         if (maxRecordBytes < 1) {
             throw new IllegalArgumentException("max record bytes must be positive, got " + maxRecordBytes);

@@ -8,11 +8,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
-import dev.spamgpt.streams.errors.DeadLetterDeserializationHandler;
-import dev.spamgpt.streams.errors.DeadLetterProcessingHandler;
-import dev.spamgpt.streams.errors.DeadLetterProductionHandler;
-import dev.spamgpt.streams.errors.SafeTimestampExtractor;
+import dev.spamgpt.streams.deadletter.DeadLetterDeserializationHandler;
+import dev.spamgpt.streams.deadletter.DeadLetterProcessingHandler;
+import dev.spamgpt.streams.deadletter.DeadLetterProductionHandler;
 import dev.spamgpt.streams.metrics.FilterMetrics;
+import dev.spamgpt.streams.topology.SafeTimestampExtractor;
 import dev.spamgpt.streams.topology.SpamFilterTopology;
 
 /** Turns the filter's settings into Kafka Streams {@link Properties}. Kept apart from the topology. */

@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import dev.spamgpt.streams.topology.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
 
 /**
  * The filter's own meters. Names use Micrometer's dotted form; Prometheus shows them with

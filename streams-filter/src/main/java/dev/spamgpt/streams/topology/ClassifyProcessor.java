@@ -32,6 +32,8 @@ import dev.spamgpt.core.util.Failures;
 
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetters;
 import dev.spamgpt.streams.metrics.FilterMetrics;
 
 /**
@@ -110,7 +112,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     private long lastFlushEndedAtMs;
 
     /** A buffered record and its text (or why it has none, for a record restored under a new config). */
-    private record Pending(BufferedRecord record, Extraction extraction) {
+    private record Pending(BufferedRecord record, ExtractedText extraction) {
     }
 
     ClassifyProcessor(FilterConfig config, SpamScorer scorer, FilterMetrics metrics) {
@@ -172,7 +174,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
                 .orElseThrow(() -> new IllegalStateException("record without source metadata"));
         BufferedRecord input = new BufferedRecord(source.topic(), source.partition(), source.offset(),
                 record.timestamp(), record.key(), record.value(), record.headers());
-        Extraction extraction = extractor.extract(record.key(), record.value(), record.headers());
+        ExtractedText extraction = extractor.extract(record.key(), record.value(), record.headers());
         if (!extraction.ok()) {
             forwardDeadLetter(input, extraction.reason(), extraction.error());
             return;
@@ -231,7 +233,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         Scores scores = scoreWithFallback(texts);
         int next = 0;
         for (Pending pending : batch) {
-            Extraction extraction = pending.extraction();
+            ExtractedText extraction = pending.extraction();
             if (!extraction.ok()) {
                 forwardDeadLetter(pending.record(), extraction.reason(), extraction.error());
                 continue;

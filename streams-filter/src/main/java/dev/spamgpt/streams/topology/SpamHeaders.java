@@ -16,7 +16,7 @@ public final class SpamHeaders {
     /** The model id and version, as {@code SpamScorer.modelId()} gives it. */
     public static final String MODEL = "spam.model";
 
-    /** Why a record was dead-lettered: one of the {@link DeadLetterReason} codes. */
+    /** Why a record was dead-lettered: one of the {@link dev.spamgpt.streams.deadletter.DeadLetterReason} codes. */
     public static final String DLQ_REASON = "spam.dlq.reason";
     /** A one-line description of the error. */
     public static final String DLQ_ERROR = "spam.dlq.error";
@@ -41,9 +41,6 @@ public final class SpamHeaders {
     private static final String[] DEAD_LETTER = {
         DLQ_REASON, DLQ_ERROR, DLQ_SOURCE_TOPIC, DLQ_SOURCE_PARTITION, DLQ_SOURCE_OFFSET, DLQ_ORIGINAL_SIZE, DLQ_DROPPED_HEADERS
     };
-
-    /** Longest {@link #DLQ_ERROR} value, in characters. */
-    static final int MAX_ERROR_CHARS = 1000;
 
     private SpamHeaders() {
     }
@@ -96,12 +93,25 @@ public final class SpamHeaders {
         return size;
     }
 
-    static long sizeOf(Header header) {
+    /**
+     * Returns the bytes that one header adds to a record: its name in UTF-8 plus its value.
+     *
+     * @param header the header
+     * @return bytes
+     */
+    public static long sizeOf(Header header) {
         return header.key().getBytes(StandardCharsets.UTF_8).length
                 + (header.value() == null ? 0 : header.value().length);
     }
 
-    static void put(Headers headers, String name, String value) {
+    /**
+     * Adds a header with a UTF-8 text value.
+     *
+     * @param headers the headers to add to
+     * @param name the header name
+     * @param value the text
+     */
+    public static void put(Headers headers, String name, String value) {
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -15,9 +15,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.spamgpt.core.text.MessageText;
 import dev.spamgpt.core.util.Failures;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetters;
 
 /**
  * Reads the text to classify out of a record, or says why it cannot. The checks run cheapest
@@ -32,8 +35,8 @@ public final class TextExtractor {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ValueFormat format;
-    private final JsonPath jsonPath;
-    private final MimeExtraction mime;
+    private final JsonTextPath jsonPath;
+    private final MessageText.Limits mimeLimits;
     private final int maxRecordBytes;
 
     /**
@@ -43,8 +46,9 @@ public final class TextExtractor {
      */
     public TextExtractor(FilterConfig config) {
         this.format = config.valueFormat();
-        this.jsonPath = format == ValueFormat.JSON ? JsonPath.parse(config.jsonPath()) : null;
-        this.mime = format == ValueFormat.EMAIL ? new MimeExtraction(config.maxRecordBytes()) : null;
+        this.jsonPath = format == ValueFormat.JSON ? JsonTextPath.compile(config.jsonPath()) : null;
+        // Records that passed the size limit are parsed whole.
+        this.mimeLimits = MessageText.Limits.defaults().withMaxBytes(config.maxRecordBytes());
         this.maxRecordBytes = config.maxRecordBytes();
     }
 
@@ -55,7 +59,7 @@ public final class TextExtractor {
      * @param value the value bytes, may be null
      * @return the text, or the dead-letter reason
      */
-    public Extraction extract(byte[] key, byte[] value) {
+    public ExtractedText extract(byte[] key, byte[] value) {
         return extract(key, value, null);
     }
 
@@ -67,25 +71,26 @@ public final class TextExtractor {
      * @param headers the record's headers, may be null
      * @return the text, or the dead-letter reason
      */
-    public Extraction extract(byte[] key, byte[] value, Headers headers) {
+    public ExtractedText extract(byte[] key, byte[] value, Headers headers) {
         long headerBytes = SpamHeaders.sizeOf(headers);
         long size = (long) length(key) + length(value) + headerBytes;
         if (size > maxRecordBytes) {
-            return Extraction.rejected(DeadLetterReason.TOO_LARGE, "record is " + size + " bytes (key " + length(key)
-                    + ", value " + length(value) + ", headers " + headerBytes + "), the limit is " + maxRecordBytes);
+            return ExtractedText.rejected(DeadLetterReason.TOO_LARGE, "record is " + size + " bytes (key "
+                    + length(key) + ", value " + length(value) + ", headers " + headerBytes + "), the limit is "
+                    + maxRecordBytes);
         }
         if (value == null) {
-            return Extraction.rejected(DeadLetterReason.EMPTY_TEXT, "record value is null");
+            return ExtractedText.rejected(DeadLetterReason.EMPTY_TEXT, "record value is null");
         }
         try {
             return switch (format) {
                 case TEXT -> fromText(value);
                 case JSON -> fromJson(value);
-                case EMAIL -> mime.extract(value);
+                case EMAIL -> fromMime(value);
             };
         } catch (Throwable e) {
             Failures.requireNonFatal(e);
-            return Extraction.rejected(DeadLetterReason.EXTRACTION_FAILURE, describeFailure(e));
+            return ExtractedText.rejected(DeadLetterReason.EXTRACTION_FAILURE, describeFailure(e));
         }
     }
 
@@ -96,49 +101,65 @@ public final class TextExtractor {
         return "reading the text failed: " + DeadLetters.describe(e);
     }
 
-    private static Extraction fromText(byte[] value) {
+    private static ExtractedText fromText(byte[] value) {
         String text;
         try {
             text = decodeUtf8(value);
         } catch (MalformedUtf8Exception e) {
-            return Extraction.rejected(DeadLetterReason.INVALID_UTF8, e.getMessage());
+            return ExtractedText.rejected(DeadLetterReason.INVALID_UTF8, e.getMessage());
         }
         return nonBlank(text);
     }
 
-    private Extraction fromJson(byte[] value) {
+    private ExtractedText fromJson(byte[] value) {
         String document;
         try {
             document = decodeUtf8(value);
         } catch (MalformedUtf8Exception e) {
-            return Extraction.rejected(DeadLetterReason.INVALID_UTF8, e.getMessage());
+            return ExtractedText.rejected(DeadLetterReason.INVALID_UTF8, e.getMessage());
         }
         JsonNode root;
         try {
             root = JSON.readTree(document);
         } catch (JsonProcessingException e) {
-            return Extraction.rejected(DeadLetterReason.INVALID_JSON, firstLine(e.getOriginalMessage()));
+            return ExtractedText.rejected(DeadLetterReason.INVALID_JSON, firstLine(e.getOriginalMessage()));
         }
         if (root == null || root.isMissingNode()) {
-            return Extraction.rejected(DeadLetterReason.INVALID_JSON, "no JSON document in the value");
+            return ExtractedText.rejected(DeadLetterReason.INVALID_JSON, "no JSON document in the value");
         }
         JsonNode field = jsonPath.find(root);
         if (field.isMissingNode() || field.isNull()) {
-            return Extraction.rejected(DeadLetterReason.MISSING_FIELD, "no field at " + jsonPath);
+            return ExtractedText.rejected(DeadLetterReason.MISSING_FIELD, "no field at " + jsonPath);
         }
         if (!field.isTextual()) {
-            return Extraction.rejected(DeadLetterReason.MISSING_FIELD,
+            return ExtractedText.rejected(DeadLetterReason.MISSING_FIELD,
                     "field at " + jsonPath + " is " + field.getNodeType().name().toLowerCase(Locale.ROOT)
                             + ", not a string");
         }
         return nonBlank(field.textValue());
     }
 
-    private static Extraction nonBlank(String text) {
-        if (text.isBlank()) {
-            return Extraction.rejected(DeadLetterReason.EMPTY_TEXT, "text is empty or blank");
+    /**
+     * The {@code email} format: a raw RFC 822 message through {@link MessageText}, the same
+     * extraction the trainer and the James mailet use, so a mail scores the same everywhere.
+     * MessageText is lenient (bad MIME or charsets give whatever text can be read, plus problems); a
+     * message without any readable text is dead-lettered with those problems as the error.
+     */
+    private ExtractedText fromMime(byte[] value) {
+        MessageText.Result result = MessageText.fromMime(value, mimeLimits);
+        if (!result.hasText()) {
+            String why = result.problems().isEmpty() ? "no readable text in the message"
+                    : "no readable text in the message: " + String.join("; ", result.problems());
+            return ExtractedText.rejected(DeadLetterReason.EMPTY_TEXT, why);
         }
-        return Extraction.text(text);
+        return ExtractedText.text(result.text());
+    }
+
+    private static ExtractedText nonBlank(String text) {
+        if (text.isBlank()) {
+            return ExtractedText.rejected(DeadLetterReason.EMPTY_TEXT, "text is empty or blank");
+        }
+        return ExtractedText.text(text);
     }
 
     /**

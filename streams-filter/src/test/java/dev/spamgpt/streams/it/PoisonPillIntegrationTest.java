@@ -39,7 +39,7 @@ import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.ValueFormat;
-import dev.spamgpt.streams.topology.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
 import dev.spamgpt.streams.topology.SpamHeaders;
 import dev.spamgpt.streams.testing.KafkaClients;
 import dev.spamgpt.streams.testing.OutputWatcher;

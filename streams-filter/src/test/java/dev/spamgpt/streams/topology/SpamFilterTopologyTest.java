@@ -32,6 +32,7 @@ import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
 import dev.spamgpt.streams.metrics.FilterMetrics;
 import dev.spamgpt.streams.testing.ForwardingScorer;
 import dev.spamgpt.streams.testing.PoisonScorer;

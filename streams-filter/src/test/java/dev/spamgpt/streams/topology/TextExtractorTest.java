@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
 
 class TextExtractorTest {
 
@@ -21,9 +22,9 @@ class TextExtractorTest {
     void shouldRejectTruncatedAndOverlongUtf8SequencesNamingTheByte() {
         TextExtractor text = extractor(ValueFormat.TEXT, 100);
 
-        Extraction truncated = text.extract(null, new byte[] {'a', 'b', (byte) 0xE2, (byte) 0x82});
-        Extraction overlong = text.extract(null, new byte[] {(byte) 0xC0, (byte) 0xAF});
-        Extraction surrogate = text.extract(null, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+        ExtractedText truncated = text.extract(null, new byte[] {'a', 'b', (byte) 0xE2, (byte) 0x82});
+        ExtractedText overlong = text.extract(null, new byte[] {(byte) 0xC0, (byte) 0xAF});
+        ExtractedText surrogate = text.extract(null, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
 
         assertThat(truncated.reason()).isEqualTo(DeadLetterReason.INVALID_UTF8);
         assertThat(truncated.error()).isEqualTo("invalid UTF-8 at byte 2 of 4");
@@ -35,7 +36,7 @@ class TextExtractorTest {
     void shouldKeepNonAsciiTextAndDropAByteOrderMark() {
         byte[] value = "\uFEFFgrüße 👋".getBytes(StandardCharsets.UTF_8);
 
-        Extraction extraction = extractor(ValueFormat.TEXT, 100).extract(null, value);
+        ExtractedText extraction = extractor(ValueFormat.TEXT, 100).extract(null, value);
 
         assertThat(extraction.ok()).isTrue();
         assertThat(extraction.text()).isEqualTo("grüße 👋");
@@ -48,11 +49,11 @@ class TextExtractorTest {
                 .add("abc", new byte[3]);
 
         assertThat(small.extract(new byte[5], "12345".getBytes(StandardCharsets.UTF_8)).ok()).isTrue();
-        Extraction over = small.extract(new byte[5], "123456".getBytes(StandardCharsets.UTF_8));
+        ExtractedText over = small.extract(new byte[5], "123456".getBytes(StandardCharsets.UTF_8));
         assertThat(over.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
         assertThat(over.error()).isEqualTo("record is 11 bytes (key 5, value 6, headers 0), the limit is 10");
         assertThat(small.extract(new byte[2], "12".getBytes(StandardCharsets.UTF_8), headers).ok()).isTrue();
-        Extraction headersOver = small.extract(new byte[2], "1234".getBytes(StandardCharsets.UTF_8), headers);
+        ExtractedText headersOver = small.extract(new byte[2], "1234".getBytes(StandardCharsets.UTF_8), headers);
         assertThat(headersOver.reason()).isEqualTo(DeadLetterReason.TOO_LARGE);
         assertThat(headersOver.error()).isEqualTo("record is 12 bytes (key 2, value 4, headers 6), the limit is 10");
     }

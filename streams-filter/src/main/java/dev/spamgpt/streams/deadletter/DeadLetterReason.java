@@ -1,4 +1,4 @@
-package dev.spamgpt.streams.topology;
+package dev.spamgpt.streams.deadletter;
 
 /** Why a record went to the dead-letter topic; {@link #code()} is the {@code spam.dlq.reason} value. */
 public enum DeadLetterReason {

@@ -1,5 +1,7 @@
 package dev.spamgpt.streams.topology;
 
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+
 /**
  * The outcome of reading the text out of one record: the text, or why there is none.
  *
@@ -7,7 +9,7 @@ package dev.spamgpt.streams.topology;
  * @param reason why the record is rejected, or {@code null} when it has text
  * @param error a one-line description of the rejection, or {@code null}
  */
-public record Extraction(String text, DeadLetterReason reason, String error) {
+public record ExtractedText(String text, DeadLetterReason reason, String error) {
 
     /**
      * A record with text.
@@ -15,8 +17,8 @@ public record Extraction(String text, DeadLetterReason reason, String error) {
      * @param text non-blank text
      * @return the extraction
      */
-    public static Extraction text(String text) {
-        return new Extraction(text, null, null);
+    public static ExtractedText text(String text) {
+        return new ExtractedText(text, null, null);
     }
 
     /**
@@ -26,8 +28,8 @@ public record Extraction(String text, DeadLetterReason reason, String error) {
      * @param error what went wrong
      * @return the extraction
      */
-    public static Extraction rejected(DeadLetterReason reason, String error) {
-        return new Extraction(null, reason, error);
+    public static ExtractedText rejected(DeadLetterReason reason, String error) {
+        return new ExtractedText(null, reason, error);
     }
 
     /** Returns whether there is text to classify. */

@@ -1,8 +1,7 @@
-package dev.spamgpt.streams.errors;
+package dev.spamgpt.streams.deadletter;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -11,8 +10,6 @@ import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.spamgpt.streams.topology.DeadLetterReason;
-import dev.spamgpt.streams.topology.DeadLetters;
 import dev.spamgpt.streams.topology.SpamHeaders;
 
 /**
@@ -27,16 +24,9 @@ import dev.spamgpt.streams.topology.SpamHeaders;
  * limit plus headroom and, with {@code --create-topics}, creates the topics with a matching
  * {@code max.message.bytes}.
  */
-public class DeadLetterProductionHandler implements ProductionExceptionHandler {
+public class DeadLetterProductionHandler extends DeadLetterHandler implements ProductionExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProductionHandler.class);
-
-    private HandlerSettings settings;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        settings = HandlerSettings.from(configs);
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
@@ -45,7 +35,7 @@ public class DeadLetterProductionHandler implements ProductionExceptionHandler {
             LOG.warn("Retriable error writing to {}: {}", record.topic(), exception.toString());
             return Response.retry();
         }
-        return deadLetter(context, record, exception);
+        return deadLetterOrDrop(context, record, exception);
     }
 
     @Override
@@ -56,28 +46,28 @@ public class DeadLetterProductionHandler implements ProductionExceptionHandler {
         ProducerRecord<?, ?> typed = record;
         ProducerRecord<byte[], byte[]> bytes = new ProducerRecord<>(typed.topic(), typed.partition(),
                 typed.timestamp(), context.sourceRawKey(), context.sourceRawValue(), typed.headers());
-        return deadLetter(context, bytes, exception);
+        return deadLetterOrDrop(context, bytes, exception);
     }
 
-    private Response deadLetter(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
-                                Exception exception) {
-        if (settings.dlqTopic() == null || settings.dlqTopic().equals(record.topic())) {
+    private Response deadLetterOrDrop(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                      Exception exception) {
+        if (dlqTopic() == null || dlqTopic().equals(record.topic())) {
             LOG.error("Cannot write a record to {}; dropping it (source {}-{}@{})", record.topic(), context.topic(),
                     context.partition(), context.offset(), exception);
             return Response.resume();
         }
         LOG.error("Cannot write a record to {}; dead-lettering it (source {}-{}@{})", record.topic(),
                 context.topic(), context.partition(), context.offset(), exception);
-        settings.count(DeadLetterReason.PRODUCTION_ERROR);
         // Value left out: whatever made the write fail (usually size) must not fail the dead letter too.
-        ProducerRecord<byte[], byte[]> deadLetter = DeadLetters.record(settings.dlqTopic(), record.key(), null,
-                record.timestamp() == null ? -1 : record.timestamp(), record.headers(),
-                DeadLetterReason.PRODUCTION_ERROR, exception, context.topic(), context.partition(), context.offset(),
-                settings.maxRecordBytes());
+        List<ProducerRecord<byte[], byte[]>> deadLetter = deadLetter(DeadLetterReason.PRODUCTION_ERROR, record.key(),
+                null, record.timestamp() == null ? -1 : record.timestamp(), record.headers(), exception,
+                context.topic(), context.partition(), context.offset());
         if (record.value() != null) {
-            deadLetter.headers().add(SpamHeaders.DLQ_ORIGINAL_SIZE,
-                    Integer.toString(record.value().length).getBytes(StandardCharsets.UTF_8));
+            for (ProducerRecord<byte[], byte[]> letter : deadLetter) {
+                letter.headers().add(SpamHeaders.DLQ_ORIGINAL_SIZE,
+                        Integer.toString(record.value().length).getBytes(StandardCharsets.UTF_8));
+            }
         }
-        return Response.resume(List.of(deadLetter));
+        return Response.resume(deadLetter);
     }
 }

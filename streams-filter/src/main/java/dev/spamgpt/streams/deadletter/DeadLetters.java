@@ -1,15 +1,20 @@
-package dev.spamgpt.streams.topology;
+package dev.spamgpt.streams.deadletter;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import dev.spamgpt.streams.topology.SpamHeaders;
+
 /**
  * Builds dead letters: the original record with headers that say why and where it came from. Used
  * by the classify step and by the Kafka Streams exception handlers, so both write the same shape.
  */
 public final class DeadLetters {
+
+    /** Longest {@link SpamHeaders#DLQ_ERROR} value, in characters. */
+    static final int MAX_ERROR_CHARS = 1000;
 
     private DeadLetters() {
     }
@@ -135,6 +140,6 @@ public final class DeadLetters {
             return "";
         }
         String line = text.replace('\r', ' ').replace('\n', ' ');
-        return line.length() <= SpamHeaders.MAX_ERROR_CHARS ? line : line.substring(0, SpamHeaders.MAX_ERROR_CHARS - 3) + "...";
+        return line.length() <= MAX_ERROR_CHARS ? line : line.substring(0, MAX_ERROR_CHARS - 3) + "...";
     }
 }

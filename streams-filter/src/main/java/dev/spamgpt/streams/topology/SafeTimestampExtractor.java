@@ -1,4 +1,4 @@
-package dev.spamgpt.streams.errors;
+package dev.spamgpt.streams.topology;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;

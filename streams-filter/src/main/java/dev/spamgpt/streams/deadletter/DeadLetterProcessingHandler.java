@@ -1,7 +1,4 @@
-package dev.spamgpt.streams.errors;
-
-import java.util.List;
-import java.util.Map;
+package dev.spamgpt.streams.deadletter;
 
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -10,8 +7,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.spamgpt.streams.topology.BatchFailedException;
-import dev.spamgpt.streams.topology.DeadLetterReason;
-import dev.spamgpt.streams.topology.DeadLetters;
 
 /**
  * {@code processing.exception.handler}: an unexpected exception while processing one record sends
@@ -21,16 +16,9 @@ import dev.spamgpt.streams.topology.DeadLetters;
  * record of its own. Failing the task aborts its transaction under exactly-once; the stream
  * thread is then replaced and the task restarts from its state store and last commit.
  */
-public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
+public class DeadLetterProcessingHandler extends DeadLetterHandler implements ProcessingExceptionHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterProcessingHandler.class);
-
-    private HandlerSettings settings;
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        settings = HandlerSettings.from(configs);
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
@@ -42,13 +30,9 @@ public class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
         LOG.error("Task {} node {}: unexpected error on {}-{}@{}; dead-lettering the record",
                 context.taskId(), context.processorNodeId(), context.topic(), context.partition(), context.offset(),
                 exception);
-        if (settings.dlqTopic() == null) {
-            return Response.resume();
-        }
-        settings.count(DeadLetterReason.PROCESSING_ERROR);
-        return Response.resume(List.of(DeadLetters.record(settings.dlqTopic(), context.sourceRawKey(),
-                context.sourceRawValue(), context.timestamp(), context.headers(), DeadLetterReason.PROCESSING_ERROR,
-                exception, context.topic(), context.partition(), context.offset(), settings.maxRecordBytes())));
+        return Response.resume(deadLetter(DeadLetterReason.PROCESSING_ERROR, context.sourceRawKey(),
+                context.sourceRawValue(), context.timestamp(), context.headers(), exception, context.topic(),
+                context.partition(), context.offset()));
     }
 
     private static boolean isBatchFailure(Throwable exception) {

@@ -1,4 +1,4 @@
-package dev.spamgpt.streams.errors;
+package dev.spamgpt.streams.deadletter;
 
 import java.util.Map;
 
@@ -7,7 +7,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.metrics.FilterMetrics;
-import dev.spamgpt.streams.topology.DeadLetterReason;
 
 /**
  * What the exception handlers read from the Streams configuration: the dead-letter topic (Kafka's
