@@ -84,7 +84,7 @@ public final class SharedData {
      * The root of the checkout: from start upwards, the first folder holding a pom.xml, then its
      * parents for as long as they hold one too (a module's pom sits below the root pom).
      */
-    private static Path checkoutRoot(Path start) {
+    static Path checkoutRoot(Path start) {
         Path dir = start;
         while (dir != null && !Files.isRegularFile(dir.resolve("pom.xml"))) {
             dir = dir.getParent();
