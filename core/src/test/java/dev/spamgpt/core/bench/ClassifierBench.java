@@ -3,13 +3,13 @@ package dev.spamgpt.core.bench;
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.model.GptConfig;
+import dev.spamgpt.core.testing.SharedData;
 import dev.spamgpt.core.testing.TinyBundles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -78,10 +78,9 @@ public final class ClassifierBench {
 
     /** A seeded sample of the SMS collection, or generated texts of SMS length without it. */
     private static List<String> smsTexts(int count) throws IOException {
-        Path sms = Paths.get(System.getProperty("spamgpt.shared.dir", "../shared"),
-                "data", "sms-spam-collection", "SMSSpamCollection");
+        Path sms = SharedData.find(SharedData.SMS_COLLECTION).orElse(null);
         List<String> all = new ArrayList<>();
-        if (Files.isRegularFile(sms)) {
+        if (sms != null) {
             for (String line : Files.readAllLines(sms, StandardCharsets.UTF_8)) {
                 all.add(line.substring(line.indexOf('\t') + 1));
             }

@@ -1,5 +1,6 @@
 package dev.spamgpt.streams.testing;
 
+import dev.spamgpt.core.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,17 +34,12 @@ public final class SmsCorpus {
     }
 
     /**
-     * Returns the shared collection's path if the shared folder is set and has it.
+     * Returns the shared collection's path if the shared folder is there and has it.
      *
      * @return the file, or null
      */
     public static Path sharedFile() {
-        String shared = System.getProperty("spamgpt.shared.dir");
-        if (shared == null) {
-            return null;
-        }
-        Path file = Path.of(shared, "data", "sms-spam-collection", "SMSSpamCollection");
-        return Files.isRegularFile(file) ? file : null;
+        return SharedData.find(SharedData.SMS_COLLECTION).orElse(null);
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,8 +45,8 @@ final class ClassifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "The bundle folder.")
-    Path model;
+    @Mixin
+    BundleOption bundleOption;
 
     @Option(names = "--threshold", paramLabel = "P",
             description = "Decide at this spam probability instead of the bundle's threshold.")
@@ -68,7 +69,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         OpenMp.preferPassiveWaiting();
         PrintWriter out = spec.commandLine().getOut();
-        try (SpamClassifier classifier = SpamClassifier.open(model,
+        try (SpamClassifier classifier = SpamClassifier.open(bundleOption.folder(),
                 ClassifierOptions.defaults().withThreshold(threshold))) {
             if (texts != null && !texts.isEmpty()) {
                 print(classifier, texts, out);

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -49,8 +50,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "BUNDLE", description = "The bundle folder.")
-    Path model;
+    @Mixin
+    BundleOption bundleOption;
 
     @Option(names = "--data", paramLabel = "CSV", description = "Labelled data to measure, e.g. work/data/test.csv.")
     Path data;
@@ -91,7 +92,7 @@ final class EvaluateCommand implements Callable<Integer> {
         OpenMp.preferPassiveWaiting();
         ModelBundle bundle;
         try {
-            bundle = ModelBundle.read(model);
+            bundle = ModelBundle.read(bundleOption.folder());
         } catch (BundleException e) {
             throw new CliException(SpamGptCli.EXIT_FAILURE, e.getMessage(), e);
         }

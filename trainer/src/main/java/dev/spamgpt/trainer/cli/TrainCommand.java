@@ -72,10 +72,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " the last position, as the book does.")
     String pooling;
 
-    @Option(names = "--max-length", paramLabel = "TOKENS", defaultValue = "0",
+    // --max-length is the name the trainer had first; scripts keep using it.
+    @Option(names = {"--max-tokens", "--max-length"}, paramLabel = "TOKENS", defaultValue = "0",
             description = "Keep at most this many tokens per text (default: the model's context for"
                     + " last-token pooling, the longest training example for book pooling).")
-    int maxLength;
+    int maxTokens;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -122,7 +123,9 @@ final class TrainCommand implements Callable<Integer> {
                 StandardCharsets.UTF_8);
         TrainingRun.Settings settings = settings(log);
         OpenMp.preferPassiveWaiting();
-        try (TrainingRun run = TrainingRun.run(settings, log, System.console() != null)) {
+        try {
+            // The command's work is the files it writes; the model in memory is not needed after.
+            TrainingRun.run(settings, log, System.console() != null).close();
             return SpamGptCli.EXIT_OK;
         } catch (IllegalArgumentException e) {
             throw new CliException(SpamGptCli.EXIT_USAGE, e.getMessage(), e);
@@ -171,8 +174,8 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
-        if (maxLength < 0) {
-            throw usage("--max-length must be positive, got " + maxLength);
+        if (maxTokens < 0) {
+            throw usage("--max-tokens must be positive, got " + maxTokens);
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw usage("--dropout must be in [0, 1), got " + dropout);
@@ -185,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Path folder = random ? null : base.resolve();
         return new TrainingRun.Settings(data, out, random ? null : base.baseModel(), folder, preset, layers,
-                pool, maxLength, options, !noCache, dropout, modelId);
+                pool, maxTokens, options, !noCache, dropout, modelId);
     }
 
     private static CliException usage(String message) {

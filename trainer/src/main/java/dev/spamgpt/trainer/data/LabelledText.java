@@ -47,15 +47,6 @@ public final class LabelledText {
     }
 
     /**
-     * Returns the label's name.
-     *
-     * @return {@code ham} or {@code spam}
-     */
-    public String labelName() {
-        return name(label);
-    }
-
-    /**
      * Returns the name of a label.
      *
      * @param label 0 or 1

@@ -8,7 +8,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spamgpt.core.bundle.BundleManifest;
 import dev.spamgpt.core.bundle.ModelBundle;
 import dev.spamgpt.core.checkpoint.HfCheckpoint;
@@ -24,6 +23,7 @@ import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.eval.BinaryMetrics;
 import dev.spamgpt.trainer.eval.TrainingPlot;
+import dev.spamgpt.trainer.eval.TrainingReport;
 import dev.spamgpt.trainer.train.ClassifierPass.Predictions;
 import dev.spamgpt.trainer.train.ClassifierPass.Split;
 
@@ -31,14 +31,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import dev.spamgpt.core.util.TempFiles;
 
 /**
  * One {@code train} run end to end: read the prepared splits, build the classifier (a pretrained
@@ -57,7 +54,7 @@ public final class TrainingRun implements AutoCloseable {
     /** The decision threshold until {@code evaluate --threshold-for-fpr} picks another. */
     public static final double DEFAULT_THRESHOLD = 0.5;
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NDManager manager;
     private final Gpt2ForClassification model;
@@ -131,25 +128,47 @@ public final class TrainingRun implements AutoCloseable {
     private static TrainingRun train(Settings settings, NDManager manager, Gpt2ForClassification model,
             Map<String, List<LabelledText>> data, PrintStream log, boolean interactive, long cpuStart)
             throws IOException {
-        GptConfig config = model.transformer().config();
+        int maxLength = maxLength(settings, model.transformer().config(), data.get("train"));
+        Map<String, List<Example>> examples = tokenize(data, maxLength, settings.pooling(), log);
+        FineTuner tuner = fineTuner(settings, model, maxLength, log, interactive);
+        Fit fit = fit(tuner, examples, settings.options(), log);
+        Map<String, Predictions> predictions = predict(tuner, fit, examples.get("test"));
+        TrainingReport report = report(predictions, fit, tuner, cpuStart, manager.getDevice());
+        report.print(log);
+        BundleManifest manifest = manifest(settings, maxLength, model, tuner, data, report);
+        ModelBundle bundle = export(settings.outDir(), model, manifest, report, fit, settings.options(), log);
+        return new TrainingRun(manager, model, bundle.manifest(), report.toJson(), predictions, data);
+    }
+
+    /** The tokens kept per text: the setting, else the context or (book pooling) the longest training text. */
+    private static int maxLength(Settings settings, GptConfig config, List<LabelledText> train) {
         int maxLength = settings.maxLength();
         if (maxLength > config.contextLength()) {
-            throw new IllegalArgumentException("--max-length " + maxLength + " exceeds the model's context of "
+            throw new IllegalArgumentException("--max-tokens " + maxLength + " exceeds the model's context of "
                     + config.contextLength() + " tokens");
         }
-        if (maxLength <= 0) {
-            maxLength = settings.pooling() == Pooling.BOOK
-                    ? Math.min(config.contextLength(), Example.longest(Example.tokenize(data.get("train"),
-                            config.contextLength())))
-                    : config.contextLength();
+        if (maxLength > 0) {
+            return maxLength;
         }
-        List<Example> train = Example.tokenize(data.get("train"), maxLength);
-        List<Example> validation = Example.tokenize(data.get("validation"), maxLength);
-        List<Example> test = Example.tokenize(data.get("test"), maxLength);
-        log.printf(Locale.ROOT, "Data: %d train, %d validation, %d test examples; pooling %s, max length %d tokens"
-                + " (longest training example: %d)%n", train.size(), validation.size(), test.size(),
-                settings.pooling().id(), maxLength, Example.longest(train));
+        return settings.pooling() == Pooling.BOOK
+                ? Math.min(config.contextLength(), Example.longest(Example.tokenize(train, config.contextLength())))
+                : config.contextLength();
+    }
 
+    private static Map<String, List<Example>> tokenize(Map<String, List<LabelledText>> data, int maxLength,
+            Pooling pooling, PrintStream log) {
+        Map<String, List<Example>> examples = new LinkedHashMap<>();
+        data.forEach((split, rows) -> examples.put(split, Example.tokenize(rows, maxLength)));
+        List<Example> train = examples.get("train");
+        log.printf(Locale.ROOT, "Data: %d train, %d validation, %d test examples; pooling %s, max length %d tokens"
+                + " (longest training example: %d)%n", train.size(), examples.get("validation").size(),
+                examples.get("test").size(), pooling.id(), maxLength, Example.longest(train));
+        return examples;
+    }
+
+    /** The tuner, with what trains, the cache and the optimizer settings on the log. */
+    private static FineTuner fineTuner(Settings settings, Gpt2ForClassification model, int maxLength,
+            PrintStream log, boolean interactive) {
         FineTuner tuner = new FineTuner(model, settings.trainable(), settings.pooling(), maxLength,
                 settings.cache(), log, interactive);
         long trainableCount = tuner.trainable().values().stream().mapToLong(p -> p.getArray().size()).sum();
@@ -168,32 +187,47 @@ public final class TrainingRun implements AutoCloseable {
         log.printf(Locale.ROOT, "AdamW lr %s, weight decay %s; %d epochs, batch %d, seed %d, eval every %d steps"
                 + " on %d batches%n", o.learningRate(), o.weightDecay(), o.epochs(), o.batchSize(), o.seed(),
                 o.evalFreq(), o.evalIter());
+        return tuner;
+    }
 
+    /** The training and validation splits as the tuner holds them, and what fitting them gave. */
+    private record Fit(Split train, Split validation, TrainingHistory history, double seconds) {
+    }
+
+    private static Fit fit(FineTuner tuner, Map<String, List<Example>> examples, TrainOptions options,
+            PrintStream log) {
         long start = System.nanoTime();
-        Split trainSplit = tuner.split("train", train);
-        Split valSplit = tuner.split("validation", validation);
-        TrainingHistory history = tuner.fit(trainSplit, valSplit, o);
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
-        log.printf(Locale.ROOT, "Training completed in %.2f minutes (%.1f s caching).%n", trainSeconds / 60,
+        Split train = tuner.split("train", examples.get("train"));
+        Split validation = tuner.split("validation", examples.get("validation"));
+        TrainingHistory history = tuner.fit(train, validation, options);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        log.printf(Locale.ROOT, "Training completed in %.2f minutes (%.1f s caching).%n", seconds / 60,
                 tuner.cacheSeconds());
+        return new Fit(train, validation, history, seconds);
+    }
 
+    /** Scores every split with the trained model; the test split is cached only now, after training. */
+    private static Map<String, Predictions> predict(FineTuner tuner, Fit fit, List<Example> test) {
         Map<String, Predictions> predictions = new LinkedHashMap<>();
-        predictions.put("train", tuner.predict(trainSplit));
-        predictions.put("validation", tuner.predict(valSplit));
+        predictions.put("train", tuner.predict(fit.train()));
+        predictions.put("validation", tuner.predict(fit.validation()));
         predictions.put("test", tuner.predict(tuner.split("test", test)));
+        return predictions;
+    }
+
+    private static TrainingReport report(Map<String, Predictions> predictions, Fit fit, FineTuner tuner,
+            long cpuStart, Device device) {
         Map<String, BinaryMetrics> scores = new LinkedHashMap<>();
         predictions.forEach((name, p) -> scores.put(name, BinaryMetrics.of(p.labels(), p.spamProbabilities(),
                 p.losses(), DEFAULT_THRESHOLD)));
-        log.printf(Locale.ROOT, "Training accuracy: %.2f%%%nValidation accuracy: %.2f%%%nTest accuracy: %.2f%%%n",
-                scores.get("train").accuracy() * 100, scores.get("validation").accuracy() * 100,
-                scores.get("test").accuracy() * 100);
-        log.println(scores.get("test").describe("test"));
+        return new TrainingReport(scores, fit.history(), fit.seconds(), tuner.cacheSeconds(),
+                Duration.ofNanos(cpuNanos() - cpuStart).toMillis() / 1000.0, device.toString());
+    }
 
-        Map<String, Object> metrics = metricsJson(scores, history, trainSeconds, tuner.cacheSeconds(),
-                Duration.ofNanos(cpuNanos() - cpuStart).toMillis() / 1000.0,
-                manager.getDevice().toString());
-        Map<String, Object> training = trainingJson(settings, maxLength, tuner, data, model);
-        BundleManifest manifest = new BundleManifest()
+    private static BundleManifest manifest(Settings settings, int maxLength, Gpt2ForClassification model,
+            FineTuner tuner, Map<String, List<LabelledText>> data, TrainingReport report) throws IOException {
+        GptConfig config = model.transformer().config();
+        return new BundleManifest()
                 .id(settings.modelId())
                 .pooling(settings.pooling().id())
                 .maxLength(maxLength)
@@ -201,22 +235,26 @@ public final class TrainingRun implements AutoCloseable {
                 .baseModel(settings.baseModelId() == null ? "random:" + presetName(config) : settings.baseModelId(),
                         baseSha(settings))
                 .datasetSha256(datasetSha(settings.dataDir()))
-                .training(training)
-                .metrics(summary(metrics));
+                .training(trainingJson(settings, tuner, data))
+                .metrics(report.summary());
+    }
 
-        Path out = settings.outDir();
+    /** Writes the bundle, the metrics and the plot into the output folder. */
+    private static ModelBundle export(Path out, Gpt2ForClassification model, BundleManifest manifest,
+            TrainingReport report, Fit fit, TrainOptions options, PrintStream log) throws IOException {
         Files.createDirectories(out);
         ModelBundle bundle = ModelBundle.write(out.resolve(BUNDLE), model, manifest);
-        writeJson(out.resolve(METRICS), metrics);
-        long perEpoch = (long) (train.size() / o.batchSize()) * o.batchSize();
+        report.write(out.resolve(METRICS));
+        int trainSize = fit.train().examples().size();
+        long perEpoch = (long) (trainSize / options.batchSize()) * options.batchSize();
         try {
-            TrainingPlot.write(out.resolve(PLOT), history, perEpoch);
+            TrainingPlot.write(out.resolve(PLOT), fit.history(), perEpoch);
         } catch (IOException | RuntimeException | Error e) {
             // Fonts or AWT missing on a minimal JRE: the model and metrics matter more.
             log.println("warning: could not draw " + PLOT + ": " + e);
         }
         log.printf(Locale.ROOT, "Wrote %s, %s and %s to %s%n", BUNDLE + "/", METRICS, PLOT, out);
-        return new TrainingRun(manager, model, bundle.manifest(), metrics, predictions, data);
+        return bundle;
     }
 
     /** @return the trained classifier, still in memory */
@@ -313,67 +351,8 @@ public final class TrainingRun implements AutoCloseable {
         return rows;
     }
 
-    private static Map<String, Object> metricsJson(Map<String, BinaryMetrics> scores, TrainingHistory history,
-            double trainSeconds, double cacheSeconds, double cpuSeconds, String device) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (String split : scores.keySet()) {
-            m.put(split + "_accuracy", finite(scores.get(split).accuracy()));
-        }
-        for (String split : scores.keySet()) {
-            m.put(split + "_loss", finite(scores.get(split).loss()));
-        }
-        BinaryMetrics test = scores.get("test");
-        m.put("test_precision", test.precision());
-        m.put("test_recall", test.recall());
-        m.put("test_f1", test.f1());
-        m.put("test_roc_auc", finite(test.rocAuc()));
-        m.put("threshold", test.threshold());
-        m.put("train_seconds", trainSeconds);
-        m.put("cache_seconds", cacheSeconds);
-        m.put("cpu_seconds", cpuSeconds);
-        m.put("device", device);
-        m.put("steps", history.steps());
-        m.put("examples_seen", history.examplesSeen());
-        Map<String, Object> splits = new LinkedHashMap<>();
-        scores.forEach((name, s) -> splits.put(name, s.toMap()));
-        m.put("splits", splits);
-        List<Map<String, Object>> evals = new ArrayList<>();
-        for (TrainingHistory.EvalPoint p : history.evaluations()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("epoch", p.epoch());
-            e.put("step", p.step());
-            e.put("examples_seen", p.examplesSeen());
-            e.put("train_loss", finite(p.trainLoss()));
-            e.put("validation_loss", finite(p.validationLoss()));
-            e.put("train_accuracy", finite(p.trainAccuracy()));
-            e.put("validation_accuracy", finite(p.validationAccuracy()));
-            evals.add(e);
-        }
-        List<Map<String, Object>> epochs = new ArrayList<>();
-        for (TrainingHistory.EpochPoint p : history.epochs()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("epoch", p.epoch());
-            e.put("examples_seen", p.examplesSeen());
-            e.put("train_accuracy", finite(p.trainAccuracy()));
-            e.put("validation_accuracy", finite(p.validationAccuracy()));
-            epochs.add(e);
-        }
-        Map<String, Object> h = new LinkedHashMap<>();
-        h.put("evaluations", evals);
-        h.put("epochs", epochs);
-        m.put("history", h);
-        return m;
-    }
-
-    /** The metrics without the history, for the bundle manifest. */
-    private static Map<String, Object> summary(Map<String, Object> metrics) {
-        Map<String, Object> m = new LinkedHashMap<>(metrics);
-        m.remove("history");
-        return m;
-    }
-
-    private static Map<String, Object> trainingJson(Settings s, int maxLength, FineTuner tuner,
-            Map<String, List<LabelledText>> data, Gpt2ForClassification model) {
+    private static Map<String, Object> trainingJson(Settings s, FineTuner tuner,
+            Map<String, List<LabelledText>> data) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("init", s.baseModelFolder() == null ? "random" : "pretrained");
         t.put("trainable", s.trainable().toString());
@@ -424,21 +403,6 @@ public final class TrainingRun implements AutoCloseable {
             listing.append(Sha256.ofFile(dataDir.resolve(split + ".csv"))).append("  ").append(split).append(".csv\n");
         }
         return Sha256.hex(Sha256.newDigest().digest(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    }
-
-    private static void writeJson(Path file, Object value) throws IOException {
-        Path tmp = TempFiles.sibling(file);
-        try {
-            JSON.writeValue(tmp.toFile(), value);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** JSON has no NaN: a diverged run writes null. */
-    private static Double finite(double v) {
-        return Double.isFinite(v) ? v : null;
     }
 
     private static long cpuNanos() {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.spamgpt.core.inference.Pooling;
 import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.model.GptConfig;
+import dev.spamgpt.core.testing.SharedData;
 import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.data.SmsCollectionReader;
 import dev.spamgpt.trainer.train.ClassifierPass;
@@ -18,7 +19,6 @@ import dev.spamgpt.trainer.train.TrainableLayers;
 import dev.spamgpt.trainer.train.TrainingHistory;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -79,9 +79,8 @@ class FrozenLayerCacheBench {
 
     /** Real SMS texts when the shared data is there (their lengths matter), else synthetic ones. */
     private static List<LabelledText> messages(int n) throws Exception {
-        String shared = System.getProperty("spamgpt.shared.dir");
-        Path sms = shared == null ? null : Path.of(shared, "data/sms-spam-collection/SMSSpamCollection");
-        if (sms != null && Files.isRegularFile(sms)) {
+        Path sms = SharedData.find(SharedData.SMS_COLLECTION).orElse(null);
+        if (sms != null) {
             List<LabelledText> all = SmsCollectionReader.read(sms).examples();
             return all.subList(0, Math.min(n, all.size()));
         }

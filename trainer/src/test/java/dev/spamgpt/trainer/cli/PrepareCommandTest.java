@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.spamgpt.core.testing.CraftedMail;
+import dev.spamgpt.core.testing.SharedData;
 import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.download.LocalHub;
@@ -516,10 +517,8 @@ class PrepareCommandTest {
 
     @Test
     void realSmsCollectionShouldGiveTheBookSplit() throws IOException {
-        Path sms = Path.of(System.getProperty("spamgpt.shared.dir", "../../shared"),
-                "data/sms-spam-collection/SMSSpamCollection");
-        assumeTrue(Files.isRegularFile(sms), "skipped: the SMS Spam Collection is not at " + sms
-                + " (set -Dspamgpt.shared.dir to the folder holding data/sms-spam-collection)");
+        Path sms = SharedData.find(SharedData.SMS_COLLECTION).orElse(null);
+        assumeTrue(sms != null, "skipped: " + SharedData.notFound(SharedData.SMS_COLLECTION));
         Path outDir = dir.resolve("sms");
 
         assertThat(run("prepare", "--data", sms.toString(), "--out", outDir.toString()))

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
+import dev.spamgpt.core.testing.SharedData;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -26,10 +26,8 @@ class SmsAcceptanceTest {
     void tinyModelShouldLearnTheSmsCollectionInTenMinutes() throws Exception {
         assumeTrue(Boolean.getBoolean("spamgpt.acceptance"),
                 "the full SMS run takes minutes; enable it with -Dspamgpt.acceptance=true");
-        String shared = System.getProperty("spamgpt.shared.dir");
-        Path sms = shared == null ? null : Path.of(shared, "data/sms-spam-collection/SMSSpamCollection");
-        assumeTrue(sms != null && Files.isRegularFile(sms),
-                "the SMS Spam Collection is not at " + sms + " (system property spamgpt.shared.dir)");
+        Path sms = SharedData.find(SharedData.SMS_COLLECTION).orElse(null);
+        assumeTrue(sms != null, SharedData.notFound(SharedData.SMS_COLLECTION));
 
         long start = System.nanoTime();
         CliRun prepare = CliRun.of("prepare", "--data", sms.toString(), "--out", dir.resolve("data").toString());

@@ -79,6 +79,19 @@ class TrainCommandTest {
     }
 
     @Test
+    void maxTokensShouldBeRecordedAsTheBundlesMaxLengthUnderEitherName() throws IOException {
+        Path data = SyntheticSms.writeSplits(dir.resolve("data"), 16, 4);
+        for (String name : new String[] {"--max-tokens", "--max-length"}) {
+            Path out = dir.resolve("run" + name);
+            CliRun run = CliRun.of("train", "--init", "random", "--data", data.toString(), "--out", out.toString(),
+                    "--epochs", "1", name, "20");
+            assertThat(run.code).as(name + "\n" + run).isZero();
+            assertThat(run.out).as(name).contains("max length 20 tokens");
+            assertThat(ModelBundle.read(out.resolve("bundle")).manifest().maxLength()).as(name).isEqualTo(20);
+        }
+    }
+
+    @Test
     void trainShouldExplainMissingDataAndBadOptions() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("nothing"));
         CliRun missing = CliRun.of("train", "--init", "random", "--data", empty.toString(), "--out",
@@ -98,6 +111,8 @@ class TrainCommandTest {
             {"--init", "random", "--trainable", "top"},
             {"--init", "random", "--trainable", "last-n-blocks", "9"},
             {"--init", "random", "--max-length", "999"},
+            {"--init", "random", "--max-tokens", "999"},
+            {"--init", "random", "--max-length", "-1"},
             {"--init", "random", "--config", "huge"},
             {"--init", "random", "--pooling", "middle"},
             {"--init", "magic"},
@@ -105,6 +120,7 @@ class TrainCommandTest {
             {"--init", "random", "--batch-size", "100"},
         };
         String[] expected = {"unknown --trainable 'top'", "only 2 blocks", "exceeds the model's context of 256",
+            "--max-tokens 999 exceeds the model's context of 256", "--max-tokens must be positive, got -1",
             "unknown model preset 'huge'", "unknown pooling 'middle'", "--init must be", "at least 1",
             "fewer than one batch of 100"};
         for (int i = 0; i < bad.length; i++) {
