@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,8 +34,8 @@ import dev.spamgpt.streams.config.TopicFlags;
  * <p>Every option can also come from an environment variable or a properties file; see
  * {@link LayeredDefaults} for the names and the precedence. The options are grouped by concern in
  * {@code dev.spamgpt.streams.config} ({@link KafkaFlags}, {@link TopicFlags}, {@link RecordFlags},
- * the {@link InferenceFlags} Mixin that the benchmarks share, {@link ServerFlags}); each group
- * turns into the settings object that checks it. This class checks what is required, loads the
+ * the {@link InferenceFlags} that the benchmarks share, {@link ServerFlags}), picocli Mixins that
+ * {@code --help} lists under a heading each; each turns into the settings object that checks it. This class checks what is required, loads the
  * model and maps failures to exit codes; {@link FilterRuntime} starts and stops the rest.
  */
 @Command(name = "spamgpt-streams", mixinStandardHelpOptions = true, sortOptions = false,
@@ -65,6 +64,11 @@ public final class StreamsFilterApp implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsFilterApp.class);
 
+    /** The headings of --help: Mixin field name and heading, in the order listed. */
+    private static final List<Map.Entry<String, String>> SECTIONS = List.of(
+            Map.entry("kafka", "Kafka"), Map.entry("topics", "Topics"), Map.entry("records", "Records and micro-batches"),
+            Map.entry("inference", "Inference"), Map.entry("server", "Metrics, health and shutdown"));
+
     @Option(names = "--config-file", paramLabel = "FILE",
             description = "Properties file with option values (keys such as input.topic, kafka.security.protocol).")
     Path configFile;
@@ -72,21 +76,20 @@ public final class StreamsFilterApp implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "BUNDLE", description = "Model bundle directory (from `train`). Required.")
     Path model;
 
-    // Groups only for the headings in --help. picocli may replace a group's instance while it
-    // parses, so these fields are read when needed, never copied.
-    @ArgGroup(validate = false, heading = "%nKafka:%n")
+    // One Mixin per concern; OptionSections gives each a heading in --help.
+    @Mixin
     KafkaFlags kafka = new KafkaFlags();
 
-    @ArgGroup(validate = false, heading = "%nTopics:%n")
+    @Mixin
     TopicFlags topics = new TopicFlags();
 
-    @ArgGroup(validate = false, heading = "%nRecords and micro-batches:%n")
+    @Mixin
     RecordFlags records = new RecordFlags();
 
     @Mixin
     InferenceFlags inference = new InferenceFlags();
 
-    @ArgGroup(validate = false, heading = "%nMetrics, health and shutdown:%n")
+    @Mixin
     ServerFlags server = new ServerFlags();
 
     private LayeredDefaults defaults = new LayeredDefaults(Map.of(), new Properties());
@@ -124,6 +127,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
         app.defaults = new LayeredDefaults(env, fileProps);
         CommandLine cmd = new CommandLine(app);
         cmd.setDefaultValueProvider(app.defaults);
+        OptionSections.install(cmd, SECTIONS);
         cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println("error: " + ex.getMessage());
             LOG.debug("Failure", ex);

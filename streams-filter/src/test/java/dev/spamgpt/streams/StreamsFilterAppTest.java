@@ -41,6 +41,33 @@ class StreamsFilterAppTest {
     }
 
     @Test
+    void helpShouldListTheOptionsUnderAHeadingPerConcern() {
+        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), new String[] {"--help"});
+        StringWriter out = new StringWriter();
+        cmd.setOut(new PrintWriter(out));
+
+        cmd.execute("--help");
+
+        String help = out.toString();
+        assertThat(help).containsSubsequence("--model", "Kafka:", "--bootstrap-servers", "Topics:", "--input-topic",
+                "Records and micro-batches:", "--batch-size", "Inference:", "--max-tokens",
+                "Metrics, health and shutdown:", "--http-port", "Exit codes");
+    }
+
+    @Test
+    void aRepeatedOptionShouldBeAUsageErrorInEveryConcern() {
+        for (String option : new String[] {"--input-topic", "--max-tokens", "--stream-threads", "--http-port"}) {
+            StringWriter err = new StringWriter();
+            String[] args = concat(REQUIRED, option, "3", option, "4");
+            CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
+            cmd.setErr(new PrintWriter(err));
+
+            assertThat(cmd.execute(args)).as(option).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+            assertThat(err.toString()).as(option).contains(option).contains("should be specified only once");
+        }
+    }
+
+    @Test
     void flagShouldBeatEnvironmentWhichShouldBeatFileWhichShouldBeatDefault() throws IOException {
         Path file = dir.resolve("filter.properties");
         Files.writeString(file, String.join("\n",

@@ -1,6 +1,5 @@
 package dev.spamgpt.streams.config;
 
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import dev.spamgpt.core.inference.ClassifierOptions;
@@ -17,42 +16,34 @@ public final class InferenceFlags {
     /** The system property DJL reads once, when the PyTorch engine starts. */
     static final String ENGINE_THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
 
-    // A group only for the heading in --help. picocli may put a fresh Flags in this field while
-    // it parses, so it is read here, never kept elsewhere.
-    @ArgGroup(validate = false, heading = "%nInference:%n")
-    Flags flags = new Flags();
+    @Option(names = "--forward-batch-size", paramLabel = "N",
+            defaultValue = "" + ClassifierOptions.DEFAULT_MAX_BATCH_SIZE,
+            description = "Texts per forward pass inside one classifier call; the classifier sorts a call's texts"
+                    + " by token length and runs them in passes of this size. Default: ${DEFAULT-VALUE}.")
+    int forwardBatchSize;
 
-    /** The options themselves. */
-    static final class Flags {
-        @Option(names = "--forward-batch-size", paramLabel = "N",
-                defaultValue = "" + ClassifierOptions.DEFAULT_MAX_BATCH_SIZE,
-                description = "Texts per forward pass inside one classifier call; the classifier sorts a call's texts"
-                        + " by token length and runs them in passes of this size. Default: ${DEFAULT-VALUE}.")
-        int forwardBatchSize;
+    @Option(names = "--token-budget", paramLabel = "N", defaultValue = "" + ClassifierOptions.DEFAULT_TOKEN_BUDGET,
+            description = "Tokens per forward pass at most: a pass ends early rather than exceed it."
+                    + " Default: ${DEFAULT-VALUE}.")
+    int tokenBudget;
 
-        @Option(names = "--token-budget", paramLabel = "N", defaultValue = "" + ClassifierOptions.DEFAULT_TOKEN_BUDGET,
-                description = "Tokens per forward pass at most: a pass ends early rather than exceed it."
-                        + " Default: ${DEFAULT-VALUE}.")
-        int tokenBudget;
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
+            description = "Tokens per text the model reads; longer texts are cut (the start is kept). 0 is the"
+                    + " bundle's max length, the --max-tokens it was trained with. Default: ${DEFAULT-VALUE}.")
+    int maxTokens;
 
-        @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "0",
-                description = "Tokens per text the model reads; longer texts are cut (the start is kept). 0 is the"
-                        + " bundle's max length, the --max-tokens it was trained with. Default: ${DEFAULT-VALUE}.")
-        int maxTokens;
+    @Option(names = "--threshold", paramLabel = "P",
+            description = "Spam threshold in [0, 1] instead of the bundle's.")
+    Float threshold;
 
-        @Option(names = "--threshold", paramLabel = "P",
-                description = "Spam threshold in [0, 1] instead of the bundle's.")
-        Float threshold;
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = ClassifierOptions.DEFAULT_DEVICE,
+            description = "auto (a GPU when PyTorch sees one), cpu or gpu. Default: ${DEFAULT-VALUE}.")
+    String device;
 
-        @Option(names = "--device", paramLabel = "DEVICE", defaultValue = ClassifierOptions.DEFAULT_DEVICE,
-                description = "auto (a GPU when PyTorch sees one), cpu or gpu. Default: ${DEFAULT-VALUE}.")
-        String device;
-
-        @Option(names = "--inference-threads", paramLabel = "N",
-                description = "PyTorch intra-op threads, shared by all stream threads (" + ENGINE_THREADS_PROPERTY + ")."
-                        + " Default: PyTorch's choice.")
-        Integer inferenceThreads;
-    }
+    @Option(names = "--inference-threads", paramLabel = "N",
+            description = "PyTorch intra-op threads, shared by all stream threads (" + ENGINE_THREADS_PROPERTY + ")."
+                    + " Default: PyTorch's choice.")
+    Integer inferenceThreads;
 
     /**
      * Checks the options.
@@ -61,17 +52,17 @@ public final class InferenceFlags {
      * @throws IllegalArgumentException naming the flag whose value is out of range
      */
     public ClassifierOptions classifierOptions() {
-        Integer threads = flags.inferenceThreads;
+        Integer threads = inferenceThreads;
         if (threads != null && threads < 1) {
             throw new IllegalArgumentException("--inference-threads must be at least 1, got " + threads);
         }
         try {
             return ClassifierOptions.builder()
-                    .maxBatchSize(flags.forwardBatchSize)
-                    .tokenBudget(flags.tokenBudget)
-                    .maxTokens(flags.maxTokens)
-                    .threshold(flags.threshold)
-                    .device(flags.device)
+                    .maxBatchSize(forwardBatchSize)
+                    .tokenBudget(tokenBudget)
+                    .maxTokens(maxTokens)
+                    .threshold(threshold)
+                    .device(device)
                     .build();
         } catch (ClassifierOptions.InvalidOptionException e) {
             throw new IllegalArgumentException(flag(e.setting()) + " " + e.problem(), e);
@@ -83,8 +74,8 @@ public final class InferenceFlags {
      * when the engine starts: call this before the model is opened.
      */
     public void applyEngineThreads() {
-        if (flags.inferenceThreads != null) {
-            System.setProperty(ENGINE_THREADS_PROPERTY, flags.inferenceThreads.toString());
+        if (inferenceThreads != null) {
+            System.setProperty(ENGINE_THREADS_PROPERTY, inferenceThreads.toString());
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
-/** Command-line options: the cluster (or the embedded broker) and the Kafka Streams settings. */
+/** Command-line options (a picocli Mixin): the cluster (or the embedded broker) and the Kafka Streams settings. */
 public final class KafkaFlags {
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",

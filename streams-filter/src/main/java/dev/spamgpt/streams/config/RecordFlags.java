@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import picocli.CommandLine.Option;
 
-/** Command-line options: how a record's text is read, its size limit, and the micro-batches. */
+/** Command-line options (a picocli Mixin): how a record's text is read, its size limit, and the micro-batches. */
 public final class RecordFlags {
 
     @Option(names = "--value-format", paramLabel = "FORMAT", defaultValue = "text",

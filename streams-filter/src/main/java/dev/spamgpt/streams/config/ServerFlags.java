@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import picocli.CommandLine.Option;
 
-/** Command-line options: the /metrics and /health server, and how long a shutdown may take. */
+/** Command-line options (a picocli Mixin): the /metrics and /health server, and how long a shutdown may take. */
 public final class ServerFlags {
 
     @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "0.0.0.0",

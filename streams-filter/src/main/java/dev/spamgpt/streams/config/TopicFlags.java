@@ -2,7 +2,7 @@ package dev.spamgpt.streams.config;
 
 import picocli.CommandLine.Option;
 
-/** Command-line options: the filter's four topics, and whether and how to create them. */
+/** Command-line options (a picocli Mixin): the filter's four topics, and whether and how to create them. */
 public final class TopicFlags {
 
     @Option(names = "--input-topic", paramLabel = "TOPIC", description = "Topic to read. Required.")
