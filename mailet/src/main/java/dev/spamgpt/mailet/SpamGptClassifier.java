@@ -77,7 +77,8 @@ import org.slf4j.LoggerFactory;
  *       default none.</li>
  *   <li>{@code maxBytes}: read at most this many bytes of a mail; bigger mails are scored on their
  *       start and never loaded whole; default 262144.</li>
- *   <li>{@code maxTokens}: score at most this many tokens; default the bundle's max length.</li>
+ *   <li>{@code maxTokens}: tokens per mail the model reads; longer text is cut (the start is
+ *       kept); default the bundle's max length, the {@code --max-tokens} it was trained with.</li>
  *   <li>{@code inferenceThreads}: forward passes that may run at once; default 2.</li>
  *   <li>{@code maxBatchSize}: the most waiting mails one forward pass scores together; default 8.</li>
  *   <li>{@code queueCapacity}: the most mails waiting for an inference thread; default
