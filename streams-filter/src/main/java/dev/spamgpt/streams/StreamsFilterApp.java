@@ -66,8 +66,9 @@ public final class StreamsFilterApp implements Callable<Integer> {
 
     /** The headings of --help: Mixin field name and heading, in the order listed. */
     private static final List<Map.Entry<String, String>> SECTIONS = List.of(
-            Map.entry("kafka", "Kafka"), Map.entry("topics", "Topics"), Map.entry("records", "Records and micro-batches"),
-            Map.entry("inference", "Inference"), Map.entry("server", "Metrics, health and shutdown"));
+            Map.entry("kafka", "Kafka"), Map.entry("topics", "Topics"),
+            Map.entry("records", "Records and micro-batches"), Map.entry("inference", "Inference"),
+            Map.entry("server", "Metrics, health and shutdown"));
 
     @Option(names = "--config-file", paramLabel = "FILE",
             description = "Properties file with option values (keys such as input.topic, kafka.security.protocol).")

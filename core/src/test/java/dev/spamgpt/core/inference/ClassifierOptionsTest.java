@@ -25,7 +25,8 @@ class ClassifierOptionsTest {
                 .maxBatchSize(4).tokenBudget(100).maxTokens(50).threshold(0.8f).device("cpu").build();
         ClassifierOptions copy = options.withMaxTokens(20);
 
-        assertThat(List.of(options.maxBatchSize(), options.tokenBudget(), options.maxTokens())).containsExactly(4, 100, 50);
+        assertThat(List.of(options.maxBatchSize(), options.tokenBudget(), options.maxTokens()))
+                .containsExactly(4, 100, 50);
         assertThat(options.threshold()).isEqualTo(0.8f);
         assertThat(options.device()).isEqualTo("cpu");
         assertThat(copy.maxTokens()).isEqualTo(20);
