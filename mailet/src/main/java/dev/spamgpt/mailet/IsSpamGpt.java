@@ -1,5 +1,7 @@
 package dev.spamgpt.mailet;
 
+import dev.spamgpt.core.inference.SpamScorer;
+
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Optional;
@@ -71,7 +73,7 @@ public class IsSpamGpt extends GenericMatcher {
             if ("model".equals(key)) {
                 settings = new SpamGptEngine.Settings();
                 settings.model = value;
-                settings.threshold = (float) threshold;
+                settings.classifier = settings.classifier.withThreshold((float) threshold);
                 settings.instance = getMatcherName();
             } else if ("attribute".equals(key)) {
                 scoreAttribute = AttributeName.of(value);
@@ -91,7 +93,7 @@ public class IsSpamGpt extends GenericMatcher {
         if (score.isEmpty() && engine.isPresent()) {
             score = scoreItself(mail, engine.get());
         }
-        if (score.isPresent() && score.get() >= threshold) {
+        if (score.isPresent() && SpamScorer.isSpam(score.get(), threshold)) {
             return mail.getRecipients();
         }
         return Collections.emptyList();

@@ -13,24 +13,21 @@ interface ScorerFactory {
      * Opens a bundle.
      *
      * @param bundle the bundle folder
-     * @param maxBatchSize the most texts per forward pass
-     * @param maxTokens the most tokens per text; 0 = the bundle's max length
-     * @return the scorer, thread-safe
+     * @param options texts per forward pass, tokens per text, the threshold override; checked
+     * @return the scorer, thread-safe, with the options' threshold and max tokens
      * @throws RuntimeException with a clear message when the bundle cannot be used
      */
-    SpamScorer open(Path bundle, int maxBatchSize, int maxTokens);
+    SpamScorer open(Path bundle, ClassifierOptions options);
 
     /** The real classifier, loaded with this jar's class loader as the context class loader. */
-    ScorerFactory CLASSIFIER = (bundle, maxBatchSize, maxTokens) -> {
+    ScorerFactory CLASSIFIER = (bundle, options) -> {
         // James loads extension jars through a child class loader; DJL looks for its engine and
         // native libraries through the context class loader, which must be ours while it starts.
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(ScorerFactory.class.getClassLoader());
         try {
-            return SpamClassifier.open(bundle, ClassifierOptions.defaults()
-                    .withMaxBatchSize(maxBatchSize)
-                    .withMaxTokens(maxTokens));
+            return SpamClassifier.open(bundle, options);
         } finally {
             thread.setContextClassLoader(previous);
         }

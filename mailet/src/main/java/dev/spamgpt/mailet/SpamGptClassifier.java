@@ -1,5 +1,6 @@
 package dev.spamgpt.mailet;
 
+import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.util.Failures;
 
 import java.util.Locale;
@@ -76,7 +77,8 @@ import org.slf4j.LoggerFactory;
  *       default none.</li>
  *   <li>{@code maxBytes}: read at most this many bytes of a mail; bigger mails are scored on their
  *       start and never loaded whole; default 262144.</li>
- *   <li>{@code maxTokens}: score at most this many tokens; default the bundle's max length.</li>
+ *   <li>{@code maxTokens}: tokens per mail the model reads; longer text is cut (the start is
+ *       kept); default the bundle's max length, the {@code --max-tokens} it was trained with.</li>
  *   <li>{@code inferenceThreads}: forward passes that may run at once; default 2.</li>
  *   <li>{@code maxBatchSize}: the most waiting mails one forward pass scores together; default 8.</li>
  *   <li>{@code queueCapacity}: the most mails waiting for an inference thread; default
@@ -120,11 +122,13 @@ public class SpamGptClassifier extends GenericMailet {
     public void init() throws MessagingException {
         SpamGptEngine.Settings settings = new SpamGptEngine.Settings();
         settings.model = text("model", settings.model);
-        settings.threshold = threshold(getInitParameter("threshold"));
+        Float threshold = threshold(getInitParameter("threshold"));
         settings.maxBytes = number("maxBytes", settings.maxBytes, 1, Integer.MAX_VALUE - 64);
-        settings.maxTokens = (int) number("maxTokens", 0, 0, 1 << 20);
+        int maxTokens = wholeNumber("maxTokens", 0, 1 << 20);
         settings.threads = (int) number("inferenceThreads", settings.threads, 1, 256);
-        settings.maxBatchSize = (int) number("maxBatchSize", settings.maxBatchSize, 1, 1024);
+        // Also the most mails one worker takes from the queue: capped here, as queueCapacity is.
+        int maxBatchSize = wholeNumber("maxBatchSize", SpamGptEngine.Settings.DEFAULT_MAX_BATCH_SIZE, 1024);
+        settings.classifier = classifierOptions(threshold, maxTokens, maxBatchSize);
         settings.queueCapacity = (int) number("queueCapacity", settings.effectiveQueueCapacity(), 1, 1 << 20);
         settings.timeoutMillis = duration("timeout", getInitParameter("timeout", "60s"));
         if (getInitParameter("metricsPort") != null) {
@@ -232,6 +236,43 @@ public class SpamGptClassifier extends GenericMailet {
         return value.trim();
     }
 
+    /** The classifier's settings; ClassifierOptions checks them, and a bad one is named by its parameter. */
+    private static ClassifierOptions classifierOptions(Float threshold, int maxTokens, int maxBatchSize)
+            throws MessagingException {
+        try {
+            return ClassifierOptions.builder()
+                    .threshold(threshold)
+                    .maxTokens(maxTokens)
+                    .maxBatchSize(maxBatchSize)
+                    .build();
+        } catch (ClassifierOptions.InvalidOptionException e) {
+            throw new MessagingException("SpamGPT parameter '" + parameter(e.setting()) + "' " + e.problem());
+        }
+    }
+
+    private static String parameter(ClassifierOptions.Setting setting) {
+        switch (setting) {
+            case THRESHOLD:
+                return "threshold";
+            case MAX_TOKENS:
+                return "maxTokens";
+            case MAX_BATCH_SIZE:
+                return "maxBatchSize";
+            default:
+                return setting.label();
+        }
+    }
+
+    /** A whole number up to {@code max}; its lower bound is the classifier options' to check. */
+    private int wholeNumber(String name, int defaultValue, int max) throws MessagingException {
+        long parsed = number(name, defaultValue, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        if (parsed > max) {
+            throw new MessagingException("SpamGPT parameter '" + name + "' must be at most " + max + ", got "
+                    + parsed);
+        }
+        return (int) parsed;
+    }
+
     private long number(String name, long defaultValue, long min, long max) throws MessagingException {
         String value = getInitParameter(name);
         if (value == null) {
@@ -251,20 +292,17 @@ public class SpamGptClassifier extends GenericMailet {
         return parsed;
     }
 
+    /** Parses the threshold; its range is the classifier options' to check. */
     private static Float threshold(String value) throws MessagingException {
         if (value == null) {
             return null;
         }
         try {
-            float t = Float.parseFloat(value.trim());
-            if (t >= 0 && t <= 1) {
-                return t;
-            }
+            return Float.parseFloat(value.trim());
         } catch (NumberFormatException e) {
-            // reported below
+            throw new MessagingException("SpamGPT parameter 'threshold' must be a number in [0, 1], got '"
+                    + value + "'");
         }
-        throw new MessagingException("SpamGPT parameter 'threshold' must be a number in [0, 1], got '"
-                + value + "'");
     }
 
     private static long duration(String name, String value) throws MessagingException {

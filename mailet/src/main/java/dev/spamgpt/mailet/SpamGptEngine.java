@@ -1,6 +1,6 @@
 package dev.spamgpt.mailet;
 
-import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.core.text.MessageText;
 import dev.spamgpt.core.util.Failures;
@@ -34,13 +34,15 @@ final class SpamGptEngine implements AutoCloseable {
 
     /** Settings of an engine, with the defaults documented on {@link SpamGptClassifier}. */
     static final class Settings {
+        static final int DEFAULT_MAX_BATCH_SIZE = 8;
+
         String model = "conf/spamgpt-bundle";
-        Float threshold;
+        // The classifier's own settings (threshold override, max tokens, texts per pass), checked
+        // by ClassifierOptions; maxBatchSize is also the most texts a worker takes from the queue.
+        ClassifierOptions classifier = ClassifierOptions.defaults().withMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
         long maxBytes = 256 * 1024;
-        int maxTokens;
         int threads = 2;
         int queueCapacity;
-        int maxBatchSize = 8;
         long timeoutMillis = 60_000;
         Integer metricsPort;
         String metricsHost = "127.0.0.1";
@@ -52,7 +54,7 @@ final class SpamGptEngine implements AutoCloseable {
         }
 
         int effectiveQueueCapacity() {
-            return queueCapacity > 0 ? queueCapacity : threads * maxBatchSize * 2;
+            return queueCapacity > 0 ? queueCapacity : threads * classifier.maxBatchSize() * 2;
         }
     }
 
@@ -76,17 +78,15 @@ final class SpamGptEngine implements AutoCloseable {
     private final ScoringMetrics metrics;
     private final MetricsEndpoint endpoint;
     private final MessageText.Limits limits;
-    private final float threshold;
     private final long timeoutMillis;
 
     private SpamGptEngine(SpamScorer scorer, InferencePool pool, ScoringMetrics metrics,
-            MetricsEndpoint endpoint, MessageText.Limits limits, float threshold, long timeoutMillis) {
+            MetricsEndpoint endpoint, MessageText.Limits limits, long timeoutMillis) {
         this.scorer = scorer;
         this.pool = pool;
         this.metrics = metrics;
         this.endpoint = endpoint;
         this.limits = limits;
-        this.threshold = threshold;
         this.timeoutMillis = timeoutMillis;
     }
 
@@ -108,7 +108,7 @@ final class SpamGptEngine implements AutoCloseable {
         long started = System.nanoTime();
         SpamScorer scorer;
         try {
-            scorer = factory.open(bundle, settings.maxBatchSize, settings.maxTokens);
+            scorer = factory.open(bundle, settings.classifier);
         } catch (RuntimeException | LinkageError e) {
             throw new MessagingException("SpamGPT could not load the model bundle " + bundle + ": "
                     + e.getMessage(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
@@ -123,22 +123,20 @@ final class SpamGptEngine implements AutoCloseable {
             throw new MessagingException("SpamGPT could not serve metrics on " + settings.metricsHost
                     + ":" + settings.metricsPort + ": " + e, e);
         }
-        float threshold = settings.threshold != null ? settings.threshold : scorer.threshold();
         ScoringMetrics metrics = new ScoringMetrics(MetricsEndpoint.registry(), scorer.modelId(),
                 settings.instance);
         InferencePool pool = new InferencePool(scorer, settings.threads,
-                settings.effectiveQueueCapacity(), settings.maxBatchSize,
+                settings.effectiveQueueCapacity(), settings.classifier.maxBatchSize(),
                 SpamGptEngine.class.getClassLoader(), metrics);
         MessageText.Limits limits = MessageText.Limits.defaults()
                 .withMaxBytes(settings.maxBytes)
-                .withMaxChars(maxChars(scorer, settings.maxTokens));
+                .withMaxChars(maxChars(scorer.maxTokens()));
         LOGGER.info("SpamGPT model {} loaded from {} in {} ms by {} (threshold {}, {} inference"
                         + " threads, metrics {})", scorer.modelId(), bundle,
                 (System.nanoTime() - started) / 1_000_000, SpamGptEngine.class.getClassLoader(),
-                threshold, settings.threads,
+                scorer.threshold(), settings.threads,
                 endpoint == null ? "not served" : "on port " + endpoint.port() + " /metrics");
-        return new SpamGptEngine(scorer, pool, metrics, endpoint, limits, threshold,
-                settings.timeoutMillis);
+        return new SpamGptEngine(scorer, pool, metrics, endpoint, limits, settings.timeoutMillis);
     }
 
     /**
@@ -187,7 +185,7 @@ final class SpamGptEngine implements AutoCloseable {
             return Verdict.error("no readable text: " + text.problems().get(0));
         }
         try {
-            return Verdict.scored(pool.score(text.text(), timeoutMillis), threshold);
+            return Verdict.scored(pool.score(text.text(), timeoutMillis), scorer);
         } catch (InferencePool.ScoringException e) {
             if (InferencePool.MODEL.equals(e.kind())) {
                 // The model failed on this text alone (a failed batch is retried one by one).
@@ -220,7 +218,7 @@ final class SpamGptEngine implements AutoCloseable {
     }
 
     float threshold() {
-        return threshold;
+        return scorer.threshold();
     }
 
     String modelId() {
@@ -242,11 +240,7 @@ final class SpamGptEngine implements AutoCloseable {
         }
     }
 
-    private static int maxChars(SpamScorer scorer, int maxTokens) {
-        int tokens = maxTokens;
-        if (scorer instanceof SpamClassifier) {
-            tokens = ((SpamClassifier) scorer).maxTokens();
-        }
+    private static int maxChars(int tokens) {
         if (tokens <= 0) {
             return MAX_CHARS;
         }

@@ -1,5 +1,7 @@
 package dev.spamgpt.mailet;
 
+import dev.spamgpt.core.inference.SpamScorer;
+
 import java.util.Locale;
 import java.util.OptionalDouble;
 
@@ -33,8 +35,9 @@ final class Verdict {
         this.reason = reason;
     }
 
-    static Verdict scored(float score, float threshold) {
-        return new Verdict(score >= threshold ? Kind.SPAM : Kind.HAM, score, threshold, null);
+    /** Scored: spam when the scorer says so of this score. */
+    static Verdict scored(float score, SpamScorer scorer) {
+        return new Verdict(scorer.isSpam(score) ? Kind.SPAM : Kind.HAM, score, scorer.threshold(), null);
     }
 
     /** Not scored on purpose, such as a mail without any text: never spam. */

@@ -1,5 +1,6 @@
 package dev.spamgpt.mailet;
 
+import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamScorer;
 
 import java.util.ArrayList;
@@ -32,8 +33,9 @@ final class KeywordScorer implements SpamScorer {
     volatile long delayMillis;
     volatile boolean closed;
 
+    /** Opens this scorer the way the real factory opens a bundle: with the options' threshold and max tokens. */
     ScorerFactory factory() {
-        return (bundle, maxBatchSize, maxTokens) -> this;
+        return (bundle, options) -> new Opened(options);
     }
 
     @Override
@@ -83,6 +85,11 @@ final class KeywordScorer implements SpamScorer {
     }
 
     @Override
+    public int maxTokens() {
+        return 0;
+    }
+
+    @Override
     public String modelId() {
         return "keyword-test";
     }
@@ -90,5 +97,39 @@ final class KeywordScorer implements SpamScorer {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /** This scorer as one mailet or matcher opened it; each may override the threshold. */
+    private final class Opened implements SpamScorer {
+        private final ClassifierOptions options;
+
+        Opened(ClassifierOptions options) {
+            this.options = options;
+        }
+
+        @Override
+        public float[] spamProbabilities(List<String> batch) {
+            return KeywordScorer.this.spamProbabilities(batch);
+        }
+
+        @Override
+        public float threshold() {
+            return options.threshold() != null ? options.threshold() : KeywordScorer.this.threshold();
+        }
+
+        @Override
+        public int maxTokens() {
+            return options.maxTokens();
+        }
+
+        @Override
+        public String modelId() {
+            return KeywordScorer.this.modelId();
+        }
+
+        @Override
+        public void close() {
+            KeywordScorer.this.close();
+        }
     }
 }

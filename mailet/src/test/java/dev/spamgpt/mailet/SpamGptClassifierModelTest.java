@@ -113,9 +113,9 @@ class SpamGptClassifierModelTest {
     @Test
     void initShouldLoadTheModelOnceForAllMails() throws Exception {
         AtomicInteger loads = new AtomicInteger();
-        SpamGptClassifier mailet = new SpamGptClassifier((path, batch, tokens) -> {
+        SpamGptClassifier mailet = new SpamGptClassifier((path, options) -> {
             loads.incrementAndGet();
-            return ScorerFactory.CLASSIFIER.open(path, batch, tokens);
+            return ScorerFactory.CLASSIFIER.open(path, options);
         });
         mailet.init(config().build());
         try {

@@ -279,6 +279,25 @@ class SpamGptClassifierTest {
     }
 
     @Test
+    void serviceShouldReadNoMoreTextThanTheModelReads() throws Exception {
+        StringBuilder body = new StringBuilder();
+        while (body.length() < 60_000) {
+            body.append("This is a long and boring newsletter line.\r\n");
+        }
+        mailet.init(config().setProperty("maxTokens", "200").build());
+        mailet.service(Mails.plain("Monthly newsletter", body.toString()));
+        int cut = scorer.lastText().length();
+        mailet.destroy();
+        mailet = new SpamGptClassifier(scorer.factory());
+        mailet.init(config().build());
+        mailet.service(Mails.plain("Monthly newsletter", body.toString()));
+
+        // 16 characters per token the model reads; a scorer that reads texts whole gets 20,000.
+        assertThat(cut).isLessThanOrEqualTo(200 * 16);
+        assertThat(scorer.lastText().length()).isGreaterThan(cut).isLessThanOrEqualTo(20_000);
+    }
+
+    @Test
     void serviceShouldNeverReadMoreThanTheStartOfAHugeSpooledMail() throws Exception {
         mailet.init(config().setProperty("maxBytes", "65536").build());
         HugeSource source = new HugeSource(200L * 1024 * 1024);
@@ -643,6 +662,9 @@ class SpamGptClassifierTest {
         "threshold, '1.5', threshold",
         "threshold, 'high', '''high'''",
         "inferenceThreads, '0', inferenceThreads",
+        "maxBatchSize, '0', maxBatchSize",
+        "maxBatchSize, '2000', maxBatchSize",
+        "maxTokens, '-1', maxTokens",
         "maxBytes, '1MB', maxBytes",
         "timeout, 'soon', timeout",
         "statusHeaderName, ' ', statusHeaderName"
@@ -655,7 +677,7 @@ class SpamGptClassifierTest {
 
     @Test
     void initShouldFailWhenTheModelCannotBeLoaded() {
-        SpamGptClassifier failing = new SpamGptClassifier((path, batch, tokens) -> {
+        SpamGptClassifier failing = new SpamGptClassifier((path, options) -> {
             throw new IllegalArgumentException("model.safetensors is truncated");
         });
 

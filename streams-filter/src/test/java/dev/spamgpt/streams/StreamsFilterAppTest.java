@@ -41,6 +41,33 @@ class StreamsFilterAppTest {
     }
 
     @Test
+    void helpShouldListTheOptionsUnderAHeadingPerConcern() {
+        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), new String[] {"--help"});
+        StringWriter out = new StringWriter();
+        cmd.setOut(new PrintWriter(out));
+
+        cmd.execute("--help");
+
+        String help = out.toString();
+        assertThat(help).containsSubsequence("--model", "Kafka:", "--bootstrap-servers", "Topics:", "--input-topic",
+                "Records and micro-batches:", "--batch-size", "Inference:", "--max-tokens",
+                "Metrics, health and shutdown:", "--http-port", "Exit codes");
+    }
+
+    @Test
+    void aRepeatedOptionShouldBeAUsageErrorInEveryConcern() {
+        for (String option : new String[] {"--input-topic", "--max-tokens", "--stream-threads", "--http-port"}) {
+            StringWriter err = new StringWriter();
+            String[] args = concat(REQUIRED, option, "3", option, "4");
+            CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
+            cmd.setErr(new PrintWriter(err));
+
+            assertThat(cmd.execute(args)).as(option).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+            assertThat(err.toString()).as(option).contains(option).contains("should be specified only once");
+        }
+    }
+
+    @Test
     void flagShouldBeatEnvironmentWhichShouldBeatFileWhichShouldBeatDefault() throws IOException {
         Path file = dir.resolve("filter.properties");
         Files.writeString(file, String.join("\n",
@@ -105,6 +132,39 @@ class StreamsFilterAppTest {
         cmd.setErr(new PrintWriter(err));
         assertThat(cmd.execute(badFormat)).isEqualTo(StreamsFilterApp.EXIT_USAGE);
         assertThat(err.toString()).contains("unknown value format 'xml'");
+    }
+
+    @Test
+    void inferenceOptionsShouldComeFromEveryLayerAndBecomeTheClassifiersOptions() throws IOException {
+        Path file = dir.resolve("filter.properties");
+        Files.writeString(file, String.join("\n", "token.budget=256", "max.tokens=40", "device=cpu"));
+        Map<String, String> env = Map.of("SPAMGPT_MAX_TOKENS", "100", "SPAMGPT_THRESHOLD", "0.7");
+        String[] args = concat(REQUIRED, "--config-file", file.toString(), "--forward-batch-size", "4");
+
+        StreamsFilterApp.Settings settings = parse(env, args).settings("kafka:9092");
+
+        assertThat(settings.classifier().maxBatchSize()).as("flag").isEqualTo(4);
+        assertThat(settings.classifier().tokenBudget()).as("file").isEqualTo(256);
+        assertThat(settings.classifier().maxTokens()).as("env over file").isEqualTo(100);
+        assertThat(settings.classifier().threshold()).isEqualTo(0.7f);
+        assertThat(settings.classifier().device()).isEqualTo("cpu");
+        assertThat(parse(Map.of(), REQUIRED).settings("kafka:9092").classifier().maxBatchSize())
+                .as("default").isEqualTo(16);
+    }
+
+    @Test
+    void shouldExitWithUsageErrorNamingTheBadInferenceOption() {
+        for (String[] bad : new String[][] {
+            {"--forward-batch-size", "0"}, {"--token-budget", "0"}, {"--max-tokens", "-1"}, {"--threshold", "1.5"},
+            {"--inference-threads", "0"}}) {
+            StringWriter err = new StringWriter();
+            String[] args = concat(REQUIRED, bad);
+            CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
+            cmd.setErr(new PrintWriter(err));
+
+            assertThat(cmd.execute(args)).as(bad[0]).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+            assertThat(err.toString()).as(bad[0]).contains(bad[0] + " must ").contains("got " + bad[1]);
+        }
     }
 
     @Test

@@ -218,7 +218,8 @@ public final class SpamClassifier implements SpamScorer {
         return manifest;
     }
 
-    /** @return the most tokens scored per text */
+    /** @return the most tokens scored per text: the option's, at most the bundle's max length */
+    @Override
     public int maxTokens() {
         return maxTokens;
     }

@@ -35,6 +35,38 @@ public interface SpamScorer extends AutoCloseable {
     float threshold();
 
     /**
+     * Returns whether a probability from this scorer means spam, by {@link #isSpam(double, double)}
+     * at {@link #threshold()}.
+     *
+     * @param probability a spam probability, in [0, 1]
+     * @return true for spam
+     */
+    default boolean isSpam(double probability) {
+        return isSpam(probability, threshold());
+    }
+
+    /**
+     * The decision rule every caller shares: a probability at or above the threshold is spam.
+     * For callers that hold a score and a threshold but no scorer, such as a matcher that reads
+     * the score another mailet wrote.
+     *
+     * @param probability a spam probability, in [0, 1]
+     * @param threshold the decision threshold, in [0, 1]
+     * @return true for spam
+     */
+    static boolean isSpam(double probability, double threshold) {
+        return probability >= threshold;
+    }
+
+    /**
+     * Returns how many tokens of one text the model reads: a longer text is cut and only its
+     * start is scored. Callers use it to stop reading a text where the model stops anyway.
+     *
+     * @return tokens per text, or 0 when this scorer reads every text whole
+     */
+    int maxTokens();
+
+    /**
      * Returns a short identifier of the model, such as {@code spamgpt-sms:20261126T140000Z}, for
      * headers and metrics.
      *

@@ -131,9 +131,11 @@ class SpamClassifierTest {
         try (SpamClassifier short8 = SpamClassifier.open(tmp.resolve("bundle"),
                 ClassifierOptions.defaults().withMaxTokens(8))) {
             assertThat(short8.tokens(huge)).hasSize(8);
+            assertThat(short8.maxTokens()).isEqualTo(8);
             assertThat(short8.spamProbability(huge)).isCloseTo(short8.spamProbability(head + head), within(1e-5f));
         }
         assertThat(classifier.tokens(huge)).hasSize(64);
+        assertThat(classifier.maxTokens()).isEqualTo(64);
     }
 
     @Test
@@ -142,6 +144,8 @@ class SpamClassifierTest {
         try (SpamClassifier strict = SpamClassifier.open(tmp.resolve("bundle"),
                 ClassifierOptions.defaults().withThreshold(0.9f))) {
             assertThat(strict.threshold()).isEqualTo(0.9f);
+            assertThat(strict.isSpam(0.9f)).isTrue();
+            assertThat(strict.isSpam(0.89f)).isFalse();
             assertThat(strict.modelId()).isEqualTo("tiny-random:seed7");
         }
     }

@@ -119,6 +119,21 @@ public final class LayeredDefaults implements CommandLine.IDefaultValueProvider 
         return merged;
     }
 
+    /**
+     * Checks that a required option has a value from some layer.
+     *
+     * @param value the option's value
+     * @param option the option, such as {@code --input-topic}
+     * @throws IllegalArgumentException when it is missing or blank, naming each place it can be set
+     */
+    public static void require(Object value, String option) {
+        if (value == null || value.toString().isBlank()) {
+            String name = option.replaceFirst("^--", "");
+            throw new IllegalArgumentException("missing " + option + " (or " + envName(name) + ", or "
+                    + fileKey(name) + " in the --config-file)");
+        }
+    }
+
     /** {@code input-topic} becomes {@code SPAMGPT_INPUT_TOPIC}. */
     static String envName(String optionName) {
         return ENV_PREFIX + optionName.toUpperCase(Locale.ROOT).replace('-', '_');

@@ -349,7 +349,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     }
 
     private void forwardClassified(BufferedRecord record, float score) {
-        boolean spam = score >= scorer.threshold();
+        boolean spam = scorer.isSpam(score);
         Headers headers = SpamHeaders.copyWithoutOurs(record.headers());
         SpamHeaders.put(headers, SpamHeaders.LABEL, spam ? "spam" : "ham");
         SpamHeaders.put(headers, SpamHeaders.SCORE, String.format(Locale.ROOT, "%.6f", score));

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.spamgpt.core.inference.ClassifierOptions;
@@ -29,6 +30,7 @@ import dev.spamgpt.streams.FilterService;
 import dev.spamgpt.streams.TopicSetup;
 import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
 import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.InferenceFlags;
 import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.testing.KafkaClients;
@@ -61,17 +63,8 @@ public final class StreamsBench implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "100", description = "Micro-batch wait. Default: ${DEFAULT-VALUE}.")
     int batchWaitMs;
 
-    @Option(names = "--forward-batch-size", defaultValue = "16",
-            description = "Texts per forward pass. Default: ${DEFAULT-VALUE}.")
-    int forwardBatchSize;
-
-    @Option(names = "--token-budget", defaultValue = "512",
-            description = "Tokens per forward pass at most. Default: ${DEFAULT-VALUE}.")
-    int tokenBudget;
-
-    @Option(names = "--max-tokens", defaultValue = "120",
-            description = "Tokens per text, as in a trained bundle. Default: ${DEFAULT-VALUE}.")
-    int maxTokens;
+    @Mixin
+    InferenceFlags inference = new InferenceFlags();
 
     @Option(names = "--work-dir", description = "Where bundles and state go. Default: a temporary directory.")
     Path workDir;
@@ -84,7 +77,12 @@ public final class StreamsBench implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StreamsBench()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command, with 120 tokens per text by default, as in a trained bundle. */
+    static CommandLine commandLine() {
+        return new CommandLine(new StreamsBench()).setDefaultValueProvider(BenchDefaults.MAX_TOKENS_120);
     }
 
     @Override
@@ -93,13 +91,16 @@ public final class StreamsBench implements Callable<Integer> {
         System.out.printf("streams-bench: %d cores, ai.djl.pytorch.num_threads=%s, texts from %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 SmsCorpus.source());
+        ClassifierOptions options = inference.classifierOptions();
+        inference.applyEngineThreads();
         System.out.printf("micro-batches of %d records or %d ms, forward passes of %d texts or %d tokens,"
-                + " %d tokens per text%n", batchSize, batchWaitMs, forwardBatchSize, tokenBudget, maxTokens);
+                + " %d tokens per text%n", batchSize, batchWaitMs, options.maxBatchSize(), options.tokenBudget(),
+                options.maxTokens());
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(2 * 1024 * 1024, Map.of())) {
             if (model.equals("tiny") || model.equals("both")) {
                 Path bundle = TinyBundles.randomBundle(Files.createDirectories(dir.resolve("tiny")), 1L);
-                runs.addAll(compare(broker, bundle, "tiny", records != null ? records : 2000, dir));
+                runs.addAll(compare(broker, bundle, options, "tiny", records != null ? records : 2000, dir));
             }
             if (model.equals("124m") || model.equals("both")) {
                 Path bundleDir = dir.resolve("gpt2-124m");
@@ -108,7 +109,7 @@ public final class StreamsBench implements Callable<Integer> {
                     TinyBundles.randomBundle(Files.createDirectories(bundleDir), GptConfig.preset("gpt2-small"), 1L, 0.5f);
                     System.out.printf("wrote a random 124M bundle in %.1f s%n", (System.nanoTime() - t) / 1e9);
                 }
-                runs.addAll(compare(broker, bundleDir, "124M", records != null ? records : 300, dir));
+                runs.addAll(compare(broker, bundleDir, options, "124M", records != null ? records : 300, dir));
             }
         }
         System.out.println();
@@ -126,13 +127,12 @@ public final class StreamsBench implements Callable<Integer> {
         return 0;
     }
 
-    private List<Run> compare(EmbeddedKafkaBroker broker, Path bundle, String name, int count, Path dir)
-            throws Exception {
+    private List<Run> compare(EmbeddedKafkaBroker broker, Path bundle, ClassifierOptions options, String name,
+                              int count, Path dir) throws Exception {
         List<String> texts = SmsCorpus.load(count + 2 * batchSize).stream().map(SmsCorpus.Sms::text).toList();
         List<Run> out = new ArrayList<>();
-        try (SpamClassifier classifier = SpamClassifier.open(bundle, ClassifierOptions.defaults()
-                .withMaxBatchSize(forwardBatchSize).withTokenBudget(tokenBudget).withMaxTokens(maxTokens))) {
-            classifier.spamProbabilities(texts.subList(0, Math.min(texts.size(), 2 * forwardBatchSize)));
+        try (SpamClassifier classifier = SpamClassifier.open(bundle, options)) {
+            classifier.spamProbabilities(texts.subList(0, Math.min(texts.size(), 2 * options.maxBatchSize())));
             out.add(run(broker, classifier, name, "per-record", 1, texts, count, dir));
             out.add(run(broker, classifier, name, "micro-batched", batchSize, texts, count, dir));
         }

@@ -30,6 +30,16 @@ public class ForwardingScorer implements SpamScorer {
     }
 
     @Override
+    public boolean isSpam(double probability) {
+        return delegate.isSpam(probability);
+    }
+
+    @Override
+    public int maxTokens() {
+        return delegate.maxTokens();
+    }
+
+    @Override
     public String modelId() {
         return delegate.modelId();
     }

@@ -100,7 +100,7 @@ final class ClassifyCommand implements Callable<Integer> {
         }
         float[] p = classifier.spamProbabilities(batch);
         for (int i = 0; i < p.length; i++) {
-            String label = classifier.manifest().labels().get(p[i] >= classifier.threshold() ? "1" : "0");
+            String label = classifier.manifest().labels().get(classifier.isSpam(p[i]) ? "1" : "0");
             if (json) {
                 ObjectNode node = JSON.createObjectNode();
                 node.put("text", batch.get(i));
