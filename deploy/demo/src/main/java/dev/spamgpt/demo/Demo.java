@@ -1,5 +1,6 @@
 package dev.spamgpt.demo;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -121,7 +122,18 @@ public final class Demo implements Callable<Integer> {
         long t0 = System.nanoTime();
         FilterConfig topics = new FilterConfig(INPUT_TOPIC, SPAM_TOPIC, HAM_TOPIC, DLQ_TOPIC, ValueFormat.TEXT,
                 "$.text", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 64, Duration.ofMillis(50));
-        broker = EmbeddedKafkaBroker.start(SpamFilterTopology.maxMessageBytes(topics), Map.of());
+        // Kafka's storage formatter prints to standard output: keep it for an error, not for the user.
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream format = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(format, true, StandardCharsets.UTF_8));
+        try {
+            broker = EmbeddedKafkaBroker.start(SpamFilterTopology.maxMessageBytes(topics), Map.of());
+        } catch (Exception e) {
+            stdout.print(format.toString(StandardCharsets.UTF_8));
+            throw new DemoFailure("the Kafka broker did not start: " + e);
+        } finally {
+            System.setOut(stdout);
+        }
         String bootstrap = broker.bootstrapServers();
         int httpPort = freePort();
         Path log = runDir.resolve("streams-filter.log");
@@ -225,7 +237,7 @@ public final class Demo implements Callable<Integer> {
     }
 
     /** On any exit, Ctrl-C included: no child process and no broker outlives the driver. */
-    private void stopAll() {
+    private synchronized void stopAll() {
         List<Process> running;
         synchronized (children) {
             running = new ArrayList<>(children);
