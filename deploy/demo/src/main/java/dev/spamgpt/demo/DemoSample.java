@@ -1,4 +1,4 @@
-package dev.spamgpt.streams.demo;
+package dev.spamgpt.demo;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package dev.spamgpt.streams.demo;
+package dev.spamgpt.demo;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ import dev.spamgpt.core.util.ProgressBar;
 import dev.spamgpt.streams.topology.SpamHeaders;
 
 /**
- * The Kafka half of {@code ./spamgpt demo}. {@code sample} picks the test messages;
+ * The Kafka half of {@code ./spamgpt demo}, also usable on its own. {@code sample} picks the test messages;
  * {@code send} writes them to the filter's input topic and reads the spam, ham and dead-letter
  * topics (read_committed, as a downstream consumer would) until every message has come out,
  * then prints one tab-separated line per message: id, true label, topic, score, text.
@@ -46,7 +47,7 @@ import dev.spamgpt.streams.topology.SpamHeaders;
         description = "Sends the demo's messages through the streams filter and reports where each one went.")
 public final class KafkaDemoClient {
 
-    private KafkaDemoClient() {
+    KafkaDemoClient() {
     }
 
     /**
@@ -75,13 +76,22 @@ public final class KafkaDemoClient {
             if (count < 1) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--count must be at least 1");
             }
-            List<DemoSample.Message> sample = DemoSample.pick(data, count, seed);
-            DemoSample.write(sample, out);
-            long spam = sample.stream().filter(m -> m.label().equals("spam")).count();
-            System.out.printf(Locale.ROOT, "%d messages (%d spam, %d ham) from %s%n", sample.size(), spam,
-                    sample.size() - spam, data);
+            System.out.println(sample(data, count, seed, out));
             return 0;
         }
+    }
+
+    /**
+     * Picks and writes the sample.
+     *
+     * @return one line for the user: how many messages of each label, from where
+     */
+    static String sample(Path data, int count, long seed, Path out) throws IOException {
+        List<DemoSample.Message> sample = DemoSample.pick(data, count, seed);
+        DemoSample.write(sample, out);
+        long spam = sample.stream().filter(m -> m.label().equals("spam")).count();
+        return String.format(Locale.ROOT, "%d messages (%d spam, %d ham) from %s", sample.size(), spam,
+                sample.size() - spam, data);
     }
 
     /** Produces the sample and waits for every message on an output topic. */

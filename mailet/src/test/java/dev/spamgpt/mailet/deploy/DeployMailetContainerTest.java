@@ -1,10 +1,7 @@
-package dev.spamgpt.mailet.demo;
+package dev.spamgpt.mailet.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -19,8 +16,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * {@code deploy/james/mailetcontainer.xml}, the file the James image ships and the demo loads:
- * the SpamGPT chain sits in local-delivery, in order, before LocalDelivery, and the values the demo
- * rewrites are there exactly once.
+ * the SpamGPT chain sits in local-delivery, in order, before LocalDelivery. The demo's copy of it
+ * is checked in deploy/demo ({@code DemoMailServerTest}).
  */
 class DeployMailetContainerTest {
 
@@ -55,20 +52,5 @@ class DeployMailetContainerTest {
         assertThat(classifier.getElementsByTagName("onMailetException").item(0).getTextContent()).isEqualTo("ignore");
         assertThat(((Element) children.item(1)).getElementsByTagName("targetFolderName").item(0).getTextContent())
                 .isEqualTo("Spam");
-    }
-
-    @Test
-    void demoCopyShouldPointAtTheLocalBundleAndALoopbackMetricsPort() throws Exception {
-        String xml = new String(Files.readAllBytes(FILE), StandardCharsets.UTF_8);
-        String demo = DemoMailServer.demoMailetContainer(xml, Paths.get("/tmp/run/bundle"), 40123);
-        assertThat(demo).contains("<model>/tmp/run/bundle</model>", "<metricsHost>127.0.0.1</metricsHost>",
-                "<metricsPort>40123</metricsPort>").doesNotContain("<model>/models/bundle</model>",
-                "<metricsHost>0.0.0.0</metricsHost>", "<metricsPort>9095</metricsPort>");
-    }
-
-    @Test
-    void demoCopyShouldRefuseAFileWithoutTheExpectedValues() {
-        assertThatThrownBy(() -> DemoMailServer.demoMailetContainer("<mailetcontainer/>", Paths.get("/b"), 1))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("<model>/models/bundle</model>");
     }
 }

@@ -1,4 +1,4 @@
-package dev.spamgpt.streams.demo;
+package dev.spamgpt.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
