@@ -1,40 +1,24 @@
 package dev.spamgpt.mailet.james;
 
 import static dev.spamgpt.mailet.james.JamesHome.DOMAIN;
-import static dev.spamgpt.mailet.james.JamesHome.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.apache.james.GuiceJamesServer;
-import org.apache.james.mailrepository.api.MailRepositoryUrl;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
-import org.apache.james.modules.protocols.SmtpGuiceProbe;
-import org.apache.james.utils.DataProbeImpl;
-import org.apache.james.utils.MailRepositoryProbeImpl;
-import org.apache.james.utils.SMTPMessageSender;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,53 +43,45 @@ class SpamGptLoadIT {
     @TempDir
     static Path tmp;
 
-    static GuiceJamesServer server;
-    static int metricsPort;
+    static MailetJames james;
 
     @BeforeAll
     static void startJames() throws Exception {
         Path bundle = tmp.resolve("bundle");
         Verdicts.score(bundle, 7L, List.of(), Files.createDirectories(tmp.resolve("verdicts")));
-        metricsPort = SpamGptJamesIT.freePort();
-        String mailet = "            <mailet match=\"All\" class=\"dev.spamgpt.mailet.SpamGptClassifier\">\n"
-                + "                <model>" + bundle + "</model>\n"
-                + "                <inferenceThreads>2</inferenceThreads>\n"
-                + "                <maxBatchSize>8</maxBatchSize>\n"
-                + "                <metricsPort>" + metricsPort + "</metricsPort>\n"
-                + "            </mailet>";
-        server = JamesHome.start(JamesHome.prepare(tmp.resolve("james"), mailet));
-        server.getProbe(DataProbeImpl.class).addDomain(DOMAIN);
-        server.getProbe(DataProbeImpl.class).addUser(USER, PASSWORD);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("inferenceThreads", "2");
+        parameters.put("maxBatchSize", "8");
+        james = MailetJames.start(tmp.resolve("james"), bundle, parameters, List.of(USER));
     }
 
     @AfterAll
     static void stopJames() {
-        if (server != null) {
-            server.stop();
+        if (james != null) {
+            james.close();
         }
     }
 
     @Test
     void fiveHundredMailsFromTenClientsShouldAllBeDeliveredWithFlatMemory() throws Exception {
-        int imapPort = server.getProbe(ImapGuiceProbe.class).getImapPort();
+        int imapPort = james.imapPort();
         Random random = new Random(42);
         send(0, WARM_UP, 2, random);
-        awaitDelivered(imapPort, WARM_UP);
+        awaitDelivered(WARM_UP);
         Memory before = Memory.measure();
         String metricsBefore = scrape();
 
         long start = System.nanoTime();
         send(WARM_UP, WARM_UP + MAILS, CLIENTS, random);
         long sent = System.nanoTime();
-        awaitDelivered(imapPort, WARM_UP + MAILS);
+        awaitDelivered(WARM_UP + MAILS);
         long delivered = System.nanoTime();
         Memory after = Memory.measure();
 
         // Nothing more trickles in, nothing went to an error repository.
         Thread.sleep(1000);
         assertThat(ImapFolders.count(imapPort, USER)).isEqualTo(WARM_UP + MAILS);
-        assertThat(server.getProbe(MailRepositoryProbeImpl.class)
-                .getRepositoryMailCount(MailRepositoryUrl.from("memory://var/mail/error/"))).isZero();
+        assertThat(james.repositoryCount("memory://var/mail/error/")).isZero();
 
         // Quantiles of the 500 mails only: the histograms' growth since the warm-up.
         String metrics = scrape();
@@ -143,38 +119,15 @@ class SpamGptLoadIT {
         for (int i = first; i < end; i++) {
             mails.add(TestMails.load(i, USER, random));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                int client = c;
-                done.add(pool.submit(() -> {
-                    try (SMTPMessageSender smtp = new SMTPMessageSender("client" + client + ".example.net")) {
-                        smtp.connect("127.0.0.1", server.getProbe(SmtpGuiceProbe.class).getSmtpPort());
-                        for (int i = client; i < mails.size(); i += clients) {
-                            smtp.sendMessageWithHeaders(TestMails.SENDER, List.of(USER), mails.get(i));
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(5, TimeUnit.MINUTES);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        james.send(List.of(USER), mails, clients);
     }
 
-    private static void awaitDelivered(int imapPort, int expected) {
-        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
-                .until(() -> ImapFolders.count(imapPort, USER) >= expected);
+    private static void awaitDelivered(int expected) {
+        james.awaitDelivered(List.of(USER), expected, Duration.ofMinutes(5));
     }
 
     private String scrape() throws Exception {
-        return HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return james.scrapeMetrics();
     }
 
     /** The upper bound of the histogram bucket that holds quantile q of what was recorded between two scrapes. */
