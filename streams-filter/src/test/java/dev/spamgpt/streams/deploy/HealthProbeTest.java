@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class HealthProbeTest {
 
     HttpServer server;
+    final CountDownLatch testOver = new CountDownLatch(1);
 
     @BeforeEach
     void start() throws Exception {
@@ -25,8 +27,9 @@ class HealthProbeTest {
         server.createContext("/ready", exchange -> answer(exchange, 200, "RUNNING\n"));
         server.createContext("/rebalancing", exchange -> answer(exchange, 503, "REBALANCING\n"));
         server.createContext("/slow", exchange -> {
+            // Answers only once the test is over: a probe that says true did not time out.
             try {
-                Thread.sleep(2_000);
+                testOver.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -37,6 +40,7 @@ class HealthProbeTest {
 
     @AfterEach
     void stop() {
+        testOver.countDown();
         server.stop(0);
     }
 
@@ -58,9 +62,7 @@ class HealthProbeTest {
 
     @Test
     void probeShouldGiveUpOnASlowServer() {
-        long t0 = System.nanoTime();
         assertThat(HealthProbe.probe(uri("/slow"), Duration.ofMillis(300))).isFalse();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(1_800));
     }
 
     private URI uri(String path) {
