@@ -2,7 +2,6 @@ package dev.spamgpt.mailet;
 
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.core.util.Failures;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -11,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * A fixed set of inference threads in front of one shared model. James calls mailets from many
  * spooler threads; they hand their text to this pool and wait, so at most {@code threads} forward
  * passes run at once, and at most {@code queueCapacity} texts wait: memory stays flat however busy
- * James gets. A worker takes every text that waits (up to {@code maxBatchSize}) and scores them
- * in one call, which is where batching pays off under load.
+ * James gets. A worker takes every text that waits (up to {@code maxBatchSize}) and scores them in
+ * one call, which is where batching pays off under load.
  */
 final class InferencePool implements AutoCloseable {
 
@@ -46,7 +44,9 @@ final class InferencePool implements AutoCloseable {
         }
     }
 
-    /** What a text still queued when the pool closes fails with: the pool's state, not the text's. */
+    /**
+     * What a text still queued when the pool closes fails with: the pool's state, not the text's.
+     */
     private static final class ShutDown extends IllegalStateException {
         private static final long serialVersionUID = 1L;
 
@@ -78,12 +78,17 @@ final class InferencePool implements AutoCloseable {
      * @param threads how many forward passes may run at once
      * @param queueCapacity how many texts may wait for a worker
      * @param maxBatchSize the most texts one worker scores in one call
-     * @param contextLoader the context class loader of the workers (the mailet's, so that DJL
-     *     finds its engine when James loaded the mailet through a child class loader)
+     * @param contextLoader the context class loader of the workers (the mailet's, so that DJL finds
+     *     its engine when James loaded the mailet through a child class loader)
      * @param metrics where batch sizes and inference times go
      */
-    InferencePool(SpamScorer scorer, int threads, int queueCapacity, int maxBatchSize,
-            ClassLoader contextLoader, ScoringMetrics metrics) {
+    InferencePool(
+            SpamScorer scorer,
+            int threads,
+            int queueCapacity,
+            int maxBatchSize,
+            ClassLoader contextLoader,
+            ScoringMetrics metrics) {
         this.scorer = scorer;
         this.metrics = metrics;
         this.maxBatchSize = maxBatchSize;
@@ -116,14 +121,17 @@ final class InferencePool implements AutoCloseable {
             throw new ScoringException("shutdown", "the inference pool is shut down", null);
         }
         if (!queue.offer(pending, timeoutMillis, TimeUnit.MILLISECONDS)) {
-            throw new ScoringException("timeout", "no inference thread free within " + timeoutMillis + " ms", null);
+            throw new ScoringException(
+                    "timeout", "no inference thread free within " + timeoutMillis + " ms", null);
         }
         try {
-            return pending.result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return pending.result.get(
+                    Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             // A worker that picks it up later skips it.
             pending.result.cancel(false);
-            throw new ScoringException("timeout", "scoring took longer than " + timeoutMillis + " ms", e);
+            throw new ScoringException(
+                    "timeout", "scoring took longer than " + timeoutMillis + " ms", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             Failures.requireNonFatal(cause);
@@ -156,7 +164,8 @@ final class InferencePool implements AutoCloseable {
                 LOGGER.error("SpamGPT inference worker caught an unexpected failure", e);
             } finally {
                 for (Pending p : batch) {
-                    p.result.completeExceptionally(new IllegalStateException("scoring was abandoned"));
+                    p.result.completeExceptionally(
+                            new IllegalStateException("scoring was abandoned"));
                 }
                 batch.clear();
             }
@@ -190,7 +199,9 @@ final class InferencePool implements AutoCloseable {
         }
     }
 
-    /** Stops taking texts, lets the queued ones finish (up to a few seconds) and stops the threads. */
+    /**
+     * Stops taking texts, lets the queued ones finish (up to a few seconds) and stops the threads.
+     */
     @Override
     public void close() {
         closed = true;

@@ -1,23 +1,23 @@
 package dev.spamgpt.mailet;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-
 /**
  * James 3.8.1 has no Micrometer registry, so SpamGPT brings its own: one Prometheus registry per
- * class loader, shared by every SpamGPT mailet and matcher, served as Prometheus text on
- * {@code http://host:port/metrics} by a small {@link MetricsHttpServer} that a slow or stuck client
- * cannot hold up. Several instances may ask for the same port; the server stops when the last of
- * them is destroyed.
+ * class loader, shared by every SpamGPT mailet and matcher, served as Prometheus text on {@code
+ * http://host:port/metrics} by a small {@link MetricsHttpServer} that a slow or stuck client cannot
+ * hold up. Several instances may ask for the same port; the server stops when the last of them is
+ * destroyed.
  */
 final class MetricsEndpoint {
 
-    private static final PrometheusMeterRegistry REGISTRY = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static final PrometheusMeterRegistry REGISTRY =
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private static final Map<InetSocketAddress, MetricsEndpoint> OPEN = new HashMap<>();
 
     private final InetSocketAddress address;
@@ -45,8 +45,9 @@ final class MetricsEndpoint {
         InetSocketAddress wanted = new InetSocketAddress(host, port);
         MetricsEndpoint endpoint = port == 0 ? null : OPEN.get(wanted);
         if (endpoint == null) {
-            MetricsHttpServer server = new MetricsHttpServer(wanted, REGISTRY::scrape,
-                    MetricsHttpServer.Limits.defaults());
+            MetricsHttpServer server =
+                    new MetricsHttpServer(
+                            wanted, REGISTRY::scrape, MetricsHttpServer.Limits.defaults());
             endpoint = new MetricsEndpoint(server.address(), server);
             OPEN.put(endpoint.address, endpoint);
         }
@@ -54,7 +55,9 @@ final class MetricsEndpoint {
         return endpoint;
     }
 
-    /** @return the bound port */
+    /**
+     * @return the bound port
+     */
     int port() {
         return address.getPort();
     }

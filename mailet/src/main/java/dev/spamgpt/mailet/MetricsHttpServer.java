@@ -20,18 +20,17 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A deliberately small HTTP/1.1 server for one resource, {@code GET /metrics}, that no client can
- * hold up: a few worker threads with a bounded queue (a connection beyond both gets {@code 503}
- * at once), a time limit on each connection for its request line and headers however slowly they
+ * hold up: a few worker threads with a bounded queue (a connection beyond both gets {@code 503} at
+ * once), a time limit on each connection for its request line and headers however slowly they
  * trickle in (counted from the accept, so it covers the wait in the queue), a size limit on them,
- * and a time limit on writing the answer. Every answer closes the connection. The JDK's
- * {@code HttpServer} has none of these limits except through JVM-wide system properties, which a
- * mailet must not set inside James.
+ * and a time limit on writing the answer. Every answer closes the connection. The JDK's {@code
+ * HttpServer} has none of these limits except through JVM-wide system properties, which a mailet
+ * must not set inside James.
  */
 final class MetricsHttpServer implements Closeable {
 
@@ -51,7 +50,10 @@ final class MetricsHttpServer implements Closeable {
             this.maxHeaderBytes = maxHeaderBytes;
         }
 
-        /** 4 threads, 16 waiting connections, 5 s for the request, 10 s for the answer, 16 KiB of headers. */
+        /**
+         * 4 threads, 16 waiting connections, 5 s for the request, 10 s for the answer, 16 KiB of
+         * headers.
+         */
         static Limits defaults() {
             return new Limits(4, 16, 5_000, 10_000, 16 * 1024);
         }
@@ -82,7 +84,8 @@ final class MetricsHttpServer implements Closeable {
      * @param limits the bounds
      * @throws IOException when the address cannot be bound
      */
-    MetricsHttpServer(InetSocketAddress address, Supplier<String> body, Limits limits) throws IOException {
+    MetricsHttpServer(InetSocketAddress address, Supplier<String> body, Limits limits)
+            throws IOException {
         this.body = body;
         this.limits = limits;
         this.listener = new ServerSocket();
@@ -92,21 +95,31 @@ final class MetricsHttpServer implements Closeable {
             listener.close();
             throw e;
         }
-        workers = new ThreadPoolExecutor(limits.threads, limits.threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(limits.queue), daemon("spamgpt-metrics-http-"),
-                new ThreadPoolExecutor.AbortPolicy());
+        workers =
+                new ThreadPoolExecutor(
+                        limits.threads,
+                        limits.threads,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new ArrayBlockingQueue<>(limits.queue),
+                        daemon("spamgpt-metrics-http-"),
+                        new ThreadPoolExecutor.AbortPolicy());
         timer = new ScheduledThreadPoolExecutor(1, daemon("spamgpt-metrics-timer-"));
         timer.setRemoveOnCancelPolicy(true);
         acceptor = daemon("spamgpt-metrics-accept-").newThread(this::acceptLoop);
         acceptor.start();
     }
 
-    /** @return the bound port */
+    /**
+     * @return the bound port
+     */
     int port() {
         return listener.getLocalPort();
     }
 
-    /** @return the bound address */
+    /**
+     * @return the bound address
+     */
     InetSocketAddress address() {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
@@ -138,15 +151,19 @@ final class MetricsHttpServer implements Closeable {
                     return;
                 }
                 // Such as too many open files: back off instead of spinning.
-                LOGGER.warn("SpamGPT metrics endpoint could not accept a connection: {}", e.toString());
+                LOGGER.warn(
+                        "SpamGPT metrics endpoint could not accept a connection: {}", e.toString());
                 sleepQuietly(ACCEPT_RETRY_MILLIS);
                 continue;
             }
             open.add(client);
             ScheduledFuture<?> requestDeadline = null;
             try {
-                requestDeadline = timer.schedule(() -> closeQuietly(client), limits.headerMillis,
-                        TimeUnit.MILLISECONDS);
+                requestDeadline =
+                        timer.schedule(
+                                () -> closeQuietly(client),
+                                limits.headerMillis,
+                                TimeUnit.MILLISECONDS);
                 client.setSoTimeout((int) limits.headerMillis);
                 ScheduledFuture<?> deadline = requestDeadline;
                 workers.execute(() -> exchange(client, deadline));
@@ -170,8 +187,9 @@ final class MetricsHttpServer implements Closeable {
             if (requestLine == null) {
                 return;
             }
-            ScheduledFuture<?> writeDeadline = timer.schedule(() -> closeQuietly(client),
-                    limits.writeMillis, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> writeDeadline =
+                    timer.schedule(
+                            () -> closeQuietly(client), limits.writeMillis, TimeUnit.MILLISECONDS);
             try {
                 answer(client.getOutputStream(), requestLine);
                 if (requestLine.isEmpty()) {
@@ -183,7 +201,10 @@ final class MetricsHttpServer implements Closeable {
                 writeDeadline.cancel(false);
             }
         } catch (IOException | RuntimeException e) {
-            LOGGER.debug("SpamGPT metrics connection from {} ended: {}", client.getRemoteSocketAddress(), e.toString());
+            LOGGER.debug(
+                    "SpamGPT metrics connection from {} ended: {}",
+                    client.getRemoteSocketAddress(),
+                    e.toString());
         } finally {
             requestDeadline.cancel(false);
             closeQuietly(client);
@@ -242,7 +263,12 @@ final class MetricsHttpServer implements Closeable {
     private void answer(OutputStream out, String requestLine) throws IOException {
         String[] parts = requestLine.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/")) {
-            respond(out, requestLine.isEmpty() ? "431 Request Header Fields Too Large" : "400 Bad Request", null);
+            respond(
+                    out,
+                    requestLine.isEmpty()
+                            ? "431 Request Header Fields Too Large"
+                            : "400 Bad Request",
+                    null);
             return;
         }
         String target = parts[1];
@@ -257,7 +283,8 @@ final class MetricsHttpServer implements Closeable {
         }
     }
 
-    private static void respond(OutputStream out, String status, byte[] content) throws IOException {
+    private static void respond(OutputStream out, String status, byte[] content)
+            throws IOException {
         byte[] payload = content == null ? new byte[0] : content;
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(status).append("\r\n");
         if (content != null) {
@@ -266,7 +293,9 @@ final class MetricsHttpServer implements Closeable {
         if (status.startsWith("405")) {
             head.append("Allow: GET\r\n");
         }
-        head.append("Content-Length: ").append(payload.length).append("\r\n")
+        head.append("Content-Length: ")
+                .append(payload.length)
+                .append("\r\n")
                 .append("Connection: close\r\n\r\n");
         out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
         out.write(payload);

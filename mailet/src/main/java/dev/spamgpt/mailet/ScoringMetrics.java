@@ -1,18 +1,17 @@
 package dev.spamgpt.mailet;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-
 /**
- * The meters of one mailet or matcher instance, tagged with the model id and the instance's
- * name. In Prometheus text format they read:
+ * The meters of one mailet or matcher instance, tagged with the model id and the instance's name.
+ * In Prometheus text format they read:
  *
  * <pre>
  * spamgpt_mails_total{verdict="spam|ham|skipped|error"}  mails by verdict
@@ -40,17 +39,24 @@ final class ScoringMetrics {
         this.model = model;
         this.instance = instance;
         for (Verdict.Kind kind : Verdict.Kind.values()) {
-            mails.put(kind, Counter.builder("spamgpt.mails")
-                    .description("Mails classified by SpamGPT, by verdict")
-                    .tags("model", model, "instance", instance, "verdict", kind.label())
-                    .register(registry));
+            mails.put(
+                    kind,
+                    Counter.builder("spamgpt.mails")
+                            .description("Mails classified by SpamGPT, by verdict")
+                            .tags("model", model, "instance", instance, "verdict", kind.label())
+                            .register(registry));
         }
-        scoring = timer("spamgpt.scoring", "Time to score one mail: text extraction, waiting for a worker, model");
-        inference = timer("spamgpt.inference", "Time of one forward pass of the model over a batch");
-        batchSize = DistributionSummary.builder("spamgpt.inference.batch.size")
-                .description("Texts scored per forward pass")
-                .tags("model", model, "instance", instance)
-                .register(registry);
+        scoring =
+                timer(
+                        "spamgpt.scoring",
+                        "Time to score one mail: text extraction, waiting for a worker, model");
+        inference =
+                timer("spamgpt.inference", "Time of one forward pass of the model over a batch");
+        batchSize =
+                DistributionSummary.builder("spamgpt.inference.batch.size")
+                        .description("Texts scored per forward pass")
+                        .tags("model", model, "instance", instance)
+                        .register(registry);
     }
 
     /** A latency histogram from 1 ms to 2 min, tagged with the model and the instance. */
@@ -83,10 +89,17 @@ final class ScoringMetrics {
     String summary() {
         StringBuilder s = new StringBuilder();
         for (Map.Entry<Verdict.Kind, Counter> e : mails.entrySet()) {
-            s.append(e.getKey().label()).append('=').append((long) e.getValue().count()).append(' ');
+            s.append(e.getKey().label())
+                    .append('=')
+                    .append((long) e.getValue().count())
+                    .append(' ');
         }
-        s.append(String.format(java.util.Locale.ROOT, "mean=%.1fms max=%.1fms",
-                scoring.mean(TimeUnit.MILLISECONDS), scoring.max(TimeUnit.MILLISECONDS)));
+        s.append(
+                String.format(
+                        java.util.Locale.ROOT,
+                        "mean=%.1fms max=%.1fms",
+                        scoring.mean(TimeUnit.MILLISECONDS),
+                        scoring.max(TimeUnit.MILLISECONDS)));
         return s.toString();
     }
 }

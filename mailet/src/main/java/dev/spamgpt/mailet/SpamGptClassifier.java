@@ -2,15 +2,12 @@ package dev.spamgpt.mailet;
 
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.util.Failures;
-
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -22,36 +19,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Classifies each mail with a SpamGPT model (a GPT-2 fine-tuned to tell spam from ham) and marks
- * it for every recipient the way James's own spam scanners do:
+ * Classifies each mail with a SpamGPT model (a GPT-2 fine-tuned to tell spam from ham) and marks it
+ * for every recipient the way James's own spam scanners do:
  *
  * <pre>
- * org.apache.james.spamgpt.status  Yes, score=0.97 required=0.50   (or No, score=0.03 required=0.50)
+ * org.apache.james.spamgpt.status  Yes, score=0.97 required=0.50
+ *                                  (or No, score=0.03 required=0.50)
  * org.apache.james.spamgpt.flag    YES                              (or NO)
  * </pre>
  *
- * The stock matcher {@code IsMarkedAsSpam} then routes the mail, and the score stays on the mail
- * as the attribute {@code org.apache.james.spamgpt.score} (a Double) for the {@link IsSpamGpt}
- * matcher or other mailets. A mail without any text is not scored ({@code No, skipped=no text}).
+ * The stock matcher {@code IsMarkedAsSpam} then routes the mail, and the score stays on the mail as
+ * the attribute {@code org.apache.james.spamgpt.score} (a Double) for the {@link IsSpamGpt} matcher
+ * or other mailets. A mail without any text is not scored ({@code No, skipped=no text}).
  *
  * <p>No single mail can stop the mailet. Whatever goes wrong while one mail is read or scored
  * (malformed or hostile MIME, a {@link StackOverflowError} from a decoder that recurses once per
  * line, the model failing on that mail's text) becomes that mail's {@code No, error=<reason>}
- * verdict: it is counted ({@code spamgpt_mails_total{verdict="error"}} and
- * {@code spamgpt_errors_total{reason="read"|"model"}}), logged once at WARN, and the mail goes on
- * down the pipeline without an exception, so it is delivered (unfiltered) like any ham.
+ * verdict: it is counted ({@code spamgpt_mails_total{verdict="error"}} and {@code
+ * spamgpt_errors_total{reason="read"|"model"}}), logged once at WARN, and the mail goes on down the
+ * pipeline without an exception, so it is delivered (unfiltered) like any ham.
  *
  * <p>The model is loaded once, in {@code init()}, and shared by James's spooler threads; a fixed
- * pool of inference threads runs it, so memory stays flat under load. If the model does not
- * answer within {@code timeout} (or is shut down), which says nothing about the mail, the mail is
- * marked {@code No, error=...} and the mailet throws a {@link MessagingException}: James's
- * {@code onMailetException} decides what happens next ({@code ignore} delivers the mail
- * unfiltered, the default sends it to the {@code error} processor).
+ * pool of inference threads runs it, so memory stays flat under load. If the model does not answer
+ * within {@code timeout} (or is shut down), which says nothing about the mail, the mail is marked
+ * {@code No, error=...} and the mailet throws a {@link MessagingException}: James's {@code
+ * onMailetException} decides what happens next ({@code ignore} delivers the mail unfiltered, the
+ * default sends it to the {@code error} processor).
  *
- * <p>A {@link VirtualMachineError} other than {@code StackOverflowError}, such as an
- * {@link OutOfMemoryError}, is not one mail's problem: it is rethrown as is (also when an
- * inference thread hit it), for James and the JVM's settings (such as
- * {@code -XX:+ExitOnOutOfMemoryError}) to handle.
+ * <p>A {@link VirtualMachineError} other than {@code StackOverflowError}, such as an {@link
+ * OutOfMemoryError}, is not one mail's problem: it is rethrown as is (also when an inference thread
+ * hit it), for James and the JVM's settings (such as {@code -XX:+ExitOnOutOfMemoryError}) to
+ * handle.
  *
  * <pre>{@code
  * <mailet match="All" class="dev.spamgpt.mailet.SpamGptClassifier">
@@ -64,29 +62,31 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Parameters (all optional):
+ *
  * <ul>
  *   <li>{@code model}: the bundle folder that {@code spamgpt train} exported, absolute or relative
- *       to James's working directory; default {@code conf/spamgpt-bundle}.</li>
- *   <li>{@code threshold}: a score at or above it is spam, in [0, 1]; default the bundle's.</li>
+ *       to James's working directory; default {@code conf/spamgpt-bundle}.
+ *   <li>{@code threshold}: a score at or above it is spam, in [0, 1]; default the bundle's.
  *   <li>{@code statusHeaderName}, {@code flagHeaderName}: the per-recipient header names; defaults
- *       above.</li>
- *   <li>{@code scoreAttributeName}: the mail attribute for the score; default above.</li>
+ *       above.
+ *   <li>{@code scoreAttributeName}: the mail attribute for the score; default above.
  *   <li>{@code addHeaders}: also write {@code X-Spam-Flag: YES|NO} and {@code X-Spam-Score: 0.97}
- *       into the message; default false.</li>
+ *       into the message; default false.
  *   <li>{@code tagSubject}: put this tag, such as {@code [SPAM]}, in front of the subject of spam;
- *       default none.</li>
+ *       default none.
  *   <li>{@code maxBytes}: read at most this many bytes of a mail; bigger mails are scored on their
- *       start and never loaded whole; default 262144.</li>
- *   <li>{@code maxTokens}: tokens per mail the model reads; longer text is cut (the start is
- *       kept); default the bundle's max length, the {@code --max-tokens} it was trained with.</li>
- *   <li>{@code inferenceThreads}: forward passes that may run at once; default 2.</li>
- *   <li>{@code maxBatchSize}: the most waiting mails one forward pass scores together; default 8.</li>
- *   <li>{@code queueCapacity}: the most mails waiting for an inference thread; default
- *       2 x inferenceThreads x maxBatchSize.</li>
+ *       start and never loaded whole; default 262144.
+ *   <li>{@code maxTokens}: tokens per mail the model reads; longer text is cut (the start is kept);
+ *       default the bundle's max length, the {@code --max-tokens} it was trained with.
+ *   <li>{@code inferenceThreads}: forward passes that may run at once; default 2.
+ *   <li>{@code maxBatchSize}: the most waiting mails one forward pass scores together; default 8.
+ *   <li>{@code queueCapacity}: the most mails waiting for an inference thread; default 2 x
+ *       inferenceThreads x maxBatchSize.
  *   <li>{@code timeout}: the most time one mail may wait for its score, such as {@code 500ms},
- *       {@code 30s} or {@code 2m}; default 60s.</li>
- *   <li>{@code metricsPort}: serve Prometheus metrics on {@code http://metricsHost:metricsPort/metrics};
- *       default off. {@code metricsHost}: default 127.0.0.1.</li>
+ *       {@code 30s} or {@code 2m}; default 60s.
+ *   <li>{@code metricsPort}: serve Prometheus metrics on {@code
+ *       http://metricsHost:metricsPort/metrics}; default off. {@code metricsHost}: default
+ *       127.0.0.1.
  * </ul>
  */
 public class SpamGptClassifier extends GenericMailet {
@@ -127,9 +127,11 @@ public class SpamGptClassifier extends GenericMailet {
         int maxTokens = wholeNumber("maxTokens", 0, 1 << 20);
         settings.threads = (int) number("inferenceThreads", settings.threads, 1, 256);
         // Also the most mails one worker takes from the queue: capped here, as queueCapacity is.
-        int maxBatchSize = wholeNumber("maxBatchSize", SpamGptEngine.Settings.DEFAULT_MAX_BATCH_SIZE, 1024);
+        int maxBatchSize =
+                wholeNumber("maxBatchSize", SpamGptEngine.Settings.DEFAULT_MAX_BATCH_SIZE, 1024);
         settings.classifier = classifierOptions(threshold, maxTokens, maxBatchSize);
-        settings.queueCapacity = (int) number("queueCapacity", settings.effectiveQueueCapacity(), 1, 1 << 20);
+        settings.queueCapacity =
+                (int) number("queueCapacity", settings.effectiveQueueCapacity(), 1, 1 << 20);
         settings.timeoutMillis = duration("timeout", getInitParameter("timeout", "60s"));
         if (getInitParameter("metricsPort") != null) {
             settings.metricsPort = (int) number("metricsPort", 0, 0, 65535);
@@ -140,7 +142,10 @@ public class SpamGptClassifier extends GenericMailet {
         flagHeader = text("flagHeaderName", FLAG_HEADER);
         scoreAttribute = AttributeName.of(text("scoreAttributeName", SCORE_ATTRIBUTE));
         addHeaders = getInitParameter("addHeaders", false);
-        subjectTag = getInitParameterAsOptional("tagSubject").map(String::trim).filter(s -> !s.isEmpty());
+        subjectTag =
+                getInitParameterAsOptional("tagSubject")
+                        .map(String::trim)
+                        .filter(s -> !s.isEmpty());
 
         engine = SpamGptEngine.start(settings, scorerFactory);
     }
@@ -148,8 +153,8 @@ public class SpamGptClassifier extends GenericMailet {
     /**
      * Marks the mail with its verdict.
      *
-     * @throws MessagingException only when the model timed out or is shut down (the mail is
-     *     marked {@code No, error=...} first), for James's {@code onMailetException}
+     * @throws MessagingException only when the model timed out or is shut down (the mail is marked
+     *     {@code No, error=...} first), for James's {@code onMailetException}
      */
     @Override
     public void service(Mail mail) throws MessagingException {
@@ -165,15 +170,19 @@ public class SpamGptClassifier extends GenericMailet {
             mail.addSpecificHeaderForRecipient(header(statusHeader, verdict.status()), recipient);
             mail.addSpecificHeaderForRecipient(header(flagHeader, verdict.flag()), recipient);
         }
-        verdict.score().ifPresent(score ->
-                mail.setAttribute(new Attribute(scoreAttribute, AttributeValue.of(score))));
+        verdict.score()
+                .ifPresent(
+                        score ->
+                                mail.setAttribute(
+                                        new Attribute(scoreAttribute, AttributeValue.of(score))));
         if (addHeaders || (subjectTag.isPresent() && verdict.isSpam())) {
             updateMessage(mail, verdict);
         }
         LOGGER.debug("SpamGPT mail {}: {}", mail.getName(), verdict);
         if (failure != null) {
-            throw new MessagingException("SpamGPT could not score mail " + mail.getName() + ": "
-                    + failure.getMessage(), failure);
+            throw new MessagingException(
+                    "SpamGPT could not score mail " + mail.getName() + ": " + failure.getMessage(),
+                    failure);
         }
     }
 
@@ -190,12 +199,16 @@ public class SpamGptClassifier extends GenericMailet {
         return "SpamGPT classifier: marks spam with per-recipient headers";
     }
 
-    /** @return the threshold in use: the parameter's or the bundle's */
+    /**
+     * @return the threshold in use: the parameter's or the bundle's
+     */
     float threshold() {
         return engine.threshold();
     }
 
-    /** @return the port metrics are served on, or -1 */
+    /**
+     * @return the port metrics are served on, or -1
+     */
     int metricsPort() {
         return engine.metricsPort();
     }
@@ -214,13 +227,17 @@ public class SpamGptClassifier extends GenericMailet {
                 String tag = subjectTag.get();
                 String subject = message.getSubject();
                 if (subject == null || !subject.startsWith(tag)) {
-                    message.setSubject(subject == null || subject.isEmpty() ? tag : tag + " " + subject,
+                    message.setSubject(
+                            subject == null || subject.isEmpty() ? tag : tag + " " + subject,
                             "UTF-8");
                 }
             }
         } catch (MessagingException | RuntimeException | Error e) {
             Failures.requireNonFatal(e);
-            LOGGER.warn("SpamGPT could not write its headers into mail {}: {}", mail.getName(), e.toString());
+            LOGGER.warn(
+                    "SpamGPT could not write its headers into mail {}: {}",
+                    mail.getName(),
+                    e.toString());
         }
     }
 
@@ -236,9 +253,12 @@ public class SpamGptClassifier extends GenericMailet {
         return value.trim();
     }
 
-    /** The classifier's settings; ClassifierOptions checks them, and a bad one is named by its parameter. */
-    private static ClassifierOptions classifierOptions(Float threshold, int maxTokens, int maxBatchSize)
-            throws MessagingException {
+    /**
+     * The classifier's settings; ClassifierOptions checks them, and a bad one is named by its
+     * parameter.
+     */
+    private static ClassifierOptions classifierOptions(
+            Float threshold, int maxTokens, int maxBatchSize) throws MessagingException {
         try {
             return ClassifierOptions.builder()
                     .threshold(threshold)
@@ -246,7 +266,8 @@ public class SpamGptClassifier extends GenericMailet {
                     .maxBatchSize(maxBatchSize)
                     .build();
         } catch (ClassifierOptions.InvalidOptionException e) {
-            throw new MessagingException("SpamGPT parameter '" + parameter(e.setting()) + "' " + e.problem());
+            throw new MessagingException(
+                    "SpamGPT parameter '" + parameter(e.setting()) + "' " + e.problem());
         }
     }
 
@@ -267,13 +288,14 @@ public class SpamGptClassifier extends GenericMailet {
     private int wholeNumber(String name, int defaultValue, int max) throws MessagingException {
         long parsed = number(name, defaultValue, Integer.MIN_VALUE, Integer.MAX_VALUE);
         if (parsed > max) {
-            throw new MessagingException("SpamGPT parameter '" + name + "' must be at most " + max + ", got "
-                    + parsed);
+            throw new MessagingException(
+                    "SpamGPT parameter '" + name + "' must be at most " + max + ", got " + parsed);
         }
         return (int) parsed;
     }
 
-    private long number(String name, long defaultValue, long min, long max) throws MessagingException {
+    private long number(String name, long defaultValue, long min, long max)
+            throws MessagingException {
         String value = getInitParameter(name);
         if (value == null) {
             return defaultValue;
@@ -282,12 +304,19 @@ public class SpamGptClassifier extends GenericMailet {
         try {
             parsed = Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
-            throw new MessagingException("SpamGPT parameter '" + name + "' must be a whole number, got '"
-                    + value + "'");
+            throw new MessagingException(
+                    "SpamGPT parameter '" + name + "' must be a whole number, got '" + value + "'");
         }
         if (parsed < min || parsed > max) {
-            throw new MessagingException("SpamGPT parameter '" + name + "' must be in [" + min + ", "
-                    + max + "], got " + parsed);
+            throw new MessagingException(
+                    "SpamGPT parameter '"
+                            + name
+                            + "' must be in ["
+                            + min
+                            + ", "
+                            + max
+                            + "], got "
+                            + parsed);
         }
         return parsed;
     }
@@ -300,8 +329,10 @@ public class SpamGptClassifier extends GenericMailet {
         try {
             return Float.parseFloat(value.trim());
         } catch (NumberFormatException e) {
-            throw new MessagingException("SpamGPT parameter 'threshold' must be a number in [0, 1], got '"
-                    + value + "'");
+            throw new MessagingException(
+                    "SpamGPT parameter 'threshold' must be a number in [0, 1], got '"
+                            + value
+                            + "'");
         }
     }
 
@@ -315,7 +346,12 @@ public class SpamGptClassifier extends GenericMailet {
                 return millis;
             }
         }
-        throw new MessagingException("SpamGPT parameter '" + name + "' must be a positive duration such"
-                + " as 500ms, 30s or 2m, got '" + value + "'");
+        throw new MessagingException(
+                "SpamGPT parameter '"
+                        + name
+                        + "' must be a positive duration such"
+                        + " as 500ms, 30s or 2m, got '"
+                        + value
+                        + "'");
     }
 }

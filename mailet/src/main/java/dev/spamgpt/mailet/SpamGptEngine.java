@@ -4,14 +4,11 @@ import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamScorer;
 import dev.spamgpt.core.text.MessageText;
 import dev.spamgpt.core.util.Failures;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-
 import javax.mail.MessagingException;
-
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +36,8 @@ final class SpamGptEngine implements AutoCloseable {
         String model = "conf/spamgpt-bundle";
         // The classifier's own settings (threshold override, max tokens, texts per pass), checked
         // by ClassifierOptions; maxBatchSize is also the most texts a worker takes from the queue.
-        ClassifierOptions classifier = ClassifierOptions.defaults().withMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
+        ClassifierOptions classifier =
+                ClassifierOptions.defaults().withMaxBatchSize(DEFAULT_MAX_BATCH_SIZE);
         long maxBytes = 256 * 1024;
         int threads = 2;
         int queueCapacity;
@@ -80,8 +78,13 @@ final class SpamGptEngine implements AutoCloseable {
     private final MessageText.Limits limits;
     private final long timeoutMillis;
 
-    private SpamGptEngine(SpamScorer scorer, InferencePool pool, ScoringMetrics metrics,
-            MetricsEndpoint endpoint, MessageText.Limits limits, long timeoutMillis) {
+    private SpamGptEngine(
+            SpamScorer scorer,
+            InferencePool pool,
+            ScoringMetrics metrics,
+            MetricsEndpoint endpoint,
+            MessageText.Limits limits,
+            long timeoutMillis) {
         this.scorer = scorer;
         this.pool = pool;
         this.metrics = metrics;
@@ -102,16 +105,20 @@ final class SpamGptEngine implements AutoCloseable {
     static SpamGptEngine start(Settings settings, ScorerFactory factory) throws MessagingException {
         Path bundle = settings.modelPath();
         if (!Files.isDirectory(bundle)) {
-            throw new MessagingException("SpamGPT model bundle folder " + bundle + " does not exist;"
-                    + " set the 'model' parameter to the folder that 'spamgpt train' exported");
+            throw new MessagingException(
+                    "SpamGPT model bundle folder "
+                            + bundle
+                            + " does not exist; set the 'model' parameter to the folder that"
+                            + " 'spamgpt train' exported");
         }
         long started = System.nanoTime();
         SpamScorer scorer;
         try {
             scorer = factory.open(bundle, settings.classifier);
         } catch (RuntimeException | LinkageError e) {
-            throw new MessagingException("SpamGPT could not load the model bundle " + bundle + ": "
-                    + e.getMessage(), e instanceof Exception ? (Exception) e : new RuntimeException(e));
+            throw new MessagingException(
+                    "SpamGPT could not load the model bundle " + bundle + ": " + e.getMessage(),
+                    e instanceof Exception ? (Exception) e : new RuntimeException(e));
         }
         MetricsEndpoint endpoint = null;
         try {
@@ -120,28 +127,45 @@ final class SpamGptEngine implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             scorer.close();
-            throw new MessagingException("SpamGPT could not serve metrics on " + settings.metricsHost
-                    + ":" + settings.metricsPort + ": " + e, e);
+            throw new MessagingException(
+                    "SpamGPT could not serve metrics on "
+                            + settings.metricsHost
+                            + ":"
+                            + settings.metricsPort
+                            + ": "
+                            + e,
+                    e);
         }
-        ScoringMetrics metrics = new ScoringMetrics(MetricsEndpoint.registry(), scorer.modelId(),
-                settings.instance);
-        InferencePool pool = new InferencePool(scorer, settings.threads,
-                settings.effectiveQueueCapacity(), settings.classifier.maxBatchSize(),
-                SpamGptEngine.class.getClassLoader(), metrics);
-        MessageText.Limits limits = MessageText.Limits.defaults()
-                .withMaxBytes(settings.maxBytes)
-                .withMaxChars(maxChars(scorer.maxTokens()));
-        LOGGER.info("SpamGPT model {} loaded from {} in {} ms by {} (threshold {}, {} inference"
-                        + " threads, metrics {})", scorer.modelId(), bundle,
-                (System.nanoTime() - started) / 1_000_000, SpamGptEngine.class.getClassLoader(),
-                scorer.threshold(), settings.threads,
+        ScoringMetrics metrics =
+                new ScoringMetrics(MetricsEndpoint.registry(), scorer.modelId(), settings.instance);
+        InferencePool pool =
+                new InferencePool(
+                        scorer,
+                        settings.threads,
+                        settings.effectiveQueueCapacity(),
+                        settings.classifier.maxBatchSize(),
+                        SpamGptEngine.class.getClassLoader(),
+                        metrics);
+        MessageText.Limits limits =
+                MessageText.Limits.defaults()
+                        .withMaxBytes(settings.maxBytes)
+                        .withMaxChars(maxChars(scorer.maxTokens()));
+        LOGGER.info(
+                "SpamGPT model {} loaded from {} in {} ms by {} (threshold {}, {} inference"
+                        + " threads, metrics {})",
+                scorer.modelId(),
+                bundle,
+                (System.nanoTime() - started) / 1_000_000,
+                SpamGptEngine.class.getClassLoader(),
+                scorer.threshold(),
+                settings.threads,
                 endpoint == null ? "not served" : "on port " + endpoint.port() + " /metrics");
         return new SpamGptEngine(scorer, pool, metrics, endpoint, limits, settings.timeoutMillis);
     }
 
     /**
-     * Scores a mail. Bad MIME is scored on whatever text could be read; a mail without any text
-     * is skipped; a mail that cannot be read, or that the model fails on, gets an error verdict.
+     * Scores a mail. Bad MIME is scored on whatever text could be read; a mail without any text is
+     * skipped; a mail that cannot be read, or that the model fails on, gets an error verdict.
      *
      * @param mail the mail; its message is read up to {@code maxBytes} and never modified
      * @return the verdict
@@ -210,7 +234,8 @@ final class SpamGptEngine implements AutoCloseable {
         metrics.error(kind);
         String reason = prefix + describe(e);
         if (LOGGER.isDebugEnabled()) {
-            LOGGER.warn("SpamGPT marked mail {} as error ({}): {}", mail.getName(), kind, reason, e);
+            LOGGER.warn(
+                    "SpamGPT marked mail {} as error ({}): {}", mail.getName(), kind, reason, e);
         } else {
             LOGGER.warn("SpamGPT marked mail {} as error ({}): {}", mail.getName(), kind, reason);
         }
@@ -225,7 +250,9 @@ final class SpamGptEngine implements AutoCloseable {
         return scorer.modelId();
     }
 
-    /** @return the port metrics are served on, or -1 */
+    /**
+     * @return the port metrics are served on, or -1
+     */
     int metricsPort() {
         return endpoint == null ? -1 : endpoint.port();
     }

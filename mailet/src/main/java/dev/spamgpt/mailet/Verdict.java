@@ -1,20 +1,22 @@
 package dev.spamgpt.mailet;
 
 import dev.spamgpt.core.inference.SpamScorer;
-
 import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
  * What SpamGPT decided about one mail, and how that reads in James's spam headers: a status that
- * starts with {@code Yes} or {@code No} (the prefix {@code IsMarkedAsSpam} looks at) and a
- * {@code YES}/{@code NO} flag.
+ * starts with {@code Yes} or {@code No} (the prefix {@code IsMarkedAsSpam} looks at) and a {@code
+ * YES}/{@code NO} flag.
  */
 final class Verdict {
 
     /** How the verdict came about; also the {@code verdict} tag of the metrics. */
     enum Kind {
-        SPAM, HAM, SKIPPED, ERROR;
+        SPAM,
+        HAM,
+        SKIPPED,
+        ERROR;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -37,7 +39,8 @@ final class Verdict {
 
     /** Scored: spam when the scorer says so of this score. */
     static Verdict scored(float score, SpamScorer scorer) {
-        return new Verdict(scorer.isSpam(score) ? Kind.SPAM : Kind.HAM, score, scorer.threshold(), null);
+        return new Verdict(
+                scorer.isSpam(score) ? Kind.SPAM : Kind.HAM, score, scorer.threshold(), null);
     }
 
     /** Not scored on purpose, such as a mail without any text: never spam. */
@@ -62,13 +65,19 @@ final class Verdict {
         return Float.isNaN(score) ? OptionalDouble.empty() : OptionalDouble.of(score);
     }
 
-    /** {@code Yes, score=0.97 required=0.50}, {@code No, skipped=no text}, {@code No, error=...}. */
+    /**
+     * {@code Yes, score=0.97 required=0.50}, {@code No, skipped=no text}, {@code No, error=...}.
+     */
     String status() {
         switch (kind) {
             case SPAM:
             case HAM:
-                return String.format(Locale.ROOT, "%s, score=%.2f required=%.2f",
-                        isSpam() ? "Yes" : "No", score, threshold);
+                return String.format(
+                        Locale.ROOT,
+                        "%s, score=%.2f required=%.2f",
+                        isSpam() ? "Yes" : "No",
+                        score,
+                        threshold);
             case SKIPPED:
                 return "No, skipped=" + reason;
             default:

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spamgpt.core.testing.CraftedMail;
-
+import io.micrometer.core.instrument.Counter;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +15,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
-import io.micrometer.core.instrument.Counter;
-
 import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
@@ -41,8 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class HostileMailTest {
 
-    @TempDir
-    Path bundle;
+    @TempDir Path bundle;
 
     private KeywordScorer scorer;
     private SpamGptClassifier mailet;
@@ -54,7 +50,8 @@ class HostileMailTest {
         scorer = new KeywordScorer();
         mailet = new SpamGptClassifier(scorer.factory());
         matcher = new IsSpamGpt(scorer.factory());
-        // The registry is shared by the whole JVM: a name of its own keeps this test's counts apart.
+        // The registry is shared by the whole JVM: a name of its own keeps this test's counts
+        // apart.
         instance = "hostile-" + System.nanoTime();
     }
 
@@ -65,11 +62,19 @@ class HostileMailTest {
     }
 
     private void initMailet() throws Exception {
-        mailet.init(FakeMailetConfig.builder().mailetName(instance).setProperty("model", bundle.toString()).build());
+        mailet.init(
+                FakeMailetConfig.builder()
+                        .mailetName(instance)
+                        .setProperty("model", bundle.toString())
+                        .build());
     }
 
     private void initMatcher() throws Exception {
-        matcher.init(FakeMatcherConfig.builder().matcherName(instance).condition("0.5,model=" + bundle).build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName(instance)
+                        .condition("0.5,model=" + bundle)
+                        .build());
     }
 
     private static String bomb(String name) {
@@ -91,40 +96,51 @@ class HostileMailTest {
 
     /** A spooled mail whose every read throws what the supplier gives. */
     private static FakeMail mailThatThrowsWhenRead(Supplier<Error> error) throws Exception {
-        MimeMessageSource source = new MimeMessageSource() {
-            @Override
-            public String getSourceId() {
-                return "throws";
-            }
+        MimeMessageSource source =
+                new MimeMessageSource() {
+                    @Override
+                    public String getSourceId() {
+                        return "throws";
+                    }
 
-            @Override
-            public InputStream getInputStream() {
-                throw error.get();
-            }
-        };
+                    @Override
+                    public InputStream getInputStream() {
+                        throw error.get();
+                    }
+                };
         return Mails.mail(new MimeMessageWrapper(source));
     }
 
     private static List<String> statuses(Mail mail) throws Exception {
         List<String> all = new ArrayList<>();
         for (String rcpt : List.of(RECIPIENT1, RECIPIENT2)) {
-            all.addAll(mail.getPerRecipientSpecificHeaders().getHeadersForRecipient(new MailAddress(rcpt)).stream()
-                    .filter(h -> h.getName().equals(SpamGptClassifier.STATUS_HEADER))
-                    .map(PerRecipientHeaders.Header::getValue)
-                    .collect(Collectors.toList()));
+            all.addAll(
+                    mail
+                            .getPerRecipientSpecificHeaders()
+                            .getHeadersForRecipient(new MailAddress(rcpt))
+                            .stream()
+                            .filter(h -> h.getName().equals(SpamGptClassifier.STATUS_HEADER))
+                            .map(PerRecipientHeaders.Header::getValue)
+                            .collect(Collectors.toList()));
         }
         return all;
     }
 
     private double mails(String verdict) {
-        Counter counter = MetricsEndpoint.registry().find("spamgpt.mails")
-                .tags("instance", instance, "verdict", verdict).counter();
+        Counter counter =
+                MetricsEndpoint.registry()
+                        .find("spamgpt.mails")
+                        .tags("instance", instance, "verdict", verdict)
+                        .counter();
         return counter == null ? 0 : counter.count();
     }
 
     private double errors(String reason) {
-        Counter counter = MetricsEndpoint.registry().find("spamgpt.errors")
-                .tags("instance", instance, "reason", reason).counter();
+        Counter counter =
+                MetricsEndpoint.registry()
+                        .find("spamgpt.errors")
+                        .tags("instance", instance, "reason", reason)
+                        .counter();
         return counter == null ? 0 : counter.count();
     }
 
@@ -141,7 +157,9 @@ class HostileMailTest {
         assertThatCode(() -> mailet.service(hostile)).doesNotThrowAnyException();
 
         List<String> statuses = statuses(hostile);
-        assertThat(statuses).hasSize(2).allMatch(s -> s.matches("(Yes|No), score=.*|No, error=.*"), "a verdict");
+        assertThat(statuses)
+                .hasSize(2)
+                .allMatch(s -> s.matches("(Yes|No), score=.*|No, error=.*"), "a verdict");
         assertThat(allMails()).isEqualTo(1);
         if (statuses.get(0).startsWith("No, error=")) {
             assertThat(mails("error")).isEqualTo(1);
@@ -162,7 +180,9 @@ class HostileMailTest {
         assertThatCode(() -> matcher.match(hostile)).doesNotThrowAnyException();
 
         assertThat(allMails()).isEqualTo(1);
-        boolean scored = hostile.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE)).isPresent();
+        boolean scored =
+                hostile.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))
+                        .isPresent();
         assertThat(mails("error")).isEqualTo(scored ? 0 : 1);
         assertThat(matcher.match(Mails.plain("You are a WINNER", "Claim now."))).hasSize(2);
     }
@@ -174,8 +194,13 @@ class HostileMailTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(statuses(mail)).hasSize(2).allSatisfy(s ->
-                assertThat(s).startsWith("No, error=no readable text: extraction failed").contains("StackOverflowError"));
+        assertThat(statuses(mail))
+                .hasSize(2)
+                .allSatisfy(
+                        s ->
+                                assertThat(s)
+                                        .startsWith("No, error=no readable text: extraction failed")
+                                        .contains("StackOverflowError"));
         assertThat(mails("error")).isEqualTo(1);
         assertThat(errors("read")).isEqualTo(1);
         assertThat(scorer.texts).isEmpty();
@@ -188,7 +213,12 @@ class HostileMailTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(statuses(mail)).allSatisfy(s -> assertThat(s).startsWith("No, error=no readable text: extraction failed").contains("NoClassDefFoundError"));
+        assertThat(statuses(mail))
+                .allSatisfy(
+                        s ->
+                                assertThat(s)
+                                        .startsWith("No, error=no readable text: extraction failed")
+                                        .contains("NoClassDefFoundError"));
         assertThat(mails("error")).isEqualTo(1);
     }
 
@@ -220,8 +250,12 @@ class HostileMailTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(statuses(mail)).allSatisfy(s ->
-                assertThat(s).startsWith("No, error=the model failed").contains("StackOverflowError"));
+        assertThat(statuses(mail))
+                .allSatisfy(
+                        s ->
+                                assertThat(s)
+                                        .startsWith("No, error=the model failed")
+                                        .contains("StackOverflowError"));
         assertThat(mails("error")).isEqualTo(1);
         assertThat(errors("model")).isEqualTo(1);
 
@@ -242,8 +276,12 @@ class HostileMailTest {
 
     @Test
     void serviceShouldRethrowAnOutOfMemoryErrorFromTheModelAndKeepItsWorker() throws Exception {
-        mailet.init(FakeMailetConfig.builder().mailetName(instance).setProperty("model", bundle.toString())
-                .setProperty("inferenceThreads", "1").build());
+        mailet.init(
+                FakeMailetConfig.builder()
+                        .mailetName(instance)
+                        .setProperty("model", bundle.toString())
+                        .setProperty("inferenceThreads", "1")
+                        .build());
         scorer.error = new OutOfMemoryError("native tensor");
 
         assertThatThrownBy(() -> mailet.service(Mails.plain("You are a WINNER", "Claim now.")))

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-
 import javax.mail.MessagingException;
-
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -23,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class IsSpamGptTest {
 
-    @TempDir
-    Path bundle;
+    @TempDir Path bundle;
 
     private KeywordScorer scorer;
     private IsSpamGpt matcher;
@@ -41,7 +38,8 @@ class IsSpamGptTest {
     }
 
     private void init(String condition) throws MessagingException {
-        matcher.init(FakeMatcherConfig.builder().matcherName("IsSpamGpt").condition(condition).build());
+        matcher.init(
+                FakeMatcherConfig.builder().matcherName("IsSpamGpt").condition(condition).build());
     }
 
     private static FakeMail withScore(String attribute, double score) throws Exception {
@@ -76,8 +74,11 @@ class IsSpamGptTest {
     @Test
     void matchShouldReadTheScoreTheMailetSet() throws Exception {
         SpamGptClassifier mailet = new SpamGptClassifier(scorer.factory());
-        mailet.init(FakeMailetConfig.builder().mailetName("SpamGptClassifier")
-                .setProperty("model", bundle.toString()).build());
+        mailet.init(
+                FakeMailetConfig.builder()
+                        .mailetName("SpamGptClassifier")
+                        .setProperty("model", bundle.toString())
+                        .build());
         init("0.9");
         FakeMail spam = Mails.plain("You are a WINNER", "Claim now.");
         FakeMail ham = Mails.plain("Lunch?", "At noon.");
@@ -108,7 +109,8 @@ class IsSpamGptTest {
 
         assertThat(matcher.match(spam)).hasSize(2);
         assertThat(matcher.match(ham)).isEmpty();
-        assertThat(spam.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))).isPresent();
+        assertThat(spam.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE)))
+                .isPresent();
         assertThat(scorer.texts).hasSize(2);
     }
 
@@ -127,7 +129,8 @@ class IsSpamGptTest {
         FakeMail mail = Mails.plain("You are a WINNER", "text");
 
         assertThat(matcher.match(mail)).isEmpty();
-        assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))).isEmpty();
+        assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE)))
+                .isEmpty();
     }
 
     @Test

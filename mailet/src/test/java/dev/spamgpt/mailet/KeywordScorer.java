@@ -2,7 +2,6 @@ package dev.spamgpt.mailet;
 
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamScorer;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,10 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in for the model in unit tests: 0.97 when the text holds {@link #SPAM_WORD}, else
- * 0.03. It records every text it was given (so tests see exactly what the mailet extracted),
- * how many calls ran at once, and can be told to fail (with an exception or an
- * {@link Error}) or to block.
+ * A stand-in for the model in unit tests: 0.97 when the text holds {@link #SPAM_WORD}, else 0.03.
+ * It records every text it was given (so tests see exactly what the mailet extracted), how many
+ * calls ran at once, and can be told to fail (with an exception or an {@link Error}) or to block.
  */
 final class KeywordScorer implements SpamScorer {
 
@@ -33,7 +31,10 @@ final class KeywordScorer implements SpamScorer {
     volatile long delayMillis;
     volatile boolean closed;
 
-    /** Opens this scorer the way the real factory opens a bundle: with the options' threshold and max tokens. */
+    /**
+     * Opens this scorer the way the real factory opens a bundle: with the options' threshold and
+     * max tokens.
+     */
     ScorerFactory factory() {
         return (bundle, options) -> new Opened(options);
     }
@@ -114,7 +115,9 @@ final class KeywordScorer implements SpamScorer {
 
         @Override
         public float threshold() {
-            return options.threshold() != null ? options.threshold() : KeywordScorer.this.threshold();
+            return options.threshold() != null
+                    ? options.threshold()
+                    : KeywordScorer.this.threshold();
         }
 
         @Override

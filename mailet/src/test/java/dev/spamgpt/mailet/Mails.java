@@ -3,11 +3,9 @@ package dev.spamgpt.mailet;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
-
 import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
-
 import org.apache.mailet.base.test.FakeMail;
 
 /** Mails for the tests, from raw RFC 5322 text the way James receives them over SMTP. */
@@ -24,7 +22,8 @@ final class Mails {
     }
 
     static MimeMessage parse(byte[] raw) throws MessagingException {
-        return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
+        return new MimeMessage(
+                Session.getInstance(new Properties()), new ByteArrayInputStream(raw));
     }
 
     static FakeMail mail(MimeMessage message) throws MessagingException {
@@ -37,13 +36,14 @@ final class Mails {
     }
 
     static FakeMail plain(String subject, String body) throws MessagingException {
-        return mail(parse(
-                "From: sender@example.net",
-                "To: alice@example.org",
-                "Subject: " + subject,
-                "MIME-Version: 1.0",
-                "Content-Type: text/plain; charset=us-ascii",
-                "",
-                body));
+        return mail(
+                parse(
+                        "From: sender@example.net",
+                        "To: alice@example.org",
+                        "Subject: " + subject,
+                        "MIME-Version: 1.0",
+                        "Content-Type: text/plain; charset=us-ascii",
+                        "",
+                        body));
     }
 }

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 
 class MetricsEndpointTest {
@@ -29,16 +28,22 @@ class MetricsEndpointTest {
             }
             // Let the server take both slow requests before the scrape comes.
             Thread.sleep(300);
-            HttpClient client = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(1))
-                    .build();
+            HttpClient client =
+                    HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(1))
+                            .build();
             for (int i = 0; i < 3; i++) {
-                HttpResponse<String> response = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/metrics"))
-                                .timeout(Duration.ofSeconds(1))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response =
+                        client.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + endpoint.port()
+                                                                + "/metrics"))
+                                        .timeout(Duration.ofSeconds(1))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
 
                 assertThat(response.statusCode()).isEqualTo(200);
                 assertThat(response.body()).contains("spamgpt_endpoint_test_total");
@@ -72,7 +77,9 @@ class MetricsEndpointTest {
         private void trickle(long everyMillis) {
             try {
                 OutputStream out = socket.getOutputStream();
-                out.write("GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.write(
+                        "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 while (!stopped) {
                     lines++;

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +33,11 @@ class MetricsHttpServerTest {
     }
 
     private void start(int threads, int queue, long headerMillis) throws IOException {
-        server = new MetricsHttpServer(new InetSocketAddress("127.0.0.1", 0),
-                () -> "scrape " + scrapes.incrementAndGet() + "\n",
-                new MetricsHttpServer.Limits(threads, queue, headerMillis, 10_000, 1024));
+        server =
+                new MetricsHttpServer(
+                        new InetSocketAddress("127.0.0.1", 0),
+                        () -> "scrape " + scrapes.incrementAndGet() + "\n",
+                        new MetricsHttpServer.Limits(threads, queue, headerMillis, 10_000, 1024));
     }
 
     /** Sends raw bytes and reads the whole answer (the server closes every connection). */
@@ -54,7 +55,8 @@ class MetricsHttpServerTest {
 
         String answer = exchange("GET /metrics?x=1 HTTP/1.1\r\nHost: a\r\n\r\n");
 
-        assertThat(answer).startsWith("HTTP/1.1 200 OK\r\n")
+        assertThat(answer)
+                .startsWith("HTTP/1.1 200 OK\r\n")
                 .contains("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n")
                 .contains("Content-Length: 9\r\n")
                 .contains("Connection: close\r\n")
@@ -65,7 +67,9 @@ class MetricsHttpServerTest {
     void otherRequestsShouldGetTheirErrorStatusWithoutAScrape() throws Exception {
         start(2, 2, 5_000);
 
-        assertThat(exchange("POST /metrics HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 405 ").contains("Allow: GET");
+        assertThat(exchange("POST /metrics HTTP/1.1\r\n\r\n"))
+                .startsWith("HTTP/1.1 405 ")
+                .contains("Allow: GET");
         assertThat(exchange("GET / HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 404 ");
         assertThat(exchange("nonsense\r\n\r\n")).startsWith("HTTP/1.1 400 ");
         assertThat(exchange("GET /metrics HTTP/1.1\r\nX-Big: " + "a".repeat(2000) + "\r\n\r\n"))
@@ -76,7 +80,8 @@ class MetricsHttpServerTest {
     @Test
     void aClientThatNeverEndsItsHeadersShouldBeDisconnected() throws Exception {
         start(2, 2, 300);
-        MetricsEndpointTest.Trickler trickler = MetricsEndpointTest.Trickler.start(server.port(), 50);
+        MetricsEndpointTest.Trickler trickler =
+                MetricsEndpointTest.Trickler.start(server.port(), 50);
         slow.add(trickler);
         Socket socket = trickler.socket();
         socket.setSoTimeout(HANG_GUARD_MILLIS);
@@ -85,7 +90,8 @@ class MetricsHttpServerTest {
         try (InputStream in = socket.getInputStream()) {
             read = in.read();
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server never hung up on a client that trickles headers", e);
+            throw new AssertionError(
+                    "the server never hung up on a client that trickles headers", e);
         } catch (IOException e) {
             read = -1; // reset by the server: hung up as well
         }
@@ -95,7 +101,8 @@ class MetricsHttpServerTest {
     }
 
     @Test
-    void aConnectionBeyondTheThreadsAndTheQueueShouldGetServiceUnavailableAtOnce() throws Exception {
+    void aConnectionBeyondTheThreadsAndTheQueueShouldGetServiceUnavailableAtOnce()
+            throws Exception {
         start(1, 1, HANG_GUARD_MILLIS);
         slow.add(MetricsEndpointTest.Trickler.start(server.port(), 200));
         Thread.sleep(200); // the worker takes the first
@@ -109,7 +116,8 @@ class MetricsHttpServerTest {
     @Test
     void closeShouldHangUpOnOpenConnections() throws Exception {
         start(1, 1, HANG_GUARD_MILLIS);
-        MetricsEndpointTest.Trickler trickler = MetricsEndpointTest.Trickler.start(server.port(), 200);
+        MetricsEndpointTest.Trickler trickler =
+                MetricsEndpointTest.Trickler.start(server.port(), 200);
         slow.add(trickler);
         Thread.sleep(200);
 
@@ -118,7 +126,8 @@ class MetricsHttpServerTest {
         Socket socket = trickler.socket();
         socket.setSoTimeout(HANG_GUARD_MILLIS);
         int read;
-        try (InputStream in = socket.getInputStream(); OutputStream ignored = socket.getOutputStream()) {
+        try (InputStream in = socket.getInputStream();
+                OutputStream ignored = socket.getOutputStream()) {
             read = in.read();
         } catch (SocketTimeoutException e) {
             throw new AssertionError("close() left a connection open", e);

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.within;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.testing.TinyBundles;
 import dev.spamgpt.core.text.MessageText;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,9 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-
 import javax.mail.MessagingException;
-
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -37,16 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 /** The mailet on the real SpamGPT classifier, with a small random-weight bundle. */
 class SpamGptClassifierModelTest {
 
-    private static final List<String> BODIES = List.of(
-            "WINNER!! You have been selected to receive a 900 prize reward. Call 09061701461 now",
-            "Ok lar... Joking wif u oni...",
-            "I'll be home late tonight, save me some dinner",
-            "URGENT! Your mobile number has won 2000 pounds. To claim call 09050000301",
-            "Free entry in 2 a wkly comp to win FA Cup final tkts",
-            "Are we still on for the meeting at three?");
+    private static final List<String> BODIES =
+            List.of(
+                    "WINNER!! You have been selected to receive a 900 prize reward. Call"
+                            + " 09061701461 now",
+                    "Ok lar... Joking wif u oni...",
+                    "I'll be home late tonight, save me some dinner",
+                    "URGENT! Your mobile number has won 2000 pounds. To claim call 09050000301",
+                    "Free entry in 2 a wkly comp to win FA Cup final tkts",
+                    "Are we still on for the meeting at three?");
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static Path bundle;
     static SpamClassifier reference;
@@ -69,7 +67,8 @@ class SpamGptClassifierModelTest {
     }
 
     private static float expectedScore(FakeMail mail) throws MessagingException {
-        String text = MessageText.fromMessage(mail.getMessage(), MessageText.Limits.defaults()).text();
+        String text =
+                MessageText.fromMessage(mail.getMessage(), MessageText.Limits.defaults()).text();
         return reference.spamProbability(text);
     }
 
@@ -85,7 +84,9 @@ class SpamGptClassifierModelTest {
         Arrays.sort(sorted);
         // Half the mails on each side, whatever the random weights give.
         float threshold = (sorted[2] + sorted[3]) / 2;
-        assertThat(sorted[3] - sorted[2]).as("scores must differ to split them").isGreaterThan(1e-6f);
+        assertThat(sorted[3] - sorted[2])
+                .as("scores must differ to split them")
+                .isGreaterThan(1e-6f);
         SpamGptClassifier mailet = new SpamGptClassifier();
         mailet.init(config().setProperty("threshold", Float.toString(threshold)).build());
         try {
@@ -98,14 +99,26 @@ class SpamGptClassifierModelTest {
 
         int spam = 0;
         for (int i = 0; i < mails.size(); i++) {
-            double score = (Double) mails.get(i).getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))
-                    .orElseThrow().getValue().value();
+            double score =
+                    (Double)
+                            mails.get(i)
+                                    .getAttribute(
+                                            AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))
+                                    .orElseThrow()
+                                    .getValue()
+                                    .value();
             assertThat(score).isCloseTo(expected[i], within(1e-5));
             boolean isSpam = expected[i] >= threshold;
             spam += isSpam ? 1 : 0;
-            assertThat(mails.get(i).getPerRecipientSpecificHeaders().getHeadersForRecipient(
-                    new org.apache.james.core.MailAddress(RECIPIENT1)))
-                    .anySatisfy(h -> assertThat(h.getValue()).startsWith(isSpam ? "Yes, score=" : "No, score="));
+            assertThat(
+                            mails.get(i)
+                                    .getPerRecipientSpecificHeaders()
+                                    .getHeadersForRecipient(
+                                            new org.apache.james.core.MailAddress(RECIPIENT1)))
+                    .anySatisfy(
+                            h ->
+                                    assertThat(h.getValue())
+                                            .startsWith(isSpam ? "Yes, score=" : "No, score="));
         }
         assertThat(spam).isEqualTo(3);
     }
@@ -113,10 +126,12 @@ class SpamGptClassifierModelTest {
     @Test
     void initShouldLoadTheModelOnceForAllMails() throws Exception {
         AtomicInteger loads = new AtomicInteger();
-        SpamGptClassifier mailet = new SpamGptClassifier((path, options) -> {
-            loads.incrementAndGet();
-            return ScorerFactory.CLASSIFIER.open(path, options);
-        });
+        SpamGptClassifier mailet =
+                new SpamGptClassifier(
+                        (path, options) -> {
+                            loads.incrementAndGet();
+                            return ScorerFactory.CLASSIFIER.open(path, options);
+                        });
         mailet.init(config().build());
         try {
             for (String body : BODIES) {
@@ -138,15 +153,19 @@ class SpamGptClassifierModelTest {
                 Files.copy(f, broken.resolve(f.getFileName()));
             }
         }
-        try (FileChannel ch = FileChannel.open(broken.resolve("model.safetensors"), StandardOpenOption.WRITE)) {
+        try (FileChannel ch =
+                FileChannel.open(broken.resolve("model.safetensors"), StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() / 2);
         }
         SpamGptClassifier mailet = new SpamGptClassifier();
 
-        assertThatThrownBy(() -> mailet.init(FakeMailetConfig.builder()
-                .mailetName("SpamGptClassifier")
-                .setProperty("model", broken.toString())
-                .build()))
+        assertThatThrownBy(
+                        () ->
+                                mailet.init(
+                                        FakeMailetConfig.builder()
+                                                .mailetName("SpamGptClassifier")
+                                                .setProperty("model", broken.toString())
+                                                .build()))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageContaining("could not load the model bundle")
                 .hasMessageContaining("model.safetensors");
@@ -156,12 +175,13 @@ class SpamGptClassifierModelTest {
     void serviceShouldCountMailsAndLatencyOnTheMetricsEndpoint() throws Exception {
         SpamGptClassifier mailet = new SpamGptClassifier();
         // The registry is shared by every instance in the class loader: a name of its own.
-        mailet.init(FakeMailetConfig.builder()
-                .mailetName("metrics-test")
-                .setProperty("model", bundle.toString())
-                .setProperty("metricsPort", "0")
-                .setProperty("threshold", "0")
-                .build());
+        mailet.init(
+                FakeMailetConfig.builder()
+                        .mailetName("metrics-test")
+                        .setProperty("model", bundle.toString())
+                        .setProperty("metricsPort", "0")
+                        .setProperty("threshold", "0")
+                        .build());
         String metrics;
         try {
             for (String body : BODIES) {
@@ -173,29 +193,48 @@ class SpamGptClassifierModelTest {
         }
 
         assertThat(metrics)
-                .containsPattern("spamgpt_mails_total\\{instance=\"metrics-test\",[^}]*verdict=\"spam\"} 6(\\.0)?\\n")
-                .containsPattern("spamgpt_mails_total\\{instance=\"metrics-test\",[^}]*verdict=\"ham\"} 0(\\.0)?\\n")
-                .containsPattern("spamgpt_scoring_seconds_count\\{instance=\"metrics-test\",[^}]*} 6(\\.0)?\\n")
-                .containsPattern("spamgpt_scoring_seconds_bucket\\{instance=\"metrics-test\",[^}]*le=\"\\+Inf\"} 6(\\.0)?\\n")
+                .containsPattern(
+                        "spamgpt_mails_total\\{instance=\"metrics-test\",[^}]*verdict=\"spam\"}"
+                                + " 6(\\.0)?\\n")
+                .containsPattern(
+                        "spamgpt_mails_total\\{instance=\"metrics-test\",[^}]*verdict=\"ham\"}"
+                                + " 0(\\.0)?\\n")
+                .containsPattern(
+                        "spamgpt_scoring_seconds_count\\{instance=\"metrics-test\",[^}]*}"
+                                + " 6(\\.0)?\\n")
+                .containsPattern(
+                        "spamgpt_scoring_seconds_bucket\\{instance=\"metrics-test\","
+                                + "[^}]*le=\"\\+Inf\"}"
+                                + " 6(\\.0)?\\n")
                 .contains("spamgpt_inference_seconds_count");
     }
 
     @Test
     void initShouldFailWhenTheMetricsPortIsTaken() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             SpamGptClassifier mailet = new SpamGptClassifier();
 
-            assertThatThrownBy(() -> mailet.init(config()
-                    .setProperty("metricsPort", Integer.toString(taken.getLocalPort())).build()))
+            assertThatThrownBy(
+                            () ->
+                                    mailet.init(
+                                            config().setProperty(
+                                                            "metricsPort",
+                                                            Integer.toString(taken.getLocalPort()))
+                                                    .build()))
                     .isInstanceOf(MessagingException.class)
                     .hasMessageContaining("could not serve metrics");
         }
     }
 
     private static String scrape(int port) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return response.body();
     }

@@ -20,9 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-
 import javax.mail.MessagingException;
-
 import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MimeMessageSource;
 import org.apache.james.server.core.MimeMessageWrapper;
@@ -42,8 +40,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SpamGptClassifierTest {
 
-    @TempDir
-    Path bundle;
+    @TempDir Path bundle;
 
     private KeywordScorer scorer;
     private SpamGptClassifier mailet;
@@ -66,7 +63,10 @@ class SpamGptClassifierTest {
     }
 
     private static List<String> headers(Mail mail, String recipient, String name) throws Exception {
-        return mail.getPerRecipientSpecificHeaders().getHeadersForRecipient(new MailAddress(recipient)).stream()
+        return mail
+                .getPerRecipientSpecificHeaders()
+                .getHeadersForRecipient(new MailAddress(recipient))
+                .stream()
                 .filter(h -> h.getName().equals(name))
                 .map(PerRecipientHeaders.Header::getValue)
                 .collect(Collectors.toList());
@@ -118,22 +118,29 @@ class SpamGptClassifierTest {
         mailet.service(mail);
 
         assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE)))
-                .hasValueSatisfying(a -> assertThat(a.getValue().value()).isEqualTo((double) KeywordScorer.SPAM_SCORE));
+                .hasValueSatisfying(
+                        a ->
+                                assertThat(a.getValue().value())
+                                        .isEqualTo((double) KeywordScorer.SPAM_SCORE));
     }
 
     @Test
     void serviceShouldLetIsMarkedAsSpamMatchOnlySpam() throws Exception {
         mailet.init(config().build());
         IsMarkedAsSpam matcher = new IsMarkedAsSpam();
-        matcher.init(FakeMatcherConfig.builder().matcherName("IsMarkedAsSpam")
-                .condition(SpamGptClassifier.STATUS_HEADER).build());
+        matcher.init(
+                FakeMatcherConfig.builder()
+                        .matcherName("IsMarkedAsSpam")
+                        .condition(SpamGptClassifier.STATUS_HEADER)
+                        .build());
         FakeMail spam = Mails.plain("You are a WINNER", "Claim your prize now.");
         FakeMail ham = Mails.plain("Lunch tomorrow?", "Shall we meet at noon?");
 
         mailet.service(spam);
         mailet.service(ham);
 
-        assertThat(matcher.match(spam)).containsOnly(new MailAddress(RECIPIENT1), new MailAddress(RECIPIENT2));
+        assertThat(matcher.match(spam))
+                .containsOnly(new MailAddress(RECIPIENT1), new MailAddress(RECIPIENT2));
         assertThat(matcher.match(ham)).isEmpty();
     }
 
@@ -150,7 +157,9 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldCountAScoreEqualToTheThresholdAsSpam() throws Exception {
-        mailet.init(config().setProperty("threshold", Float.toString(KeywordScorer.SPAM_SCORE)).build());
+        mailet.init(
+                config().setProperty("threshold", Float.toString(KeywordScorer.SPAM_SCORE))
+                        .build());
         FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
 
         mailet.service(mail);
@@ -167,16 +176,17 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldUseConfiguredHeaderAndAttributeNames() throws Exception {
-        mailet.init(config()
-                .setProperty("statusHeaderName", "x.status")
-                .setProperty("flagHeaderName", "x.flag")
-                .setProperty("scoreAttributeName", "x.score")
-                .build());
+        mailet.init(
+                config().setProperty("statusHeaderName", "x.status")
+                        .setProperty("flagHeaderName", "x.flag")
+                        .setProperty("scoreAttributeName", "x.score")
+                        .build());
         FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
 
         mailet.service(mail);
 
-        assertThat(headers(mail, RECIPIENT1, "x.status")).containsExactly("Yes, score=0.97 required=0.50");
+        assertThat(headers(mail, RECIPIENT1, "x.status"))
+                .containsExactly("Yes, score=0.97 required=0.50");
         assertThat(headers(mail, RECIPIENT1, "x.flag")).containsExactly("YES");
         assertThat(headers(mail, RECIPIENT1, SpamGptClassifier.STATUS_HEADER)).isEmpty();
         assertThat(mail.getAttribute(AttributeName.of("x.score"))).isPresent();
@@ -195,11 +205,13 @@ class SpamGptClassifierTest {
     @Test
     void serviceShouldKeepNonAsciiSubjectsWhenTagging() throws Exception {
         mailet.init(config().setProperty("tagSubject", "[SPAM]").build());
-        FakeMail mail = Mails.mail(Mails.parse(
-                "Subject: =?UTF-8?Q?Gl=C3=BCckwunsch_WINNER?=",
-                "Content-Type: text/plain; charset=utf-8",
-                "",
-                "Claim now."));
+        FakeMail mail =
+                Mails.mail(
+                        Mails.parse(
+                                "Subject: =?UTF-8?Q?Gl=C3=BCckwunsch_WINNER?=",
+                                "Content-Type: text/plain; charset=utf-8",
+                                "",
+                                "Claim now."));
 
         mailet.service(mail);
 
@@ -235,10 +247,14 @@ class SpamGptClassifierTest {
         mailet.service(spam);
         mailet.service(ham);
 
-        assertThat(spam.getMessage().getHeader(SpamGptClassifier.SPAM_FLAG_HEADER)).containsExactly("YES");
-        assertThat(spam.getMessage().getHeader(SpamGptClassifier.SPAM_SCORE_HEADER)).containsExactly("0.97");
-        assertThat(ham.getMessage().getHeader(SpamGptClassifier.SPAM_FLAG_HEADER)).containsExactly("NO");
-        assertThat(ham.getMessage().getHeader(SpamGptClassifier.SPAM_SCORE_HEADER)).containsExactly("0.03");
+        assertThat(spam.getMessage().getHeader(SpamGptClassifier.SPAM_FLAG_HEADER))
+                .containsExactly("YES");
+        assertThat(spam.getMessage().getHeader(SpamGptClassifier.SPAM_SCORE_HEADER))
+                .containsExactly("0.97");
+        assertThat(ham.getMessage().getHeader(SpamGptClassifier.SPAM_FLAG_HEADER))
+                .containsExactly("NO");
+        assertThat(ham.getMessage().getHeader(SpamGptClassifier.SPAM_SCORE_HEADER))
+                .containsExactly("0.03");
     }
 
     @Test
@@ -258,7 +274,9 @@ class SpamGptClassifierTest {
 
         mailet.service(Mails.plain("Lunch tomorrow?", "Shall we meet at noon?"));
 
-        assertThat(scorer.lastText()).contains("Lunch tomorrow?").contains("Shall we meet at noon?");
+        assertThat(scorer.lastText())
+                .contains("Lunch tomorrow?")
+                .contains("Shall we meet at noon?");
     }
 
     @Test
@@ -273,7 +291,9 @@ class SpamGptClassifierTest {
 
         mailet.service(mail);
 
-        assertThat(scorer.lastText()).startsWith("Monthly newsletter").doesNotContain(KeywordScorer.SPAM_WORD);
+        assertThat(scorer.lastText())
+                .startsWith("Monthly newsletter")
+                .doesNotContain(KeywordScorer.SPAM_WORD);
         assertThat(scorer.lastText().length()).isLessThan(4096);
         assertThat(status(mail, RECIPIENT1)).startsWith("No, score=");
     }
@@ -319,38 +339,47 @@ class SpamGptClassifierTest {
         mailet.init(config().setProperty("maxBytes", "65536").build());
         Path spooled = bundle.resolve("spooled.eml");
         try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(spooled)) {
-            out.write("Subject: Huge attachment\r\nContent-Type: text/plain\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            byte[] line = "a long line of a very large mail that nobody should load whole\r\n".getBytes(StandardCharsets.US_ASCII);
+            out.write(
+                    "Subject: Huge attachment\r\nContent-Type: text/plain\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+            byte[] line =
+                    "a long line of a very large mail that nobody should load whole\r\n"
+                            .getBytes(StandardCharsets.US_ASCII);
             for (long written = 0; written < 48L << 20; written += line.length) {
                 out.write(line);
             }
         }
-        MimeMessageWrapper message = new MimeMessageWrapper(new MimeMessageSource() {
-            @Override
-            public String getSourceId() {
-                return "spooled";
-            }
+        MimeMessageWrapper message =
+                new MimeMessageWrapper(
+                        new MimeMessageSource() {
+                            @Override
+                            public String getSourceId() {
+                                return "spooled";
+                            }
 
-            @Override
-            public InputStream getInputStream() throws IOException {
-                return new javax.mail.util.SharedFileInputStream(spooled.toFile());
-            }
+                            @Override
+                            public InputStream getInputStream() throws IOException {
+                                return new javax.mail.util.SharedFileInputStream(spooled.toFile());
+                            }
 
-            @Override
-            public long getMessageSize() throws IOException {
-                return java.nio.file.Files.size(spooled);
-            }
-        });
+                            @Override
+                            public long getMessageSize() throws IOException {
+                                return java.nio.file.Files.size(spooled);
+                            }
+                        });
         message.removeHeader("bcc");
         FakeMail mail = Mails.mail(message);
         com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+                (com.sun.management.ThreadMXBean)
+                        java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
 
         mailet.service(mail);
 
-        // 48 MB on disk; this thread allocated a few MB at most (the 64 KiB read, parsing, headers).
-        assertThat(threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before).isLessThan(8L << 20);
+        // 48 MB on disk; this thread allocated a few MB at most (the 64 KiB read, parsing,
+        // headers).
+        assertThat(threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before)
+                .isLessThan(8L << 20);
         assertThat(scorer.lastText()).startsWith("Huge attachment");
         assertThat(status(mail, RECIPIENT1)).startsWith("No, score=");
     }
@@ -358,43 +387,55 @@ class SpamGptClassifierTest {
     @Test
     void serviceShouldPreferThePlainTextPartOfMultipartAlternative() throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.mail(Mails.parse(
-                "Subject: Offer",
-                "MIME-Version: 1.0",
-                "Content-Type: multipart/alternative; boundary=\"b1\"",
-                "",
-                "--b1",
-                "Content-Type: text/plain; charset=us-ascii",
-                "",
-                "Plain text says WINNER",
-                "--b1",
-                "Content-Type: text/html; charset=us-ascii",
-                "",
-                "<html><body><p>HTML says something else</p></body></html>",
-                "--b1--",
-                ""));
+        FakeMail mail =
+                Mails.mail(
+                        Mails.parse(
+                                "Subject: Offer",
+                                "MIME-Version: 1.0",
+                                "Content-Type: multipart/alternative; boundary=\"b1\"",
+                                "",
+                                "--b1",
+                                "Content-Type: text/plain; charset=us-ascii",
+                                "",
+                                "Plain text says WINNER",
+                                "--b1",
+                                "Content-Type: text/html; charset=us-ascii",
+                                "",
+                                "<html><body><p>HTML says something else</p></body></html>",
+                                "--b1--",
+                                ""));
 
         mailet.service(mail);
 
-        assertThat(scorer.lastText()).contains("Plain text says WINNER").doesNotContain("HTML says");
+        assertThat(scorer.lastText())
+                .contains("Plain text says WINNER")
+                .doesNotContain("HTML says");
         assertThat(status(mail, RECIPIENT1)).startsWith("Yes, ");
     }
 
     @Test
     void serviceShouldScoreTheTextOfAnHtmlOnlyMail() throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.mail(Mails.parse(
-                "Subject: Offer",
-                "MIME-Version: 1.0",
-                "Content-Type: text/html; charset=utf-8",
-                "",
-                "<html><head><style>p { color: red }</style><script>var x = 1;</script></head>",
-                "<body><p>Dear friend,</p><p>you are our <b>WINNER</b> today</p></body></html>"));
+        FakeMail mail =
+                Mails.mail(
+                        Mails.parse(
+                                "Subject: Offer",
+                                "MIME-Version: 1.0",
+                                "Content-Type: text/html; charset=utf-8",
+                                "",
+                                "<html><head><style>p { color: red }</style><script>var x ="
+                                        + " 1;</script></head>",
+                                "<body><p>Dear friend,</p><p>you are our <b>WINNER</b>"
+                                        + " today</p></body></html>"));
 
         mailet.service(mail);
 
-        assertThat(scorer.lastText()).contains("Dear friend,").contains("WINNER")
-                .doesNotContain("<p>").doesNotContain("color: red").doesNotContain("var x");
+        assertThat(scorer.lastText())
+                .contains("Dear friend,")
+                .contains("WINNER")
+                .doesNotContain("<p>")
+                .doesNotContain("color: red")
+                .doesNotContain("var x");
         assertThat(status(mail, RECIPIENT1)).startsWith("Yes, ");
     }
 
@@ -402,13 +443,17 @@ class SpamGptClassifierTest {
     void serviceShouldDecodeBase64TextInIso88591() throws Exception {
         mailet.init(config().build());
         String body = "Herzlichen Glückwunsch, Sie sind unser WINNER! Größter Preis.";
-        FakeMail mail = Mails.mail(Mails.parse(
-                "Subject: Gewinn",
-                "MIME-Version: 1.0",
-                "Content-Type: text/plain; charset=ISO-8859-1",
-                "Content-Transfer-Encoding: base64",
-                "",
-                Base64.getMimeEncoder().encodeToString(body.getBytes(StandardCharsets.ISO_8859_1))));
+        FakeMail mail =
+                Mails.mail(
+                        Mails.parse(
+                                "Subject: Gewinn",
+                                "MIME-Version: 1.0",
+                                "Content-Type: text/plain; charset=ISO-8859-1",
+                                "Content-Transfer-Encoding: base64",
+                                "",
+                                Base64.getMimeEncoder()
+                                        .encodeToString(
+                                                body.getBytes(StandardCharsets.ISO_8859_1))));
 
         mailet.service(mail);
 
@@ -419,15 +464,18 @@ class SpamGptClassifierTest {
     @Test
     void serviceShouldDecodeQuotedPrintableTextInWindows1252() throws Exception {
         mailet.init(config().build());
-        byte[] raw = String.join("\r\n",
-                "Subject: Prix",
-                "MIME-Version: 1.0",
-                "Content-Type: text/plain; charset=windows-1252",
-                "Content-Transfer-Encoding: quoted-printable",
-                "",
-                "Prix sp=E9cial =96 50 =80 seulement, d=E9p=EAchez-vous=",
-                " !",
-                "").getBytes(StandardCharsets.US_ASCII);
+        byte[] raw =
+                String.join(
+                                "\r\n",
+                                "Subject: Prix",
+                                "MIME-Version: 1.0",
+                                "Content-Type: text/plain; charset=windows-1252",
+                                "Content-Transfer-Encoding: quoted-printable",
+                                "",
+                                "Prix sp=E9cial =96 50 =80 seulement, d=E9p=EAchez-vous=",
+                                " !",
+                                "")
+                        .getBytes(StandardCharsets.US_ASCII);
         FakeMail mail = Mails.mail(Mails.parse(raw));
 
         mailet.service(mail);
@@ -438,70 +486,83 @@ class SpamGptClassifierTest {
     @Test
     void serviceShouldDecodeAttachedTextButSkipBinaryAttachments() throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.mail(Mails.parse(
-                "Subject: Invoice",
-                "MIME-Version: 1.0",
-                "Content-Type: multipart/mixed; boundary=\"m\"",
-                "",
-                "--m",
-                "Content-Type: text/plain; charset=us-ascii",
-                "",
-                "Please find the invoice attached.",
-                "--m",
-                "Content-Type: application/octet-stream; name=\"invoice.bin\"",
-                "Content-Disposition: attachment; filename=\"invoice.bin\"",
-                "Content-Transfer-Encoding: base64",
-                "",
-                Base64.getMimeEncoder().encodeToString("WINNER hidden in binary".getBytes(StandardCharsets.US_ASCII)),
-                "--m--",
-                ""));
+        FakeMail mail =
+                Mails.mail(
+                        Mails.parse(
+                                "Subject: Invoice",
+                                "MIME-Version: 1.0",
+                                "Content-Type: multipart/mixed; boundary=\"m\"",
+                                "",
+                                "--m",
+                                "Content-Type: text/plain; charset=us-ascii",
+                                "",
+                                "Please find the invoice attached.",
+                                "--m",
+                                "Content-Type: application/octet-stream; name=\"invoice.bin\"",
+                                "Content-Disposition: attachment; filename=\"invoice.bin\"",
+                                "Content-Transfer-Encoding: base64",
+                                "",
+                                Base64.getMimeEncoder()
+                                        .encodeToString(
+                                                "WINNER hidden in binary"
+                                                        .getBytes(StandardCharsets.US_ASCII)),
+                                "--m--",
+                                ""));
 
         mailet.service(mail);
 
-        assertThat(scorer.lastText()).contains("Please find the invoice attached.").doesNotContain("WINNER");
+        assertThat(scorer.lastText())
+                .contains("Please find the invoice attached.")
+                .doesNotContain("WINNER");
     }
 
     @Test
     void serviceShouldSkipAMailWithoutAnyText() throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.mail(Mails.parse(
-                "MIME-Version: 1.0",
-                "Content-Type: multipart/mixed; boundary=\"m\"",
-                "",
-                "--m",
-                "Content-Type: image/png; name=\"a.png\"",
-                "Content-Disposition: attachment; filename=\"a.png\"",
-                "Content-Transfer-Encoding: base64",
-                "",
-                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-                "--m--",
-                ""));
+        FakeMail mail =
+                Mails.mail(
+                        Mails.parse(
+                                "MIME-Version: 1.0",
+                                "Content-Type: multipart/mixed; boundary=\"m\"",
+                                "",
+                                "--m",
+                                "Content-Type: image/png; name=\"a.png\"",
+                                "Content-Disposition: attachment; filename=\"a.png\"",
+                                "Content-Transfer-Encoding: base64",
+                                "",
+                                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAA"
+                                        + "DUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+                                "--m--",
+                                ""));
 
         mailet.service(mail);
 
         assertThat(status(mail, RECIPIENT1)).isEqualTo("No, skipped=no text");
         assertThat(flag(mail, RECIPIENT1)).isEqualTo("NO");
-        assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))).isEmpty();
+        assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE)))
+                .isEmpty();
         assertThat(scorer.texts).isEmpty();
     }
 
     @Test
     void serviceShouldScoreMalformedMimeOnWhatCanBeRead() throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.mail(Mails.parse(
-                "Subject: Broken =?x-unknown?Q?=FF?= mail",
-                "MIME-Version: 1.0",
-                "Content-Type: multipart/mixed; boundary=\"never-closed\"",
-                "",
-                "--never-closed",
-                "Content-Type: text/plain; charset=x-no-such-charset",
-                "Content-Transfer-Encoding: base64",
-                "",
-                "V0lOTkVSIHRleHQ=!!!not base64 at all***",
-                "--never-closed",
-                "Content-Type: text/plain; charset=us-ascii",
-                "",
-                "Readable WINNER part, and then the mail just stops"));
+        FakeMail mail =
+                Mails.mail(
+                        Mails.parse(
+                                "Subject: Broken =?x-unknown?Q?=FF?= mail",
+                                "MIME-Version: 1.0",
+                                "Content-Type: multipart/mixed; boundary=\"never-closed\"",
+                                "",
+                                "--never-closed",
+                                "Content-Type: text/plain; charset=x-no-such-charset",
+                                "Content-Transfer-Encoding: base64",
+                                "",
+                                "V0lOTkVSIHRleHQ=!!!not base64 at all***",
+                                "--never-closed",
+                                "Content-Type: text/plain; charset=us-ascii",
+                                "",
+                                "Readable WINNER part, and then the mail just stops"));
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
@@ -518,23 +579,25 @@ class SpamGptClassifierTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(status(mail, RECIPIENT1)).matches("No, (score=0\\.03 required=0\\.50|skipped=no text|error=.*)");
+        assertThat(status(mail, RECIPIENT1))
+                .matches("No, (score=0\\.03 required=0\\.50|skipped=no text|error=.*)");
     }
 
     @Test
     void serviceShouldMarkAnUnreadableMailAsErrorWithoutThrowing() throws Exception {
         mailet.init(config().build());
-        MimeMessageSource gone = new MimeMessageSource() {
-            @Override
-            public String getSourceId() {
-                return "gone";
-            }
+        MimeMessageSource gone =
+                new MimeMessageSource() {
+                    @Override
+                    public String getSourceId() {
+                        return "gone";
+                    }
 
-            @Override
-            public InputStream getInputStream() throws IOException {
-                throw new IOException("spool file vanished");
-            }
-        };
+                    @Override
+                    public InputStream getInputStream() throws IOException {
+                        throw new IOException("spool file vanished");
+                    }
+                };
         FakeMail mail = Mails.mail(new MimeMessageWrapper(gone));
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
@@ -552,9 +615,12 @@ class SpamGptClassifierTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(status(mail, RECIPIENT1)).startsWith("No, error=the model failed").contains("native crash");
+        assertThat(status(mail, RECIPIENT1))
+                .startsWith("No, error=the model failed")
+                .contains("native crash");
         assertThat(flag(mail, RECIPIENT2)).isEqualTo("NO");
-        assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))).isEmpty();
+        assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE)))
+                .isEmpty();
     }
 
     @Test
@@ -566,7 +632,8 @@ class SpamGptClassifierTest {
             assertThatThrownBy(() -> mailet.service(mail))
                     .isInstanceOf(MessagingException.class)
                     .hasMessageContaining("longer than 200 ms");
-            assertThat(status(mail, RECIPIENT1)).isEqualTo("No, error=scoring took longer than 200 ms");
+            assertThat(status(mail, RECIPIENT1))
+                    .isEqualTo("No, error=scoring took longer than 200 ms");
         } finally {
             scorer.gate.countDown();
         }
@@ -574,7 +641,10 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldNotLetOneFailingMailFailTheOthersOfItsBatch() throws Exception {
-        mailet.init(config().setProperty("inferenceThreads", "1").setProperty("maxBatchSize", "8").build());
+        mailet.init(
+                config().setProperty("inferenceThreads", "1")
+                        .setProperty("maxBatchSize", "8")
+                        .build());
         scorer.failOnText = "POISON";
         scorer.gate = new CountDownLatch(1);
         ExecutorService james = Executors.newFixedThreadPool(6);
@@ -583,12 +653,16 @@ class SpamGptClassifierTest {
             List<FakeMail> mails = new ArrayList<>();
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                FakeMail mail = Mails.plain(i == 3 ? "POISON" : "Note " + i, i % 2 == 0 ? "WINNER" : "hello");
+                FakeMail mail =
+                        Mails.plain(
+                                i == 3 ? "POISON" : "Note " + i, i % 2 == 0 ? "WINNER" : "hello");
                 mails.add(mail);
-                done.add(james.submit(() -> {
-                    mailet.service(mail);
-                    return null;
-                }));
+                done.add(
+                        james.submit(
+                                () -> {
+                                    mailet.service(mail);
+                                    return null;
+                                }));
                 if (i == 0) {
                     Thread.sleep(100);
                 }
@@ -598,9 +672,11 @@ class SpamGptClassifierTest {
             for (int i = 0; i < 6; i++) {
                 done.get(i).get(10, TimeUnit.SECONDS);
                 if (i == 3) {
-                    assertThat(status(mails.get(i), RECIPIENT1)).startsWith("No, error=the model failed");
+                    assertThat(status(mails.get(i), RECIPIENT1))
+                            .startsWith("No, error=the model failed");
                 } else {
-                    assertThat(status(mails.get(i), RECIPIENT1)).startsWith(i % 2 == 0 ? "Yes, " : "No, score=");
+                    assertThat(status(mails.get(i), RECIPIENT1))
+                            .startsWith(i % 2 == 0 ? "Yes, " : "No, score=");
                 }
             }
             assertThat(scorer.batchSizes).anySatisfy(size -> assertThat(size).isGreaterThan(1));
@@ -611,7 +687,10 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldRunAtMostInferenceThreadsForwardPassesAtOnce() throws Exception {
-        mailet.init(config().setProperty("inferenceThreads", "2").setProperty("maxBatchSize", "4").build());
+        mailet.init(
+                config().setProperty("inferenceThreads", "2")
+                        .setProperty("maxBatchSize", "4")
+                        .build());
         scorer.delayMillis = 15;
         ExecutorService james = Executors.newFixedThreadPool(12);
         List<FakeMail> mails = new ArrayList<>();
@@ -620,10 +699,12 @@ class SpamGptClassifierTest {
             for (int i = 0; i < 96; i++) {
                 FakeMail mail = Mails.plain("Mail " + i, i % 3 == 0 ? "WINNER" : "hello");
                 mails.add(mail);
-                done.add(james.submit(() -> {
-                    mailet.service(mail);
-                    return null;
-                }));
+                done.add(
+                        james.submit(
+                                () -> {
+                                    mailet.service(mail);
+                                    return null;
+                                }));
             }
             for (Future<?> f : done) {
                 f.get(30, TimeUnit.SECONDS);
@@ -651,7 +732,12 @@ class SpamGptClassifierTest {
 
     @Test
     void initShouldFailWhenTheModelFolderDoesNotExist() {
-        assertThatThrownBy(() -> mailet.init(config().setProperty("model", bundle.resolve("nope").toString()).build()))
+        assertThatThrownBy(
+                        () ->
+                                mailet.init(
+                                        config().setProperty(
+                                                        "model", bundle.resolve("nope").toString())
+                                                .build()))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageContaining("nope")
                 .hasMessageContaining("does not exist");
@@ -669,7 +755,8 @@ class SpamGptClassifierTest {
         "timeout, 'soon', timeout",
         "statusHeaderName, ' ', statusHeaderName"
     })
-    void initShouldRefuseABadParameterNamingWhatIsWrong(String name, String value, String expected) {
+    void initShouldRefuseABadParameterNamingWhatIsWrong(
+            String name, String value, String expected) {
         assertThatThrownBy(() -> mailet.init(config().setProperty(name, value).build()))
                 .isInstanceOf(MessagingException.class)
                 .hasMessageContaining(expected);
@@ -677,9 +764,11 @@ class SpamGptClassifierTest {
 
     @Test
     void initShouldFailWhenTheModelCannotBeLoaded() {
-        SpamGptClassifier failing = new SpamGptClassifier((path, options) -> {
-            throw new IllegalArgumentException("model.safetensors is truncated");
-        });
+        SpamGptClassifier failing =
+                new SpamGptClassifier(
+                        (path, options) -> {
+                            throw new IllegalArgumentException("model.safetensors is truncated");
+                        });
 
         assertThatThrownBy(() -> failing.init(config().build()))
                 .isInstanceOf(MessagingException.class)
@@ -691,10 +780,14 @@ class SpamGptClassifierTest {
     private static final class HugeSource implements MimeMessageSource {
         final AtomicLong bytesRead = new AtomicLong();
         private final long size;
-        private final byte[] head = String.join("\r\n",
-                "Subject: Huge attachment",
-                "Content-Type: text/plain; charset=us-ascii",
-                "", "").getBytes(StandardCharsets.US_ASCII);
+        private final byte[] head =
+                String.join(
+                                "\r\n",
+                                "Subject: Huge attachment",
+                                "Content-Type: text/plain; charset=us-ascii",
+                                "",
+                                "")
+                        .getBytes(StandardCharsets.US_ASCII);
 
         HugeSource(long size) {
             this.size = size;
@@ -722,7 +815,9 @@ class SpamGptClassifierTest {
                     }
                     bytesRead.incrementAndGet();
                     long p = pos++;
-                    return p < head.length ? head[(int) p] : (p % 64 == 63 ? '\n' : 'a' + (int) (p % 26));
+                    return p < head.length
+                            ? head[(int) p]
+                            : (p % 64 == 63 ? '\n' : 'a' + (int) (p % 26));
                 }
             };
         }

@@ -1,10 +1,12 @@
 package dev.spamgpt.streams;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.Map;
-
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.KafkaOptions;
+import dev.spamgpt.streams.config.ServerFlags;
+import dev.spamgpt.streams.metrics.HealthServer;
+import dev.spamgpt.streams.topology.SpamFilterTopology;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -13,23 +15,19 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.spamgpt.core.inference.SpamScorer;
-import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.config.KafkaOptions;
-import dev.spamgpt.streams.config.ServerFlags;
-import dev.spamgpt.streams.metrics.HealthServer;
-import dev.spamgpt.streams.topology.SpamFilterTopology;
-
 /**
- * One run of the filter process and everything it opens beside the model: the embedded broker
- * when asked for, the meter registry with the JVM's meters, the {@link FilterService} and the
- * /metrics and /health server. {@link #close()}, from the shutdown hook or from the command,
- * stops them in reverse order exactly once, and frees the model only once no stream thread can
- * be inside it. The command line decides what to start; this class only starts and stops it.
+ * One run of the filter process and everything it opens beside the model: the embedded broker when
+ * asked for, the meter registry with the JVM's meters, the {@link FilterService} and the /metrics
+ * and /health server. {@link #close()}, from the shutdown hook or from the command, stops them in
+ * reverse order exactly once, and frees the model only once no stream thread can be inside it. The
+ * command line decides what to start; this class only starts and stops it.
  */
 final class FilterRuntime implements AutoCloseable {
 
@@ -73,7 +71,8 @@ final class FilterRuntime implements AutoCloseable {
      * @param out where the server's address is printed
      * @throws IOException when the HTTP server cannot bind its address
      */
-    synchronized void start(FilterConfig filter, KafkaOptions kafka, ServerFlags server, PrintWriter out)
+    synchronized void start(
+            FilterConfig filter, KafkaOptions kafka, ServerFlags server, PrintWriter out)
             throws IOException {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -86,15 +85,26 @@ final class FilterRuntime implements AutoCloseable {
 
         service = new FilterService(filter, kafka, scorer, registry);
         if (server.httpPort() >= 0) {
-            http = HealthServer.start(server.httpHost(), server.httpPort(), registry, service::state);
-            out.println("Metrics and health on http://" + server.httpHost() + ":" + http.port()
-                    + "/metrics, /health/live, /health/ready");
+            http =
+                    HealthServer.start(
+                            server.httpHost(), server.httpPort(), registry, service::state);
+            out.println(
+                    "Metrics and health on http://"
+                            + server.httpHost()
+                            + ":"
+                            + http.port()
+                            + "/metrics, /health/live, /health/ready");
         }
         shutdownTimeout = server.shutdownTimeout();
-        Thread hook = new Thread(() -> {
-            LOG.info("Shutdown requested; stopping within {} s", shutdownTimeout.toSeconds());
-            close();
-        }, "spamgpt-shutdown");
+        Thread hook =
+                new Thread(
+                        () -> {
+                            LOG.info(
+                                    "Shutdown requested; stopping within {} s",
+                                    shutdownTimeout.toSeconds());
+                            close();
+                        },
+                        "spamgpt-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         service.start();
     }

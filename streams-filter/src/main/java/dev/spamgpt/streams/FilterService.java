@@ -1,14 +1,19 @@
 package dev.spamgpt.streams;
 
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.KafkaOptions;
+import dev.spamgpt.streams.config.StreamsSettings;
+import dev.spamgpt.streams.metrics.FilterMetrics;
+import dev.spamgpt.streams.topology.SpamFilterTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
@@ -16,24 +21,21 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.spamgpt.core.inference.SpamScorer;
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.config.KafkaOptions;
-import dev.spamgpt.streams.config.StreamsSettings;
-import dev.spamgpt.streams.metrics.FilterMetrics;
-import dev.spamgpt.streams.topology.SpamFilterTopology;
-
 /**
  * One running filter: the topology, its {@link KafkaStreams} instance and its meters. The command
- * line, the integration tests and the benchmark all run the filter through this class. It does
- * not own the scorer: whoever opened the model closes it, after {@link #close(Duration)}.
+ * line, the integration tests and the benchmark all run the filter through this class. It does not
+ * own the scorer: whoever opened the model closes it, after {@link #close(Duration)}.
  */
 public final class FilterService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FilterService.class);
 
-    /** A stream thread that dies is replaced, unless this many died within {@link #REPLACEMENT_WINDOW}. */
+    /**
+     * A stream thread that dies is replaced, unless this many died within {@link
+     * #REPLACEMENT_WINDOW}.
+     */
     static final int MAX_REPLACEMENTS = 5;
+
     static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final KafkaStreams streams;
@@ -54,7 +56,8 @@ public final class FilterService implements AutoCloseable {
      * @param scorer the classifier
      * @param registry where to register the filter's and Kafka Streams' meters
      */
-    public FilterService(FilterConfig filter, KafkaOptions kafka, SpamScorer scorer, MeterRegistry registry) {
+    public FilterService(
+            FilterConfig filter, KafkaOptions kafka, SpamScorer scorer, MeterRegistry registry) {
         this.metrics = new FilterMetrics(registry);
         Properties props = StreamsSettings.properties(kafka, filter, metrics);
         Topology topology = SpamFilterTopology.build(filter, scorer, metrics);
@@ -63,15 +66,16 @@ public final class FilterService implements AutoCloseable {
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         streams.setUncaughtExceptionHandler(this::onThreadDeath);
-        streams.setStateListener((now, before) -> {
-            LOG.info("Kafka Streams state {} -> {}", before, now);
-            if (now == KafkaStreams.State.ERROR) {
-                failed = true;
-            }
-            if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
-                stopped.countDown();
-            }
-        });
+        streams.setStateListener(
+                (now, before) -> {
+                    LOG.info("Kafka Streams state {} -> {}", before, now);
+                    if (now == KafkaStreams.State.ERROR) {
+                        failed = true;
+                    }
+                    if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                        stopped.countDown();
+                    }
+                });
     }
 
     /** Starts processing. */
@@ -133,8 +137,11 @@ public final class FilterService implements AutoCloseable {
             return true;
         }
         closed = true;
-        boolean clean = streams.close(CloseOptions.timeout(timeout).withGroupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        boolean clean =
+                streams.close(
+                        CloseOptions.timeout(timeout)
+                                .withGroupMembershipOperation(
+                                        CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         streamsMetrics.close();
         stopped.countDown();
         if (!clean) {
@@ -148,7 +155,8 @@ public final class FilterService implements AutoCloseable {
         close(Duration.ofSeconds(30));
     }
 
-    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadDeath(Throwable error) {
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadDeath(
+            Throwable error) {
         int deaths;
         synchronized (recentDeaths) {
             long now = System.nanoTime();
@@ -164,8 +172,11 @@ public final class FilterService implements AutoCloseable {
         }
         metrics.threadReplaced(root.getClass().getSimpleName());
         if (deaths > MAX_REPLACEMENTS) {
-            LOG.error("{} stream threads died within {} min; shutting the filter down",
-                    deaths, REPLACEMENT_WINDOW.toMinutes(), error);
+            LOG.error(
+                    "{} stream threads died within {} min; shutting the filter down",
+                    deaths,
+                    REPLACEMENT_WINDOW.toMinutes(),
+                    error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         // Under exactly-once the dead thread's transaction is aborted; its tasks restart from the

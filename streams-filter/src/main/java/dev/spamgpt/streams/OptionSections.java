@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,9 +11,9 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Lists a command's options in {@code --help} under one heading per Mixin, in the order of the
- * headings given; options of no such Mixin come first. picocli's own sections are argument
- * groups, but a group gets a fresh instance when one of its options is repeated, which would drop
- * the group's other values instead of refusing the repeat as picocli does for every other option.
+ * headings given; options of no such Mixin come first. picocli's own sections are argument groups,
+ * but a group gets a fresh instance when one of its options is repeated, which would drop the
+ * group's other values instead of refusing the repeat as picocli does for every other option.
  */
 final class OptionSections implements CommandLine.IHelpSectionRenderer {
 
@@ -28,13 +27,16 @@ final class OptionSections implements CommandLine.IHelpSectionRenderer {
      * Replaces the option list of a command's usage help.
      *
      * @param cmd the command
-     * @param headings each Mixin's name (its field's name) and heading, in the order they are listed
+     * @param headings each Mixin's name (its field's name) and heading, in the order they are
+     *     listed
      */
     static void install(CommandLine cmd, List<Map.Entry<String, String>> headings) {
         Map<String, String> ordered = new LinkedHashMap<>();
         headings.forEach(heading -> ordered.put(heading.getKey(), heading.getValue()));
-        cmd.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
-                new OptionSections(ordered));
+        cmd.getHelpSectionMap()
+                .put(
+                        CommandLine.Model.UsageMessageSpec.SECTION_KEY_OPTION_LIST,
+                        new OptionSections(ordered));
     }
 
     @Override
@@ -49,7 +51,8 @@ final class OptionSections implements CommandLine.IHelpSectionRenderer {
             }
             String owner = null;
             for (Map.Entry<String, CommandSpec> mixin : spec.mixins().entrySet()) {
-                if (headings.containsKey(mixin.getKey()) && mixin.getValue().findOption(option.longestName()) != null) {
+                if (headings.containsKey(mixin.getKey())
+                        && mixin.getValue().findOption(option.longestName()) != null) {
                     owner = mixin.getKey();
                 }
             }

@@ -1,19 +1,5 @@
 package dev.spamgpt.streams;
 
-import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Callable;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.streams.config.FilterConfig;
@@ -25,82 +11,112 @@ import dev.spamgpt.streams.config.RecordFlags;
 import dev.spamgpt.streams.config.ServerFlags;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.config.TopicFlags;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
- * {@code java -jar spamgpt-streams.jar}: reads an input topic, classifies each record with a SpamGPT
- * bundle and writes it, unchanged but for three headers, to a spam or a ham topic, or to a
+ * {@code java -jar spamgpt-streams.jar}: reads an input topic, classifies each record with a
+ * SpamGPT bundle and writes it, unchanged but for three headers, to a spam or a ham topic, or to a
  * dead-letter topic when it cannot be classified.
  *
- * <p>Every option can also come from an environment variable or a properties file; see
- * {@link LayeredDefaults} for the names and the precedence. The options are grouped by concern in
- * {@code dev.spamgpt.streams.config} ({@link KafkaFlags}, {@link TopicFlags}, {@link RecordFlags},
- * the {@link InferenceFlags} that the benchmarks share, {@link ServerFlags}), picocli Mixins that
- * {@code --help} lists under a heading each; each turns into the settings object that checks it. This class checks what is required, loads the
- * model and maps failures to exit codes; {@link FilterRuntime} starts and stops the rest.
+ * <p>Every option can also come from an environment variable or a properties file; see {@link
+ * LayeredDefaults} for the names and the precedence. The options are grouped by concern in {@code
+ * dev.spamgpt.streams.config} ({@link KafkaFlags}, {@link TopicFlags}, {@link RecordFlags}, the
+ * {@link InferenceFlags} that the benchmarks share, {@link ServerFlags}), picocli Mixins that
+ * {@code --help} lists under a heading each; each turns into the settings object that checks it.
+ * This class checks what is required, loads the model and maps failures to exit codes; {@link
+ * FilterRuntime} starts and stops the rest.
  */
-@Command(name = "spamgpt-streams", mixinStandardHelpOptions = true, sortOptions = false,
-        versionProvider = StreamsFilterApp.Version.class, usageHelpWidth = 100,
+@Command(
+        name = "spamgpt-streams",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        versionProvider = StreamsFilterApp.Version.class,
+        usageHelpWidth = 100,
         header = "Kafka Streams spam filter: routes records to a spam, ham or dead-letter topic.",
         description = {
-            "Every option can also be set as an environment variable (--input-topic: SPAMGPT_INPUT_TOPIC) or in",
+            "Every option can also be set as an environment variable (--input-topic:"
+                    + " SPAMGPT_INPUT_TOPIC) or in",
             "the --config-file (input.topic=...). Precedence: flag > environment > file > default.",
-            "Raw Kafka client settings: --kafka-config KEY=VALUE, SPAMGPT_KAFKA_<KEY> (dots as _), or kafka.<key>",
+            "Raw Kafka client settings: --kafka-config KEY=VALUE, SPAMGPT_KAFKA_<KEY> (dots as _),"
+                    + " or kafka.<key>",
             "in the file.",
-            ""},
-        footer = {"", "Exit codes: 0 stopped on request, 1 Kafka Streams failed, 2 bad usage,"
-                + " 3 model bundle cannot be loaded, 4 Kafka setup failed (broker, topics)."})
+            ""
+        },
+        footer = {
+            "",
+            "Exit codes: 0 stopped on request, 1 Kafka Streams failed, 2 bad usage,"
+                    + " 3 model bundle cannot be loaded, 4 Kafka setup failed (broker, topics)."
+        })
 public final class StreamsFilterApp implements Callable<Integer> {
 
     /** Stopped on request (SIGTERM or Ctrl-C). */
     public static final int EXIT_OK = 0;
+
     /** Kafka Streams failed. */
     public static final int EXIT_STREAMS_FAILED = 1;
+
     /** Bad usage or configuration (picocli's own code). */
     public static final int EXIT_USAGE = 2;
+
     /** The model bundle cannot be loaded. */
     public static final int EXIT_BAD_MODEL = 3;
+
     /** The embedded broker or the topics cannot be set up. */
     public static final int EXIT_KAFKA_SETUP = 4;
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsFilterApp.class);
 
     /** The headings of --help: Mixin field name and heading, in the order listed. */
-    private static final List<Map.Entry<String, String>> SECTIONS = List.of(
-            Map.entry("kafka", "Kafka"), Map.entry("topics", "Topics"),
-            Map.entry("records", "Records and micro-batches"), Map.entry("inference", "Inference"),
-            Map.entry("server", "Metrics, health and shutdown"));
+    private static final List<Map.Entry<String, String>> SECTIONS =
+            List.of(
+                    Map.entry("kafka", "Kafka"),
+                    Map.entry("topics", "Topics"),
+                    Map.entry("records", "Records and micro-batches"),
+                    Map.entry("inference", "Inference"),
+                    Map.entry("server", "Metrics, health and shutdown"));
 
-    @Option(names = "--config-file", paramLabel = "FILE",
-            description = "Properties file with option values (keys such as input.topic, kafka.security.protocol).")
+    @Option(
+            names = "--config-file",
+            paramLabel = "FILE",
+            description =
+                    "Properties file with option values (keys such as input.topic,"
+                            + " kafka.security.protocol).")
     Path configFile;
 
-    @Option(names = "--model", paramLabel = "BUNDLE", description = "Model bundle directory (from `train`). Required.")
+    @Option(
+            names = "--model",
+            paramLabel = "BUNDLE",
+            description = "Model bundle directory (from `train`). Required.")
     Path model;
 
     // One Mixin per concern; OptionSections gives each a heading in --help.
-    @Mixin
-    KafkaFlags kafka = new KafkaFlags();
+    @Mixin KafkaFlags kafka = new KafkaFlags();
 
-    @Mixin
-    TopicFlags topics = new TopicFlags();
+    @Mixin TopicFlags topics = new TopicFlags();
 
-    @Mixin
-    RecordFlags records = new RecordFlags();
+    @Mixin RecordFlags records = new RecordFlags();
 
-    @Mixin
-    InferenceFlags inference = new InferenceFlags();
+    @Mixin InferenceFlags inference = new InferenceFlags();
 
-    @Mixin
-    ServerFlags server = new ServerFlags();
+    @Mixin ServerFlags server = new ServerFlags();
 
     private LayeredDefaults defaults = new LayeredDefaults(Map.of(), new Properties());
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** Settings resolved from every layer, before anything is started. */
-    record Settings(FilterConfig filter, KafkaOptions kafka, ClassifierOptions classifier) {
-    }
+    record Settings(FilterConfig filter, KafkaOptions kafka, ClassifierOptions classifier) {}
 
     /**
      * Runs the filter until SIGTERM.
@@ -129,11 +145,14 @@ public final class StreamsFilterApp implements Callable<Integer> {
         CommandLine cmd = new CommandLine(app);
         cmd.setDefaultValueProvider(app.defaults);
         OptionSections.install(cmd, SECTIONS);
-        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + ex.getMessage());
-            LOG.debug("Failure", ex);
-            return ex instanceof IllegalArgumentException ? EXIT_USAGE : EXIT_STREAMS_FAILED;
-        });
+        cmd.setExecutionExceptionHandler(
+                (ex, commandLine, parseResult) -> {
+                    commandLine.getErr().println("error: " + ex.getMessage());
+                    LOG.debug("Failure", ex);
+                    return ex instanceof IllegalArgumentException
+                            ? EXIT_USAGE
+                            : EXIT_STREAMS_FAILED;
+                });
         return cmd;
     }
 
@@ -175,20 +194,34 @@ public final class StreamsFilterApp implements Callable<Integer> {
             LOG.debug("Model load failure", e);
             return EXIT_BAD_MODEL;
         }
-        out.println("Model " + scorer.modelId() + " loaded from " + model + " on " + scorer.device()
-                + " (threshold " + scorer.threshold() + ")");
+        out.println(
+                "Model "
+                        + scorer.modelId()
+                        + " loaded from "
+                        + model
+                        + " on "
+                        + scorer.device()
+                        + " (threshold "
+                        + scorer.threshold()
+                        + ")");
         try (FilterRuntime runtime = new FilterRuntime(scorer)) {
             Settings settings = checked;
             try {
                 if (kafka.embeddedBroker()) {
                     String bootstrap = runtime.startEmbeddedBroker(checked.filter());
-                    out.println("Embedded Kafka broker (KRaft, single node) listening on " + bootstrap);
+                    out.println(
+                            "Embedded Kafka broker (KRaft, single node) listening on " + bootstrap);
                     settings = settings(bootstrap);
                 }
                 if (topics.createTopics() || kafka.embeddedBroker()) {
-                    List<String> created = TopicSetup.createMissing(StreamsSettings.adminProperties(settings.kafka()),
-                            settings.filter(), topics.partitions(), topics.replicationFactor());
-                    out.println(created.isEmpty() ? "All topics exist" : "Created topics " + created);
+                    List<String> created =
+                            TopicSetup.createMissing(
+                                    StreamsSettings.adminProperties(settings.kafka()),
+                                    settings.filter(),
+                                    topics.partitions(),
+                                    topics.replicationFactor());
+                    out.println(
+                            created.isEmpty() ? "All topics exist" : "Created topics " + created);
                 }
             } catch (Exception e) {
                 err.println("error: Kafka setup failed: " + e);
@@ -196,9 +229,14 @@ public final class StreamsFilterApp implements Callable<Integer> {
                 return EXIT_KAFKA_SETUP;
             }
             runtime.start(settings.filter(), settings.kafka(), server, out);
-            out.printf("Filtering %s -> spam: %s, ham: %s, dead letters: %s (%s, %s, batch %d)%n",
-                    settings.filter().inputTopic(), settings.filter().spamTopic(), settings.filter().hamTopic(),
-                    settings.filter().dlqTopic(), settings.filter().valueFormat(), settings.kafka().processingGuarantee(),
+            out.printf(
+                    "Filtering %s -> spam: %s, ham: %s, dead letters: %s (%s, %s, batch %d)%n",
+                    settings.filter().inputTopic(),
+                    settings.filter().spamTopic(),
+                    settings.filter().hamTopic(),
+                    settings.filter().dlqTopic(),
+                    settings.filter().valueFormat(),
+                    settings.kafka().processingGuarantee(),
                     settings.filter().batchSize());
             out.flush();
             return runtime.awaitStop() ? EXIT_STREAMS_FAILED : EXIT_OK;

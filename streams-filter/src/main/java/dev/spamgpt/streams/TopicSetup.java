@@ -1,5 +1,7 @@
 package dev.spamgpt.streams;
 
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.topology.SpamFilterTopology;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -18,20 +19,19 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.topology.SpamFilterTopology;
-
-/** Creates the filter's topics that do not exist yet ({@code --create-topics}). Existing topics are left alone. */
+/**
+ * Creates the filter's topics that do not exist yet ({@code --create-topics}). Existing topics are
+ * left alone.
+ */
 public final class TopicSetup {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
 
-    private TopicSetup() {
-    }
+    private TopicSetup() {}
 
     /**
-     * Creates the input, spam, ham and dead-letter topics that are missing, with a
-     * {@code max.message.bytes} that fits the size limit.
+     * Creates the input, spam, ham and dead-letter topics that are missing, with a {@code
+     * max.message.bytes} that fits the size limit.
      *
      * @param adminProps admin client properties
      * @param config the topics and size limit
@@ -42,14 +42,19 @@ public final class TopicSetup {
      * @throws InterruptedException when interrupted
      * @throws TimeoutException when the cluster does not answer in 60 s
      */
-    public static List<String> createMissing(Properties adminProps, FilterConfig config, int partitions,
-                                             int replicationFactor)
+    public static List<String> createMissing(
+            Properties adminProps, FilterConfig config, int partitions, int replicationFactor)
             throws ExecutionException, InterruptedException, TimeoutException {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
         }
-        Set<String> wanted = new LinkedHashSet<>(
-                List.of(config.inputTopic(), config.spamTopic(), config.hamTopic(), config.dlqTopic()));
+        Set<String> wanted =
+                new LinkedHashSet<>(
+                        List.of(
+                                config.inputTopic(),
+                                config.spamTopic(),
+                                config.hamTopic(),
+                                config.dlqTopic()));
         try (Admin admin = Admin.create(adminProps)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
@@ -58,10 +63,19 @@ public final class TopicSetup {
                     LOG.info("Topic {} exists; leaving it as it is", topic);
                     continue;
                 }
-                missing.add(new NewTopic(topic, Optional.of(partitions),
-                        replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor))
-                        .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                                Integer.toString(SpamFilterTopology.maxMessageBytes(config)))));
+                missing.add(
+                        new NewTopic(
+                                        topic,
+                                        Optional.of(partitions),
+                                        replicationFactor < 0
+                                                ? Optional.empty()
+                                                : Optional.of((short) replicationFactor))
+                                .configs(
+                                        Map.of(
+                                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                                Integer.toString(
+                                                        SpamFilterTopology.maxMessageBytes(
+                                                                config)))));
             }
             List<String> created = new ArrayList<>();
             for (NewTopic topic : missing) {

@@ -5,56 +5,86 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.spamgpt.core.model.GptConfig;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code manifest.json} of a model bundle: everything a deployable needs besides the weights,
- * and everything a person needs to know where the model came from.
+ * {@code manifest.json} of a model bundle: everything a deployable needs besides the weights, and
+ * everything a person needs to know where the model came from.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"format", "format_version", "id", "version", "created_at", "architecture",
-    "labels", "pooling", "max_length", "threshold", "tokenizer", "base_model", "dataset_sha256",
-    "training", "metrics", "files"})
+@JsonPropertyOrder({
+    "format",
+    "format_version",
+    "id",
+    "version",
+    "created_at",
+    "architecture",
+    "labels",
+    "pooling",
+    "max_length",
+    "threshold",
+    "tokenizer",
+    "base_model",
+    "dataset_sha256",
+    "training",
+    "metrics",
+    "files"
+})
 public final class BundleManifest {
 
     /** The value of {@code format}. */
     public static final String FORMAT = "spamgpt-bundle";
+
     /** The format version this code reads and writes. */
     public static final int FORMAT_VERSION = 1;
 
     @JsonProperty("format")
     private String format = FORMAT;
+
     @JsonProperty("format_version")
     private int formatVersion = FORMAT_VERSION;
+
     @JsonProperty("id")
     private String id = "spamgpt";
+
     @JsonProperty("version")
     private String version = "0";
+
     @JsonProperty("created_at")
     private String createdAt;
+
     @JsonProperty("architecture")
     private Map<String, Object> architecture;
+
     @JsonProperty("labels")
     private Map<String, String> labels = defaultLabels();
+
     @JsonProperty("pooling")
     private String pooling = "last-token";
+
     @JsonProperty("max_length")
     private int maxLength;
+
     @JsonProperty("threshold")
     private double threshold = 0.5;
+
     @JsonProperty("tokenizer")
     private String tokenizer = "r50k_base";
+
     @JsonProperty("base_model")
     private Map<String, String> baseModel = new LinkedHashMap<>();
+
     @JsonProperty("dataset_sha256")
     private String datasetSha256;
+
     @JsonProperty("training")
     private Map<String, Object> training = new LinkedHashMap<>();
+
     @JsonProperty("metrics")
     private Map<String, Object> metrics = new LinkedHashMap<>();
+
     @JsonProperty("files")
     private Map<String, String> files = new LinkedHashMap<>();
 
@@ -68,92 +98,128 @@ public final class BundleManifest {
         return m;
     }
 
-    /** @return {@code format}; {@value #FORMAT} for a bundle */
+    /**
+     * @return {@code format}; {@value #FORMAT} for a bundle
+     */
     public String format() {
         return format;
     }
 
-    /** @return {@code format_version} */
+    /**
+     * @return {@code format_version}
+     */
     public int formatVersion() {
         return formatVersion;
     }
 
-    /** @return the model's name, such as {@code spamgpt-sms} */
+    /**
+     * @return the model's name, such as {@code spamgpt-sms}
+     */
     public String id() {
         return id;
     }
 
-    /** @return the model's version, by default the UTC creation time {@code yyyyMMdd'T'HHmmss'Z'} */
+    /**
+     * @return the model's version, by default the UTC creation time {@code yyyyMMdd'T'HHmmss'Z'}
+     */
     public String version() {
         return version;
     }
 
-    /** @return {@code id:version}, the value of the {@code spam.model} header */
+    /**
+     * @return {@code id:version}, the value of the {@code spam.model} header
+     */
     public String modelId() {
         return id + ":" + version;
     }
 
-    /** @return the ISO-8601 creation time */
+    /**
+     * @return the ISO-8601 creation time
+     */
     public String createdAt() {
         return createdAt;
     }
 
-    /** @return the architecture as Hugging Face config fields */
+    /**
+     * @return the architecture as Hugging Face config fields
+     */
     public Map<String, Object> architecture() {
         return architecture;
     }
 
-    /** @return the architecture as a config */
+    /**
+     * @return the architecture as a config
+     */
     public GptConfig config() {
         return GptConfig.fromHfConfig(architecture);
     }
 
-    /** @return class index (as a string) to label name */
+    /**
+     * @return class index (as a string) to label name
+     */
     public Map<String, String> labels() {
         return labels;
     }
 
-    /** @return {@code last-token} or {@code book} */
+    /**
+     * @return {@code last-token} or {@code book}
+     */
     public String pooling() {
         return pooling;
     }
 
-    /** @return the most tokens a text is scored on; with book pooling also the padded length */
+    /**
+     * @return the most tokens a text is scored on; with book pooling also the padded length
+     */
     public int maxLength() {
         return maxLength;
     }
 
-    /** @return the spam probability at or above which a text is spam */
+    /**
+     * @return the spam probability at or above which a text is spam
+     */
     public double threshold() {
         return threshold;
     }
 
-    /** @return the tokenizer id, {@code r50k_base} */
+    /**
+     * @return the tokenizer id, {@code r50k_base}
+     */
     public String tokenizer() {
         return tokenizer;
     }
 
-    /** @return {@code id} and {@code sha256} of the base model, or {@code random:<config>} */
+    /**
+     * @return {@code id} and {@code sha256} of the base model, or {@code random:<config>}
+     */
     public Map<String, String> baseModel() {
         return baseModel;
     }
 
-    /** @return sha256 of the data set the model was trained on */
+    /**
+     * @return sha256 of the data set the model was trained on
+     */
     public String datasetSha256() {
         return datasetSha256;
     }
 
-    /** @return training settings (trainable layers, epochs, learning rate, seed, device ...) */
+    /**
+     * @return training settings (trainable layers, epochs, learning rate, seed, device ...)
+     */
     public Map<String, Object> training() {
         return training;
     }
 
-    /** @return the metrics of {@code metrics.json} */
+    /**
+     * @return the metrics of {@code metrics.json}
+     */
     public Map<String, Object> metrics() {
         return metrics;
     }
 
-    /** @return file name to sha256 of every file of the bundle but the manifest */
+    /**
+     * @return file name to sha256 of every file of the bundle but the manifest
+     */
     public Map<String, String> files() {
         return files;
     }

@@ -1,8 +1,8 @@
 package dev.spamgpt.core.bundle;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +17,7 @@ import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.model.GptConfig;
 import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
 import dev.spamgpt.core.util.Sha256;
-
+import dev.spamgpt.core.util.TempFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,24 +34,25 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import dev.spamgpt.core.util.TempFiles;
 
 /**
- * The exported classifier: a folder with {@code manifest.json}, {@code config.json} and
- * {@code model.safetensors} (every weight, F32, Hugging Face names plus {@code score.*}).
+ * The exported classifier: a folder with {@code manifest.json}, {@code config.json} and {@code
+ * model.safetensors} (every weight, F32, Hugging Face names plus {@code score.*}).
  *
- * <p>{@link #read} checks the sha256 of every file the manifest lists, so the streams filter
- * and the mailet refuse a bundle that was truncated or changed, naming the file. The manifest may
- * list only those two files, and each must resolve inside the bundle folder. It also checks the
- * values a verdict depends on (threshold, architecture, max length, tokenizer, pooling) and that
- * {@code config.json} describes the same architecture as the manifest.
+ * <p>{@link #read} checks the sha256 of every file the manifest lists, so the streams filter and
+ * the mailet refuse a bundle that was truncated or changed, naming the file. The manifest may list
+ * only those two files, and each must resolve inside the bundle folder. It also checks the values a
+ * verdict depends on (threshold, architecture, max length, tokenizer, pooling) and that {@code
+ * config.json} describes the same architecture as the manifest.
  */
 public final class ModelBundle {
 
     /** The manifest's file name. */
     public static final String MANIFEST = "manifest.json";
+
     /** The architecture's file name (Hugging Face layout). */
     public static final String CONFIG = "config.json";
+
     /** The weights' file name. */
     public static final String WEIGHTS = "model.safetensors";
 
@@ -59,8 +60,10 @@ public final class ModelBundle {
     private static final List<String> FILES = List.of(WEIGHTS, CONFIG);
 
     // A fractional number where an int belongs (max_length 40.5) is an error, not truncated.
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     private static final DateTimeFormatter VERSION =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -84,8 +87,11 @@ public final class ModelBundle {
     public static ModelBundle read(Path dir) {
         Path manifestFile = dir.resolve(MANIFEST);
         if (!Files.isDirectory(dir)) {
-            throw new BundleException("model bundle " + dir + " does not exist or is not a folder;"
-                    + " train one with 'spamgpt-trainer train --out DIR' and pass DIR/bundle");
+            throw new BundleException(
+                    "model bundle "
+                            + dir
+                            + " does not exist or is not a folder; train one with 'spamgpt-trainer"
+                            + " train --out DIR' and pass DIR/bundle");
         }
         BundleManifest manifest;
         try {
@@ -93,28 +99,51 @@ public final class ModelBundle {
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new BundleException(dir + " is not a model bundle: it has no " + MANIFEST);
         } catch (MismatchedInputException e) {
-            String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-                    : String.valueOf(r.getIndex())).collect(Collectors.joining("."));
-            throw new BundleException(manifestFile + " has a value of the wrong type"
-                    + (field.isEmpty() ? "" : " in '" + field + "'") + ": " + e.getOriginalMessage(), e);
+            String field =
+                    e.getPath().stream()
+                            .map(
+                                    r ->
+                                            r.getFieldName() != null
+                                                    ? r.getFieldName()
+                                                    : String.valueOf(r.getIndex()))
+                            .collect(Collectors.joining("."));
+            throw new BundleException(
+                    manifestFile
+                            + " has a value of the wrong type"
+                            + (field.isEmpty() ? "" : " in '" + field + "'")
+                            + ": "
+                            + e.getOriginalMessage(),
+                    e);
         } catch (IOException e) {
             throw new BundleException(manifestFile + " is not valid JSON: " + e.getMessage(), e);
         }
         if (manifest == null || !BundleManifest.FORMAT.equals(manifest.format())) {
-            throw new BundleException(manifestFile + " is not a SpamGPT bundle manifest (format "
-                    + (manifest == null ? null : manifest.format()) + ")");
+            throw new BundleException(
+                    manifestFile
+                            + " is not a SpamGPT bundle manifest (format "
+                            + (manifest == null ? null : manifest.format())
+                            + ")");
         }
         if (manifest.formatVersion() != BundleManifest.FORMAT_VERSION) {
-            throw new BundleException(manifestFile + " has format_version " + manifest.formatVersion()
-                    + "; this build reads version " + BundleManifest.FORMAT_VERSION);
+            throw new BundleException(
+                    manifestFile
+                            + " has format_version "
+                            + manifest.formatVersion()
+                            + "; this build reads version "
+                            + BundleManifest.FORMAT_VERSION);
         }
         if (manifest.files() == null) {
             throw new BundleException(manifestFile + " lists no files");
         }
         for (String name : manifest.files().keySet()) {
             if (!FILES.contains(name)) {
-                throw new BundleException(manifestFile + " lists the file '" + name + "'; a bundle holds only "
-                        + String.join(" and ", FILES) + " besides the manifest");
+                throw new BundleException(
+                        manifestFile
+                                + " lists the file '"
+                                + name
+                                + "'; a bundle holds only "
+                                + String.join(" and ", FILES)
+                                + " besides the manifest");
             }
         }
         for (String required : FILES) {
@@ -128,11 +157,17 @@ public final class ModelBundle {
             try {
                 actual = Sha256.ofFile(file);
             } catch (IOException e) {
-                throw new BundleException("cannot read bundle file " + file + ": " + e.getMessage(), e);
+                throw new BundleException(
+                        "cannot read bundle file " + file + ": " + e.getMessage(), e);
             }
             if (!actual.equalsIgnoreCase(f.getValue())) {
-                throw new BundleException("bundle file " + file + " is corrupt or was changed: sha256 "
-                        + actual + ", the manifest says " + f.getValue());
+                throw new BundleException(
+                        "bundle file "
+                                + file
+                                + " is corrupt or was changed: sha256 "
+                                + actual
+                                + ", the manifest says "
+                                + f.getValue());
             }
         }
         GptConfig config = checkValues(manifest, manifestFile);
@@ -141,9 +176,9 @@ public final class ModelBundle {
     }
 
     /**
-     * Resolves one of the bundle's own file names and makes sure the file really is in the
-     * folder: a symlink may point elsewhere inside it (Kubernetes mounts ConfigMaps and Secrets
-     * that way), never out of it.
+     * Resolves one of the bundle's own file names and makes sure the file really is in the folder:
+     * a symlink may point elsewhere inside it (Kubernetes mounts ConfigMaps and Secrets that way),
+     * never out of it.
      */
     private static Path insideBundle(Path dir, String name) {
         Path file = dir.resolve(name);
@@ -156,11 +191,19 @@ public final class ModelBundle {
             root = dir.toRealPath();
             real = file.toRealPath();
         } catch (IOException e) {
-            throw new BundleException("cannot resolve bundle file " + file + ": " + e.getMessage(), e);
+            throw new BundleException(
+                    "cannot resolve bundle file " + file + ": " + e.getMessage(), e);
         }
         if (!real.startsWith(root)) {
-            throw new BundleException("bundle file '" + name + "' in " + dir + " is a link to " + real
-                    + ", outside the bundle folder " + root);
+            throw new BundleException(
+                    "bundle file '"
+                            + name
+                            + "' in "
+                            + dir
+                            + " is a link to "
+                            + real
+                            + ", outside the bundle folder "
+                            + root);
         }
         return file;
     }
@@ -182,40 +225,63 @@ public final class ModelBundle {
             }
             config = manifest.config();
         } catch (RuntimeException e) {
-            throw new BundleException(manifestFile + " has an invalid architecture: " + e.getMessage(), e);
+            throw new BundleException(
+                    manifestFile + " has an invalid architecture: " + e.getMessage(), e);
         }
         if (config.vocabSize() < GptConfig.GPT2_VOCAB_SIZE) {
-            throw new BundleException(manifestFile + " has an invalid architecture: vocab_size "
-                    + config.vocabSize() + " is smaller than the " + GptConfig.GPT2_VOCAB_SIZE
-                    + " token ids of " + Gpt2Tokenizer.ID);
+            throw new BundleException(
+                    manifestFile
+                            + " has an invalid architecture: vocab_size "
+                            + config.vocabSize()
+                            + " is smaller than the "
+                            + GptConfig.GPT2_VOCAB_SIZE
+                            + " token ids of "
+                            + Gpt2Tokenizer.ID);
         }
         if (!Gpt2Tokenizer.ID.equals(manifest.tokenizer())) {
-            throw new BundleException(manifestFile + " has tokenizer '" + manifest.tokenizer()
-                    + "'; this build has only " + Gpt2Tokenizer.ID);
+            throw new BundleException(
+                    manifestFile
+                            + " has tokenizer '"
+                            + manifest.tokenizer()
+                            + "'; this build has only "
+                            + Gpt2Tokenizer.ID);
         }
         try {
             Pooling.of(String.valueOf(manifest.pooling()));
         } catch (IllegalArgumentException e) {
-            throw new BundleException(manifestFile + " has pooling '" + manifest.pooling() + "': "
-                    + e.getMessage(), e);
+            throw new BundleException(
+                    manifestFile + " has pooling '" + manifest.pooling() + "': " + e.getMessage(),
+                    e);
         }
         double threshold = manifest.threshold();
         if (!(threshold >= 0 && threshold <= 1)) { // also false for NaN
-            throw new BundleException(manifestFile + " has threshold " + threshold
-                    + "; it must be a spam probability from 0 to 1");
+            throw new BundleException(
+                    manifestFile
+                            + " has threshold "
+                            + threshold
+                            + "; it must be a spam probability from 0 to 1");
         }
         if (manifest.maxLength() <= 0 || manifest.maxLength() > config.contextLength()) {
-            throw new BundleException(manifestFile + " has max_length " + manifest.maxLength()
-                    + ", outside 1.." + config.contextLength());
+            throw new BundleException(
+                    manifestFile
+                            + " has max_length "
+                            + manifest.maxLength()
+                            + ", outside 1.."
+                            + config.contextLength());
         }
         return config;
     }
 
-    /** config.json is what Hugging Face tools read: it must describe the model the manifest loads. */
+    /**
+     * config.json is what Hugging Face tools read: it must describe the model the manifest loads.
+     */
     private static void checkConfigFile(Path file, GptConfig expected) {
         GptConfig actual;
         try {
-            actual = GptConfig.fromHfConfig(JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {}));
+            actual =
+                    GptConfig.fromHfConfig(
+                            JSON.readValue(
+                                    file.toFile(), new TypeReference<Map<String, Object>>() {}));
         } catch (IOException | RuntimeException e) {
             throw new BundleException(file + " does not describe a GPT-2: " + e.getMessage(), e);
         }
@@ -224,8 +290,18 @@ public final class ModelBundle {
         for (Map.Entry<String, Object> field : want.entrySet()) {
             Object other = got.get(field.getKey());
             if (!Objects.deepEquals(field.getValue(), other)) {
-                throw new BundleException(file + " disagrees with the architecture of " + MANIFEST + ": "
-                        + field.getKey() + " is " + other + " there and " + field.getValue() + " in " + MANIFEST);
+                throw new BundleException(
+                        file
+                                + " disagrees with the architecture of "
+                                + MANIFEST
+                                + ": "
+                                + field.getKey()
+                                + " is "
+                                + other
+                                + " there and "
+                                + field.getValue()
+                                + " in "
+                                + MANIFEST);
             }
         }
     }
@@ -243,7 +319,9 @@ public final class ModelBundle {
             throws IOException {
         prepare(dir, model.transformer().config(), manifest);
         Files.createDirectories(dir);
-        Safetensors.write(dir.resolve(WEIGHTS), Weights.arrays(model.namedParameters()),
+        Safetensors.write(
+                dir.resolve(WEIGHTS),
+                Weights.arrays(model.namedParameters()),
                 Collections.singletonMap("format", "pt"));
         return finish(dir, model.transformer().config(), manifest);
     }
@@ -259,11 +337,17 @@ public final class ModelBundle {
      * @return the written bundle
      * @throws IOException if a file cannot be written
      */
-    public static ModelBundle write(Path dir, GptConfig config, Map<String, float[]> weights,
-            Map<String, Shape> shapes, BundleManifest manifest) throws IOException {
+    public static ModelBundle write(
+            Path dir,
+            GptConfig config,
+            Map<String, float[]> weights,
+            Map<String, Shape> shapes,
+            BundleManifest manifest)
+            throws IOException {
         prepare(dir, config, manifest);
         Files.createDirectories(dir);
-        Safetensors.writeFloats(dir.resolve(WEIGHTS), weights, shapes, Collections.singletonMap("format", "pt"));
+        Safetensors.writeFloats(
+                dir.resolve(WEIGHTS), weights, shapes, Collections.singletonMap("format", "pt"));
         return finish(dir, config, manifest);
     }
 
@@ -283,7 +367,8 @@ public final class ModelBundle {
         checkValues(manifest, dir.resolve(MANIFEST));
     }
 
-    private static ModelBundle finish(Path dir, GptConfig config, BundleManifest manifest) throws IOException {
+    private static ModelBundle finish(Path dir, GptConfig config, BundleManifest manifest)
+            throws IOException {
         writeJson(dir.resolve(CONFIG), config.toHfConfig());
         Map<String, String> files = new LinkedHashMap<>();
         files.put(WEIGHTS, Sha256.ofFile(dir.resolve(WEIGHTS)));
@@ -316,45 +401,63 @@ public final class ModelBundle {
      * @throws BundleException if the weights do not fit the architecture
      */
     public Gpt2ForClassification loadModel(NDManager manager) {
-        Gpt2ForClassification model = new Gpt2ForClassification(new Gpt2Model(config),
-                new ClassificationHead(config.embDim(), Gpt2ForClassification.NUM_CLASSES));
+        Gpt2ForClassification model =
+                new Gpt2ForClassification(
+                        new Gpt2Model(config),
+                        new ClassificationHead(config.embDim(), Gpt2ForClassification.NUM_CLASSES));
         Map<String, Parameter> params = model.namedParameters();
         try (Safetensors weights = Safetensors.open(dir.resolve(WEIGHTS))) {
             for (String name : weights.tensors().keySet()) {
                 if (!params.containsKey(name)) {
-                    throw new IOException(weights.file() + " has an unexpected tensor '" + name + "'");
+                    throw new IOException(
+                            weights.file() + " has an unexpected tensor '" + name + "'");
                 }
             }
             Map<String, Safetensors.TensorInfo> tensors = new LinkedHashMap<>();
             for (Map.Entry<String, Parameter> p : params.entrySet()) {
                 Safetensors.TensorInfo info = weights.tensors().get(p.getKey());
                 if (info == null) {
-                    throw new IOException(weights.file() + " lacks the tensor '" + p.getKey() + "'");
+                    throw new IOException(
+                            weights.file() + " lacks the tensor '" + p.getKey() + "'");
                 }
                 if (!info.shape().equals(p.getValue().getShape())) {
-                    throw new IOException("tensor '" + p.getKey() + "' in " + weights.file() + " has shape "
-                            + info.shape() + ", the architecture needs " + p.getValue().getShape());
+                    throw new IOException(
+                            "tensor '"
+                                    + p.getKey()
+                                    + "' in "
+                                    + weights.file()
+                                    + " has shape "
+                                    + info.shape()
+                                    + ", the architecture needs "
+                                    + p.getValue().getShape());
                 }
                 tensors.put(p.getKey(), info);
             }
             Weights.initializeFrom(model, params, tensors, weights, manager);
         } catch (IOException e) {
-            throw new BundleException("cannot load the weights of bundle " + dir + ": " + e.getMessage(), e);
+            throw new BundleException(
+                    "cannot load the weights of bundle " + dir + ": " + e.getMessage(), e);
         }
         return model;
     }
 
-    /** @return the bundle folder */
+    /**
+     * @return the bundle folder
+     */
     public Path dir() {
         return dir;
     }
 
-    /** @return the manifest */
+    /**
+     * @return the manifest
+     */
     public BundleManifest manifest() {
         return manifest;
     }
 
-    /** @return the architecture */
+    /**
+     * @return the architecture
+     */
     public GptConfig config() {
         return config;
     }
@@ -363,7 +466,8 @@ public final class ModelBundle {
         Path tmp = TempFiles.sibling(file);
         try {
             JSON.writeValue(tmp.toFile(), value);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }

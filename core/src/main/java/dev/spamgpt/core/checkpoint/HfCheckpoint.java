@@ -1,20 +1,16 @@
 package dev.spamgpt.core.checkpoint;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.initializer.Initializer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.model.GptConfig;
-
+import dev.spamgpt.core.util.TempFiles;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,31 +21,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import dev.spamgpt.core.util.TempFiles;
 
 /**
  * A Hugging Face GPT-2 folder: {@code config.json} plus {@code model.safetensors}.
  *
- * <p>Loading maps the file's keys one for one onto {@link Gpt2Model#namedParameters()}. It
- * accepts the keys of {@code GPT2Model} ({@code wte.weight}) and of {@code GPT2LMHeadModel}
- * ({@code transformer.wte.weight}), with or without {@code lm_head.weight} (which must equal
- * {@code wte.weight}: the head is tied), and skips the causal-mask buffers
- * {@code h.N.attn.bias} and {@code h.N.attn.masked_bias}. F32, F16 and BF16 tensors become F32.
- * The Conv1D weights are stored {@code [in, out]} in the file and in the model, so nothing is
- * transposed; every shape is checked against the config before a byte of data is read.
+ * <p>Loading maps the file's keys one for one onto {@link Gpt2Model#namedParameters()}. It accepts
+ * the keys of {@code GPT2Model} ({@code wte.weight}) and of {@code GPT2LMHeadModel} ({@code
+ * transformer.wte.weight}), with or without {@code lm_head.weight} (which must equal {@code
+ * wte.weight}: the head is tied), and skips the causal-mask buffers {@code h.N.attn.bias} and
+ * {@code h.N.attn.masked_bias}. F32, F16 and BF16 tensors become F32. The Conv1D weights are stored
+ * {@code [in, out]} in the file and in the model, so nothing is transposed; every shape is checked
+ * against the config before a byte of data is read.
  */
 public final class HfCheckpoint {
 
     /** The architecture's file name. */
     public static final String CONFIG = "config.json";
+
     /** The weights' file name. */
     public static final String WEIGHTS = "model.safetensors";
 
     private static final String PREFIX = "transformer.";
     private static final String LM_HEAD = "lm_head.weight";
     private static final String WTE = "wte.weight";
-    private static final Pattern MASK_BUFFER = Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Pattern MASK_BUFFER =
+            Pattern.compile("h\\.\\d+\\.attn\\.(bias|masked_bias)");
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private HfCheckpoint() {}
 
@@ -58,13 +56,18 @@ public final class HfCheckpoint {
      *
      * @param folder the checkpoint folder
      * @return the configuration
-     * @throws IOException naming {@code config.json} if it is missing, not JSON or not a GPT-2 config
+     * @throws IOException naming {@code config.json} if it is missing, not JSON or not a GPT-2
+     *     config
      */
     public static GptConfig readConfig(Path folder) throws IOException {
         Path file = folder.resolve(CONFIG);
         if (!Files.isRegularFile(file)) {
-            throw new IOException(file + " is missing: a Hugging Face GPT-2 folder holds "
-                    + CONFIG + " and " + WEIGHTS);
+            throw new IOException(
+                    file
+                            + " is missing: a Hugging Face GPT-2 folder holds "
+                            + CONFIG
+                            + " and "
+                            + WEIGHTS);
         }
         Map<String, Object> fields;
         try {
@@ -121,8 +124,8 @@ public final class HfCheckpoint {
     }
 
     /**
-     * Writes a model as a Hugging Face folder: {@code config.json} and an F32
-     * {@code model.safetensors} with {@code GPT2Model} keys (no prefix, no {@code lm_head}).
+     * Writes a model as a Hugging Face folder: {@code config.json} and an F32 {@code
+     * model.safetensors} with {@code GPT2Model} keys (no prefix, no {@code lm_head}).
      *
      * @param folder created if needed; existing files are replaced
      * @param model the model
@@ -130,7 +133,9 @@ public final class HfCheckpoint {
      */
     public static void save(Path folder, Gpt2Model model) throws IOException {
         Files.createDirectories(folder);
-        Safetensors.write(folder.resolve(WEIGHTS), Weights.arrays(model.namedParameters()),
+        Safetensors.write(
+                folder.resolve(WEIGHTS),
+                Weights.arrays(model.namedParameters()),
                 Collections.singletonMap("format", "pt"));
         writeConfig(folder, model.config());
     }
@@ -148,7 +153,8 @@ public final class HfCheckpoint {
         Path tmp = TempFiles.sibling(file);
         try {
             JSON.writeValue(tmp.toFile(), config.toHfConfig());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -157,29 +163,47 @@ public final class HfCheckpoint {
     private static Path weightsFile(Path folder) throws IOException {
         Path file = folder.resolve(WEIGHTS);
         if (!Files.isRegularFile(file)) {
-            throw new IOException(file + " is missing: a Hugging Face GPT-2 folder holds "
-                    + CONFIG + " and " + WEIGHTS);
+            throw new IOException(
+                    file
+                            + " is missing: a Hugging Face GPT-2 folder holds "
+                            + CONFIG
+                            + " and "
+                            + WEIGHTS);
         }
         return file;
     }
 
     /** Maps model names to the file's tensors, refusing anything missing, extra or misshapen. */
-    private static Map<String, Safetensors.TensorInfo> match(Safetensors st, Map<String, Parameter> params,
-            GptConfig config) throws IOException {
+    private static Map<String, Safetensors.TensorInfo> match(
+            Safetensors st, Map<String, Parameter> params, GptConfig config) throws IOException {
         Map<String, Safetensors.TensorInfo> found = new LinkedHashMap<>();
         for (Safetensors.TensorInfo info : st.tensors().values()) {
-            String name = info.name().startsWith(PREFIX) ? info.name().substring(PREFIX.length()) : info.name();
+            String name =
+                    info.name().startsWith(PREFIX)
+                            ? info.name().substring(PREFIX.length())
+                            : info.name();
             if (MASK_BUFFER.matcher(name).matches()) {
                 continue;
             }
             if (!params.containsKey(name) && !LM_HEAD.equals(name)) {
-                throw new IOException(st.file() + " has an unexpected tensor '" + info.name()
-                        + "': it is not a weight of " + describe(config));
+                throw new IOException(
+                        st.file()
+                                + " has an unexpected tensor '"
+                                + info.name()
+                                + "': it is not a weight of "
+                                + describe(config));
             }
             Safetensors.TensorInfo other = found.put(name, info);
             if (other != null) {
-                throw new IOException(st.file() + " holds '" + name + "' twice: as '" + other.name()
-                        + "' and as '" + info.name() + "'");
+                throw new IOException(
+                        st.file()
+                                + " holds '"
+                                + name
+                                + "' twice: as '"
+                                + other.name()
+                                + "' and as '"
+                                + info.name()
+                                + "'");
             }
             checkDtype(st, info);
         }
@@ -193,9 +217,19 @@ public final class HfCheckpoint {
             checkShape(st, info, e.getValue().getShape());
         }
         if (!missing.isEmpty()) {
-            throw new IOException(st.file() + " lacks the tensor '" + missing.get(0) + "'"
-                    + (missing.size() > 1 ? " and " + (missing.size() - 1) + " more " + missing.subList(1,
-                    Math.min(missing.size(), 6)) : "") + ", needed by " + describe(config));
+            throw new IOException(
+                    st.file()
+                            + " lacks the tensor '"
+                            + missing.get(0)
+                            + "'"
+                            + (missing.size() > 1
+                                    ? " and "
+                                            + (missing.size() - 1)
+                                            + " more "
+                                            + missing.subList(1, Math.min(missing.size(), 6))
+                                    : "")
+                            + ", needed by "
+                            + describe(config));
         }
         Safetensors.TensorInfo head = found.get(LM_HEAD);
         if (head != null) {
@@ -207,8 +241,14 @@ public final class HfCheckpoint {
     private static void checkDtype(Safetensors st, Safetensors.TensorInfo info) throws IOException {
         String dtype = info.dtype();
         if (!"F32".equals(dtype) && !"F16".equals(dtype) && !"BF16".equals(dtype)) {
-            throw new IOException("tensor '" + info.name() + "' in " + st.file() + " has dtype " + dtype
-                    + "; GPT-2 weights must be F32, F16 or BF16");
+            throw new IOException(
+                    "tensor '"
+                            + info.name()
+                            + "' in "
+                            + st.file()
+                            + " has dtype "
+                            + dtype
+                            + "; GPT-2 weights must be F32, F16 or BF16");
         }
     }
 
@@ -219,12 +259,25 @@ public final class HfCheckpoint {
             return;
         }
         String hint = "";
-        if (expected.dimension() == 2 && actual.dimension() == 2 && expected.get(0) != expected.get(1)
-                && actual.get(0) == expected.get(1) && actual.get(1) == expected.get(0)) {
+        if (expected.dimension() == 2
+                && actual.dimension() == 2
+                && expected.get(0) != expected.get(1)
+                && actual.get(0) == expected.get(1)
+                && actual.get(1) == expected.get(0)) {
             hint = " (it looks transposed: GPT-2's Conv1D weights are stored [in, out])";
         }
-        throw new IOException("tensor '" + info.name() + "' in " + st.file() + " has shape " + actual
-                + ", " + CONFIG + " implies " + expected + hint);
+        throw new IOException(
+                "tensor '"
+                        + info.name()
+                        + "' in "
+                        + st.file()
+                        + " has shape "
+                        + actual
+                        + ", "
+                        + CONFIG
+                        + " implies "
+                        + expected
+                        + hint);
     }
 
     /** SpamGPT's LM head reuses wte, so an explicit head that differs would be silently wrong. */
@@ -235,14 +288,29 @@ public final class HfCheckpoint {
             return;
         }
         if (!Arrays.equals(st.readFloats(head), st.readFloats(tensors.get(WTE)))) {
-            throw new IOException("tensor '" + head.name() + "' in " + st.file() + " differs from '"
-                    + tensors.get(WTE).name() + "': GPT-2 ties its LM head to the token embeddings,"
-                    + " and a checkpoint with an untied head is not supported");
+            throw new IOException(
+                    "tensor '"
+                            + head.name()
+                            + "' in "
+                            + st.file()
+                            + " differs from '"
+                            + tensors.get(WTE).name()
+                            + "': GPT-2 ties its LM head to the token embeddings,"
+                            + " and a checkpoint with an untied head is not supported");
         }
     }
 
     private static String describe(GptConfig c) {
-        return "the GPT-2 of " + CONFIG + " (n_layer=" + c.nLayers() + ", n_embd=" + c.embDim()
-                + ", vocab_size=" + c.vocabSize() + ", n_positions=" + c.contextLength() + ")";
+        return "the GPT-2 of "
+                + CONFIG
+                + " (n_layer="
+                + c.nLayers()
+                + ", n_embd="
+                + c.embDim()
+                + ", vocab_size="
+                + c.vocabSize()
+                + ", n_positions="
+                + c.contextLength()
+                + ")";
     }
 }

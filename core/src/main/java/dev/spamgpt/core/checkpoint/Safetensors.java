@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import dev.spamgpt.core.util.TempFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -31,22 +31,22 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.spamgpt.core.util.TempFiles;
 
 /**
- * Reads and writes the Hugging Face safetensors format: an 8-byte little-endian header length,
- * a JSON header naming each tensor's dtype, shape and byte range, then the raw data.
+ * Reads and writes the Hugging Face safetensors format: an 8-byte little-endian header length, a
+ * JSON header naming each tensor's dtype, shape and byte range, then the raw data.
  *
  * <p>Reading checks the header against the file before any tensor is touched, so a truncated or
- * corrupt file fails with a message naming the file and the tensor. F32, F16 and BF16 tensors
- * are all returned as F32 (DJL's PyTorch engine cannot hold BF16 arrays safely).
+ * corrupt file fails with a message naming the file and the tensor. F32, F16 and BF16 tensors are
+ * all returned as F32 (DJL's PyTorch engine cannot hold BF16 arrays safely).
  */
 public final class Safetensors implements AutoCloseable {
 
     /** Refuse headers larger than this: a real one for GPT-2 XL is about 60 KB. */
     private static final long MAX_HEADER_BYTES = 100L << 20;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final Path file;
     private final FileChannel channel;
@@ -54,8 +54,12 @@ public final class Safetensors implements AutoCloseable {
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
 
-    private Safetensors(Path file, FileChannel channel, long dataStart,
-            Map<String, TensorInfo> tensors, Map<String, String> metadata) {
+    private Safetensors(
+            Path file,
+            FileChannel channel,
+            long dataStart,
+            Map<String, TensorInfo> tensors,
+            Map<String, String> metadata) {
         this.file = file;
         this.channel = channel;
         this.dataStart = dataStart;
@@ -79,17 +83,23 @@ public final class Safetensors implements AutoCloseable {
             this.end = end;
         }
 
-        /** @return the tensor name */
+        /**
+         * @return the tensor name
+         */
         public String name() {
             return name;
         }
 
-        /** @return the safetensors dtype, such as {@code F32} */
+        /**
+         * @return the safetensors dtype, such as {@code F32}
+         */
         public String dtype() {
             return dtype;
         }
 
-        /** @return the shape */
+        /**
+         * @return the shape
+         */
         public Shape shape() {
             return shape;
         }
@@ -107,14 +117,21 @@ public final class Safetensors implements AutoCloseable {
         try {
             long size = channel.size();
             if (size < 8) {
-                throw corrupt(file, "it is " + size + " bytes long, shorter than the 8-byte header length");
+                throw corrupt(
+                        file,
+                        "it is " + size + " bytes long, shorter than the 8-byte header length");
             }
             ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             readFully(channel, lengthBytes, 0);
             long headerLength = lengthBytes.flip().getLong();
             if (headerLength <= 0 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
-                throw corrupt(file, "the header length " + headerLength + " does not fit in a file of "
-                        + size + " bytes (truncated or not a safetensors file)");
+                throw corrupt(
+                        file,
+                        "the header length "
+                                + headerLength
+                                + " does not fit in a file of "
+                                + size
+                                + " bytes (truncated or not a safetensors file)");
             }
             ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
             readFully(channel, headerBytes, 8);
@@ -125,8 +142,12 @@ public final class Safetensors implements AutoCloseable {
                 String why = e.getOriginalMessage();
                 if (why != null && why.startsWith("Duplicate field")) {
                     // Jackson would otherwise keep the last of two entries without a word.
-                    throw corrupt(file, "its header names a key twice (" + why + "); each tensor"
-                            + " and each field of a tensor must appear once");
+                    throw corrupt(
+                            file,
+                            "its header names a key twice ("
+                                    + why
+                                    + "); each tensor"
+                                    + " and each field of a tensor must appear once");
                 }
                 throw corrupt(file, "its JSON header does not parse: " + why);
             }
@@ -141,13 +162,19 @@ public final class Safetensors implements AutoCloseable {
             while (fields.hasNext()) {
                 Map.Entry<String, JsonNode> e = fields.next();
                 if ("__metadata__".equals(e.getKey())) {
-                    e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                    e.getValue()
+                            .fields()
+                            .forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
                     continue;
                 }
                 tensors.put(e.getKey(), parseInfo(file, e.getKey(), e.getValue(), dataLength));
             }
             checkLayout(file, tensors.values(), dataLength);
-            return new Safetensors(file, channel, dataStart, Collections.unmodifiableMap(tensors),
+            return new Safetensors(
+                    file,
+                    channel,
+                    dataStart,
+                    Collections.unmodifiableMap(tensors),
                     Collections.unmodifiableMap(metadata));
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -160,14 +187,26 @@ public final class Safetensors implements AutoCloseable {
         JsonNode dtype = node.get("dtype");
         JsonNode shape = node.get("shape");
         JsonNode offsets = node.get("data_offsets");
-        if (dtype == null || !dtype.isTextual() || shape == null || !shape.isArray() || offsets == null
-                || !offsets.isArray() || offsets.size() != 2) {
-            throw corrupt(file, "tensor '" + name + "' lacks dtype, shape or data_offsets [begin, end]");
+        if (dtype == null
+                || !dtype.isTextual()
+                || shape == null
+                || !shape.isArray()
+                || offsets == null
+                || !offsets.isArray()
+                || offsets.size() != 2) {
+            throw corrupt(
+                    file, "tensor '" + name + "' lacks dtype, shape or data_offsets [begin, end]");
         }
         int width = byteWidth(dtype.asText());
         if (width < 0) {
-            throw corrupt(file, "tensor '" + name + "' has the unknown dtype " + dtype + ", so its size"
-                    + " cannot be checked");
+            throw corrupt(
+                    file,
+                    "tensor '"
+                            + name
+                            + "' has the unknown dtype "
+                            + dtype
+                            + ", so its size"
+                            + " cannot be checked");
         }
         long[] dims = new long[shape.size()];
         long count = 1;
@@ -176,58 +215,111 @@ public final class Safetensors implements AutoCloseable {
             try {
                 count = Math.multiplyExact(count, dims[i]);
             } catch (ArithmeticException e) {
-                throw corrupt(file, "tensor '" + name + "' has the shape " + shape + ", over 2^63 values");
+                throw corrupt(
+                        file,
+                        "tensor '" + name + "' has the shape " + shape + ", over 2^63 values");
             }
         }
         long begin = wholeNumber(file, name, "data offset", offsets.get(0));
         long end = wholeNumber(file, name, "data offset", offsets.get(1));
         if (end < begin || end > dataLength) {
-            throw corrupt(file, "tensor '" + name + "' claims bytes " + begin + ".." + end
-                    + " but the data section has " + dataLength + " bytes (truncated file?)");
+            throw corrupt(
+                    file,
+                    "tensor '"
+                            + name
+                            + "' claims bytes "
+                            + begin
+                            + ".."
+                            + end
+                            + " but the data section has "
+                            + dataLength
+                            + " bytes (truncated file?)");
         }
         long bytes;
         try {
             bytes = Math.multiplyExact(count, (long) width);
         } catch (ArithmeticException e) {
-            throw corrupt(file, "tensor '" + name + "' has the shape " + shape + ", over 2^63 bytes");
+            throw corrupt(
+                    file, "tensor '" + name + "' has the shape " + shape + ", over 2^63 bytes");
         }
         if (end - begin != bytes) {
-            throw corrupt(file, "tensor '" + name + "' has " + (end - begin) + " bytes, its shape "
-                    + new Shape(dims) + " and dtype " + dtype.asText() + " need " + bytes);
+            throw corrupt(
+                    file,
+                    "tensor '"
+                            + name
+                            + "' has "
+                            + (end - begin)
+                            + " bytes, its shape "
+                            + new Shape(dims)
+                            + " and dtype "
+                            + dtype.asText()
+                            + " need "
+                            + bytes);
         }
         return new TensorInfo(name, dtype.asText(), new Shape(dims), begin, end);
     }
 
     /** A JSON integer from 0 to Long.MAX_VALUE: asLong() would turn 2.5 into 2 and "7" into 7. */
-    private static long wholeNumber(Path file, String tensor, String what, JsonNode node) throws IOException {
-        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0) {
-            throw corrupt(file, "tensor '" + tensor + "' has the " + what + " " + node
-                    + ", not a whole number from 0 to 2^63-1");
+    private static long wholeNumber(Path file, String tensor, String what, JsonNode node)
+            throws IOException {
+        if (node == null
+                || !node.isIntegralNumber()
+                || !node.canConvertToLong()
+                || node.asLong() < 0) {
+            throw corrupt(
+                    file,
+                    "tensor '"
+                            + tensor
+                            + "' has the "
+                            + what
+                            + " "
+                            + node
+                            + ", not a whole number from 0 to 2^63-1");
         }
         return node.asLong();
     }
 
     /**
-     * Like the reference implementation, the tensors must tile the data section exactly: no
-     * overlap (two names for the same bytes, or bytes shared by two tensors) and no hole (room
-     * for data no tensor accounts for, such as a second file hidden in the first).
+     * Like the reference implementation, the tensors must tile the data section exactly: no overlap
+     * (two names for the same bytes, or bytes shared by two tensors) and no hole (room for data no
+     * tensor accounts for, such as a second file hidden in the first).
      */
     private static void checkLayout(Path file, Collection<TensorInfo> tensors, long dataLength)
             throws IOException {
         List<TensorInfo> byPlace = new ArrayList<>(tensors);
-        byPlace.sort(Comparator.comparingLong((TensorInfo t) -> t.begin).thenComparingLong(t -> t.end));
+        byPlace.sort(
+                Comparator.comparingLong((TensorInfo t) -> t.begin).thenComparingLong(t -> t.end));
         long covered = 0;
         TensorInfo previous = null;
         for (TensorInfo t : byPlace) {
             if (t.begin < covered) {
-                throw corrupt(file, "tensors '" + previous.name + "' (bytes " + previous.begin + ".."
-                        + previous.end + ") and '" + t.name + "' (bytes " + t.begin + ".." + t.end
-                        + ") overlap");
+                throw corrupt(
+                        file,
+                        "tensors '"
+                                + previous.name
+                                + "' (bytes "
+                                + previous.begin
+                                + ".."
+                                + previous.end
+                                + ") and '"
+                                + t.name
+                                + "' (bytes "
+                                + t.begin
+                                + ".."
+                                + t.end
+                                + ") overlap");
             }
             if (t.begin > covered) {
-                throw corrupt(file, "no tensor holds the data bytes " + covered + ".." + t.begin
-                        + (previous == null ? "" : " between '" + previous.name + "' and '" + t.name + "'")
-                        + "; the format allows no gaps");
+                throw corrupt(
+                        file,
+                        "no tensor holds the data bytes "
+                                + covered
+                                + ".."
+                                + t.begin
+                                + (previous == null
+                                        ? ""
+                                        : " between '" + previous.name + "' and '" + t.name + "'")
+                                + "; the format allows no gaps");
             }
             covered = t.end;
             if (t.end > t.begin) {
@@ -235,22 +327,33 @@ public final class Safetensors implements AutoCloseable {
             }
         }
         if (covered != dataLength) {
-            throw corrupt(file, "no tensor holds the data bytes " + covered + ".." + dataLength
-                    + " at the end of the file; the format allows no trailing data");
+            throw corrupt(
+                    file,
+                    "no tensor holds the data bytes "
+                            + covered
+                            + ".."
+                            + dataLength
+                            + " at the end of the file; the format allows no trailing data");
         }
     }
 
-    /** @return the file */
+    /**
+     * @return the file
+     */
     public Path file() {
         return file;
     }
 
-    /** @return every tensor's place, in header order */
+    /**
+     * @return every tensor's place, in header order
+     */
     public Map<String, TensorInfo> tensors() {
         return tensors;
     }
 
-    /** @return the {@code __metadata__} strings of the header */
+    /**
+     * @return the {@code __metadata__} strings of the header
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
@@ -283,7 +386,8 @@ public final class Safetensors implements AutoCloseable {
         if (bytes > Integer.MAX_VALUE) {
             throw new IOException("tensor '" + info.name + "' in " + file + " is over 2 GiB");
         }
-        MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin, bytes);
+        MappedByteBuffer map =
+                channel.map(FileChannel.MapMode.READ_ONLY, dataStart + info.begin, bytes);
         map.order(ByteOrder.LITTLE_ENDIAN);
         int n = (int) info.shape.size();
         float[] out = new float[n];
@@ -302,8 +406,14 @@ public final class Safetensors implements AutoCloseable {
                 }
                 break;
             default:
-                throw new IOException("tensor '" + info.name + "' in " + file + " has dtype "
-                        + info.dtype + "; only F32, F16 and BF16 are supported");
+                throw new IOException(
+                        "tensor '"
+                                + info.name
+                                + "' in "
+                                + file
+                                + " has dtype "
+                                + info.dtype
+                                + "; only F32, F16 and BF16 are supported");
         }
         return out;
     }
@@ -322,8 +432,11 @@ public final class Safetensors implements AutoCloseable {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : tensors.entrySet()) {
             NDArray a = e.getValue();
-            data.put(e.getKey(), a.getDataType() == DataType.FLOAT32
-                    ? a.toFloatArray() : a.toType(DataType.FLOAT32, false).toFloatArray());
+            data.put(
+                    e.getKey(),
+                    a.getDataType() == DataType.FLOAT32
+                            ? a.toFloatArray()
+                            : a.toType(DataType.FLOAT32, false).toFloatArray());
             shapes.put(e.getKey(), a.getShape());
         }
         writeFloats(file, data, shapes, metadata);
@@ -338,8 +451,12 @@ public final class Safetensors implements AutoCloseable {
      * @param metadata strings for the {@code __metadata__} entry; may be empty
      * @throws IOException if the file cannot be written
      */
-    public static void writeFloats(Path file, Map<String, float[]> data, Map<String, Shape> shapes,
-            Map<String, String> metadata) throws IOException {
+    public static void writeFloats(
+            Path file,
+            Map<String, float[]> data,
+            Map<String, Shape> shapes,
+            Map<String, String> metadata)
+            throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (!metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
@@ -349,7 +466,8 @@ public final class Safetensors implements AutoCloseable {
         for (Map.Entry<String, float[]> e : data.entrySet()) {
             Shape shape = shapes.get(e.getKey());
             if (shape == null || shape.size() != e.getValue().length) {
-                throw new IllegalArgumentException("shape of '" + e.getKey() + "' does not match its data");
+                throw new IllegalArgumentException(
+                        "shape of '" + e.getKey() + "' does not match its data");
             }
             ObjectNode t = header.putObject(e.getKey());
             t.put("dtype", "F32");
@@ -382,7 +500,8 @@ public final class Safetensors implements AutoCloseable {
                     }
                 }
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -438,7 +557,8 @@ public final class Safetensors implements AutoCloseable {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
-    private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+            throws IOException {
         while (buffer.hasRemaining()) {
             int n = channel.read(buffer, position + buffer.position());
             if (n < 0) {

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -19,10 +18,10 @@ public final class Weights {
     private Weights() {}
 
     /**
-     * Initialises a model with tensors from a file instead of random values. The parameters'
-     * shapes are fixed by the config, so DJL's {@code setArray} refuses them; an initializer that
-     * returns the file's tensor fills each one without a random pass. The original initializers
-     * are put back afterwards.
+     * Initialises a model with tensors from a file instead of random values. The parameters' shapes
+     * are fixed by the config, so DJL's {@code setArray} refuses them; an initializer that returns
+     * the file's tensor fills each one without a random pass. The original initializers are put
+     * back afterwards.
      *
      * @param model the uninitialised model
      * @param params its parameters by name
@@ -31,8 +30,12 @@ public final class Weights {
      * @param manager owns the weights; on failure nothing is left in it
      * @throws IOException if a tensor cannot be read
      */
-    public static void initializeFrom(Block model, Map<String, Parameter> params,
-            Map<String, Safetensors.TensorInfo> tensors, Safetensors file, NDManager manager)
+    public static void initializeFrom(
+            Block model,
+            Map<String, Parameter> params,
+            Map<String, Safetensors.TensorInfo> tensors,
+            Safetensors file,
+            NDManager manager)
             throws IOException {
         Map<String, Initializer> originals = new LinkedHashMap<>();
         try (NDManager loading = manager.newSubManager()) {

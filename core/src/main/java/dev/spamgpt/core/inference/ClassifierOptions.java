@@ -1,11 +1,11 @@
 package dev.spamgpt.core.inference;
 
 /**
- * Settings of a {@link SpamClassifier} that are not part of the bundle. Immutable, and checked
- * in one place, {@link Builder#build()}: the streams filter, the mailet and the trainer build
- * their options here and rely on that check. A bad value fails with an
- * {@link InvalidOptionException} that says which {@link Setting} is wrong, so that each front end
- * can name it by its own flag or parameter.
+ * Settings of a {@link SpamClassifier} that are not part of the bundle. Immutable, and checked in
+ * one place, {@link Builder#build()}: the streams filter, the mailet and the trainer build their
+ * options here and rely on that check. A bad value fails with an {@link InvalidOptionException}
+ * that says which {@link Setting} is wrong, so that each front end can name it by its own flag or
+ * parameter.
  */
 public final class ClassifierOptions {
 
@@ -38,13 +38,17 @@ public final class ClassifierOptions {
             this.label = label;
         }
 
-        /** @return the setting in words, such as {@code max batch size} */
+        /**
+         * @return the setting in words, such as {@code max batch size}
+         */
         public String label() {
             return label;
         }
     }
 
-    /** A setting out of range. The message is the setting's {@link Setting#label()} and the problem. */
+    /**
+     * A setting out of range. The message is the setting's {@link Setting#label()} and the problem.
+     */
     public static final class InvalidOptionException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
         private final Setting setting;
@@ -56,12 +60,17 @@ public final class ClassifierOptions {
             this.problem = problem;
         }
 
-        /** @return the setting that is wrong */
+        /**
+         * @return the setting that is wrong
+         */
         public Setting setting() {
             return setting;
         }
 
-        /** @return what is wrong, without the setting's name, such as {@code must be at least 1, got 0} */
+        /**
+         * @return what is wrong, without the setting's name, such as {@code must be at least 1, got
+         *     0}
+         */
         public String problem() {
             return problem;
         }
@@ -82,19 +91,23 @@ public final class ClassifierOptions {
     }
 
     /**
-     * @return passes of up to 16 texts and 512 tokens, the bundle's max length and
-     *     threshold, auto device
+     * @return passes of up to 16 texts and 512 tokens, the bundle's max length and threshold, auto
+     *     device
      */
     public static ClassifierOptions defaults() {
         return builder().build();
     }
 
-    /** @return a builder that starts from the {@link #defaults()} */
+    /**
+     * @return a builder that starts from the {@link #defaults()}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder that starts from these options */
+    /**
+     * @return a builder that starts from these options
+     */
     public Builder toBuilder() {
         return new Builder()
                 .maxBatchSize(maxBatchSize)
@@ -113,7 +126,9 @@ public final class ClassifierOptions {
         return toBuilder().tokenBudget(value).build();
     }
 
-    /** @return the most tokens per forward pass */
+    /**
+     * @return the most tokens per forward pass
+     */
     public int tokenBudget() {
         return tokenBudget;
     }
@@ -153,22 +168,30 @@ public final class ClassifierOptions {
         return toBuilder().device(value).build();
     }
 
-    /** @return the most texts one forward pass takes */
+    /**
+     * @return the most texts one forward pass takes
+     */
     public int maxBatchSize() {
         return maxBatchSize;
     }
 
-    /** @return the most tokens scored per text; 0 = the bundle's max length */
+    /**
+     * @return the most tokens scored per text; 0 = the bundle's max length
+     */
     public int maxTokens() {
         return maxTokens;
     }
 
-    /** @return the threshold override, or null */
+    /**
+     * @return the threshold override, or null
+     */
     public Float threshold() {
         return threshold;
     }
 
-    /** @return the device choice */
+    /**
+     * @return the device choice
+     */
     public String device() {
         return device;
     }
@@ -181,8 +204,7 @@ public final class ClassifierOptions {
         private String device = DEFAULT_DEVICE;
         private int tokenBudget = DEFAULT_TOKEN_BUDGET;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param value the most texts one forward pass takes, at least 1
@@ -195,9 +217,9 @@ public final class ClassifierOptions {
 
         /**
          * @param value the most tokens one forward pass takes, at least 1: the sum of its texts'
-         *     tokens when they are packed several to a row (last-token pooling), texts x max
-         *     tokens when they are padded to that length (book pooling); a text longer than this
-         *     still gets a pass of its own
+         *     tokens when they are packed several to a row (last-token pooling), texts x max tokens
+         *     when they are padded to that length (book pooling); a text longer than this still
+         *     gets a pass of its own
          * @return this builder
          */
         public Builder tokenBudget(int value) {
@@ -216,7 +238,8 @@ public final class ClassifierOptions {
         }
 
         /**
-         * @param value the decision threshold in [0, 1] instead of the bundle's; null = the bundle's
+         * @param value the decision threshold in [0, 1] instead of the bundle's; null = the
+         *     bundle's
          * @return this builder
          */
         public Builder threshold(Float value) {
@@ -242,16 +265,20 @@ public final class ClassifierOptions {
          */
         public ClassifierOptions build() {
             if (maxBatchSize < 1) {
-                throw new InvalidOptionException(Setting.MAX_BATCH_SIZE, "must be at least 1, got " + maxBatchSize);
+                throw new InvalidOptionException(
+                        Setting.MAX_BATCH_SIZE, "must be at least 1, got " + maxBatchSize);
             }
             if (tokenBudget < 1) {
-                throw new InvalidOptionException(Setting.TOKEN_BUDGET, "must be at least 1, got " + tokenBudget);
+                throw new InvalidOptionException(
+                        Setting.TOKEN_BUDGET, "must be at least 1, got " + tokenBudget);
             }
             if (maxTokens < 0) {
-                throw new InvalidOptionException(Setting.MAX_TOKENS, "must not be negative, got " + maxTokens);
+                throw new InvalidOptionException(
+                        Setting.MAX_TOKENS, "must not be negative, got " + maxTokens);
             }
             if (threshold != null && !(threshold >= 0f && threshold <= 1f)) { // also false for NaN
-                throw new InvalidOptionException(Setting.THRESHOLD, "must be in [0, 1], got " + threshold);
+                throw new InvalidOptionException(
+                        Setting.THRESHOLD, "must be in [0, 1], got " + threshold);
             }
             return new ClassifierOptions(this);
         }

@@ -5,16 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.spamgpt.core.model.CausalSelfAttention;
 import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
-
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Token sequences packed several to a row, for serving with last-token pooling: a row of
- * (B, T) holds whole texts one after another, each with its own positions 0, 1, ... and an
- * attention mask that keeps it to itself, so each text is scored as if it were alone. Padding
- * is left only at the ends of rows, where a padded batch pads every short text up to the
- * longest.
+ * Token sequences packed several to a row, for serving with last-token pooling: a row of (B, T)
+ * holds whole texts one after another, each with its own positions 0, 1, ... and an attention mask
+ * that keeps it to itself, so each text is scored as if it were alone. Padding is left only at the
+ * ends of rows, where a padded batch pads every short text up to the longest.
  *
  * <p>Rows are about {@link #ROW_TOKENS} tokens long, or as long as the longest text: a token's
  * attention cost grows with its row's length, whatever text shares the row.
@@ -31,7 +29,8 @@ public final class PackedBatch {
     private final int rows;
     private final int length;
 
-    private PackedBatch(NDArray ids, NDArray positions, NDArray mask, NDArray readIndex, int rows, int length) {
+    private PackedBatch(
+            NDArray ids, NDArray positions, NDArray mask, NDArray readIndex, int rows, int length) {
         this.ids = ids;
         this.positions = positions;
         this.mask = mask;
@@ -41,9 +40,9 @@ public final class PackedBatch {
     }
 
     /**
-     * Packs sequences into as few rows of at most {@code max(ROW_TOKENS, longest)} tokens as
-     * will hold them, longest first, each into the row that is shortest so far: rows end up
-     * nearly equal, and little padding is left.
+     * Packs sequences into as few rows of at most {@code max(ROW_TOKENS, longest)} tokens as will
+     * hold them, longest first, each into the row that is shortest so far: rows end up nearly
+     * equal, and little padding is left.
      *
      * @param sequences token ids; an empty sequence counts as one {@code <|endoftext|>}
      * @param manager owns the new arrays
@@ -124,38 +123,53 @@ public final class PackedBatch {
                 }
             }
         }
-        return new PackedBatch(manager.create(flatIds, new Shape(rowCount, t)),
+        return new PackedBatch(
+                manager.create(flatIds, new Shape(rowCount, t)),
                 manager.create(flatPositions, new Shape(rowCount, t)),
                 manager.create(flatMask, new Shape(rowCount, 1, t, t)),
-                manager.create(read), rowCount, t);
+                manager.create(read),
+                rowCount,
+                t);
     }
 
-    /** @return int64 token ids, shape (B, T) */
+    /**
+     * @return int64 token ids, shape (B, T)
+     */
     public NDArray ids() {
         return ids;
     }
 
-    /** @return int64 position of each token within its text, shape (B, T) */
+    /**
+     * @return int64 position of each token within its text, shape (B, T)
+     */
     public NDArray positions() {
         return positions;
     }
 
-    /** @return the additive attention mask, shape (B, 1, T, T) */
+    /**
+     * @return the additive attention mask, shape (B, 1, T, T)
+     */
     public NDArray mask() {
         return mask;
     }
 
-    /** @return int64 {@code row * T + position} of each text's last token, shape (N) */
+    /**
+     * @return int64 {@code row * T + position} of each text's last token, shape (N)
+     */
     public NDArray readIndex() {
         return readIndex;
     }
 
-    /** @return B, the number of rows */
+    /**
+     * @return B, the number of rows
+     */
     public int rows() {
         return rows;
     }
 
-    /** @return T, the row length */
+    /**
+     * @return T, the row length
+     */
     public int length() {
         return length;
     }

@@ -21,7 +21,9 @@ public enum Pooling {
         this.id = id;
     }
 
-    /** @return the name used in manifests and on the command line */
+    /**
+     * @return the name used in manifests and on the command line
+     */
     public String id() {
         return id;
     }

@@ -9,7 +9,6 @@ import dev.spamgpt.core.bundle.ModelBundle;
 import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
 import dev.spamgpt.core.util.Djl;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,11 +21,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * The bundle's classifier, ready to serve: thread-safe, batched, and bounded in memory.
  *
  * <p>Each call tokenizes its texts (keeping the first {@code maxTokens} tokens), sorts them by
- * length, and cuts them into forward passes by text count and token budget. With last-token
- * pooling a pass packs several texts to a row ({@link PackedBatch}), so that it computes almost
- * no padding; with the book's pooling it pads every text to the fixed length. Each pass runs in
- * its own NDManager scope that is closed before the call returns; nothing per request stays in
- * the model's manager.
+ * length, and cuts them into forward passes by text count and token budget. With last-token pooling
+ * a pass packs several texts to a row ({@link PackedBatch}), so that it computes almost no padding;
+ * with the book's pooling it pads every text to the fixed length. Each pass runs in its own
+ * NDManager scope that is closed before the call returns; nothing per request stays in the model's
+ * manager.
  */
 public final class SpamClassifier implements SpamScorer {
 
@@ -44,8 +43,12 @@ public final class SpamClassifier implements SpamScorer {
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
 
-    private SpamClassifier(NDManager manager, boolean ownsManager, Gpt2ForClassification model,
-            BundleManifest manifest, ClassifierOptions options) {
+    private SpamClassifier(
+            NDManager manager,
+            boolean ownsManager,
+            Gpt2ForClassification model,
+            BundleManifest manifest,
+            ClassifierOptions options) {
         this.manager = manager;
         this.ownsManager = ownsManager;
         this.model = model;
@@ -55,7 +58,8 @@ public final class SpamClassifier implements SpamScorer {
         this.maxTokens = options.maxTokens() > 0 ? Math.min(options.maxTokens(), limit) : limit;
         this.maxBatchSize = options.maxBatchSize();
         this.tokenBudget = options.tokenBudget();
-        this.threshold = options.threshold() != null ? options.threshold() : (float) manifest.threshold();
+        this.threshold =
+                options.threshold() != null ? options.threshold() : (float) manifest.threshold();
     }
 
     /**
@@ -99,8 +103,8 @@ public final class SpamClassifier implements SpamScorer {
      * @param options batch size, token limit, threshold override
      * @return the classifier; closing it leaves the model alone
      */
-    public static SpamClassifier of(Gpt2ForClassification model, BundleManifest manifest,
-            ClassifierOptions options) {
+    public static SpamClassifier of(
+            Gpt2ForClassification model, BundleManifest manifest, ClassifierOptions options) {
         NDManager manager = model.transformer().wte().weight().getArray().getManager();
         return new SpamClassifier(manager, false, model, manifest, options);
     }
@@ -160,7 +164,10 @@ public final class SpamClassifier implements SpamScorer {
         long tokensSoFar = length(tokens.get(order[start]));
         while (end < order.length && end - start < maxBatchSize) {
             int next = length(tokens.get(order[end]));
-            long cost = pooling == Pooling.LAST_TOKEN ? tokensSoFar + next : (long) (end - start + 1) * maxTokens;
+            long cost =
+                    pooling == Pooling.LAST_TOKEN
+                            ? tokensSoFar + next
+                            : (long) (end - start + 1) * maxTokens;
             if (cost > tokenBudget) {
                 break;
             }
@@ -208,23 +215,31 @@ public final class SpamClassifier implements SpamScorer {
         return manifest.modelId();
     }
 
-    /** @return where the model runs, such as {@code cpu()} or {@code gpu(0)} */
+    /**
+     * @return where the model runs, such as {@code cpu()} or {@code gpu(0)}
+     */
     public String device() {
         return manager.getDevice().toString();
     }
 
-    /** @return the bundle's manifest */
+    /**
+     * @return the bundle's manifest
+     */
     public BundleManifest manifest() {
         return manifest;
     }
 
-    /** @return the most tokens scored per text: the option's, at most the bundle's max length */
+    /**
+     * @return the most tokens scored per text: the option's, at most the bundle's max length
+     */
     @Override
     public int maxTokens() {
         return maxTokens;
     }
 
-    /** @return the most texts per forward pass */
+    /**
+     * @return the most texts per forward pass
+     */
     public int maxBatchSize() {
         return maxBatchSize;
     }

@@ -46,9 +46,9 @@ public interface SpamScorer extends AutoCloseable {
     }
 
     /**
-     * The decision rule every caller shares: a probability at or above the threshold is spam.
-     * For callers that hold a score and a threshold but no scorer, such as a matcher that reads
-     * the score another mailet wrote.
+     * The decision rule every caller shares: a probability at or above the threshold is spam. For
+     * callers that hold a score and a threshold but no scorer, such as a matcher that reads the
+     * score another mailet wrote.
      *
      * @param probability a spam probability, in [0, 1]
      * @param threshold the decision threshold, in [0, 1]
@@ -59,8 +59,8 @@ public interface SpamScorer extends AutoCloseable {
     }
 
     /**
-     * Returns how many tokens of one text the model reads: a longer text is cut and only its
-     * start is scored. Callers use it to stop reading a text where the model stops anyway.
+     * Returns how many tokens of one text the model reads: a longer text is cut and only its start
+     * is scored. Callers use it to stop reading a text where the model stops anyway.
      *
      * @return tokens per text, or 0 when this scorer reads every text whole
      */

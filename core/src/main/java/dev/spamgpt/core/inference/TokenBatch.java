@@ -4,13 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
-
 import java.util.List;
 
 /**
- * Token sequences as one right-padded batch: {@code ids} (B, T) padded with
- * {@code <|endoftext|>} and, per row, the position the classifier reads. Training and serving
- * both build their batches here, so they read the same positions.
+ * Token sequences as one right-padded batch: {@code ids} (B, T) padded with {@code <|endoftext|>}
+ * and, per row, the position the classifier reads. Training and serving both build their batches
+ * here, so they read the same positions.
  */
 public final class TokenBatch {
 
@@ -28,14 +27,15 @@ public final class TokenBatch {
      * Builds a batch.
      *
      * @param sequences token ids; an empty sequence counts as one {@code <|endoftext|>}
-     * @param pooling {@link Pooling#LAST_TOKEN}: pad to the longest sequence of this batch and
-     *     read each last real token; {@link Pooling#BOOK}: truncate or pad to {@code bookLength}
-     *     and read the last position
+     * @param pooling {@link Pooling#LAST_TOKEN}: pad to the longest sequence of this batch and read
+     *     each last real token; {@link Pooling#BOOK}: truncate or pad to {@code bookLength} and
+     *     read the last position
      * @param bookLength the fixed length for book pooling (ignored otherwise)
      * @param manager owns the new arrays
      * @return the batch
      */
-    public static TokenBatch of(List<int[]> sequences, Pooling pooling, int bookLength, NDManager manager) {
+    public static TokenBatch of(
+            List<int[]> sequences, Pooling pooling, int bookLength, NDManager manager) {
         int b = sequences.size();
         int t = 1;
         if (pooling == Pooling.BOOK) {
@@ -59,17 +59,23 @@ public final class TokenBatch {
         return new TokenBatch(manager.create(flat, new Shape(b, t)), manager.create(last), t);
     }
 
-    /** @return int64 token ids, shape (B, T) */
+    /**
+     * @return int64 token ids, shape (B, T)
+     */
     public NDArray ids() {
         return ids;
     }
 
-    /** @return int64 position read per row, shape (B) */
+    /**
+     * @return int64 position read per row, shape (B)
+     */
     public NDArray lastIndex() {
         return lastIndex;
     }
 
-    /** @return T, the padded length */
+    /**
+     * @return T, the padded length
+     */
     public int length() {
         return length;
     }

@@ -6,7 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** One pre-LayerNorm transformer block: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}. */
+/**
+ * One pre-LayerNorm transformer block: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}.
+ */
 public final class Block extends FixedShapeBlock {
 
     private final LayerNorm ln1;
@@ -41,7 +43,8 @@ public final class Block extends FixedShapeBlock {
      * Applies the block with an attention mask.
      *
      * @param x residual stream of shape (B, T, C)
-     * @param mask see {@link CausalSelfAttention#forward(NDArray, NDArray, boolean)}; null for causal
+     * @param mask see {@link CausalSelfAttention#forward(NDArray, NDArray, boolean)}; null for
+     *     causal
      * @param training whether dropout is active
      * @return the updated residual stream, same shape
      */
@@ -50,30 +53,38 @@ public final class Block extends FixedShapeBlock {
         return x.add(mlp.forward(ln2.forward(x), training));
     }
 
-    /** @return {@code ln_1} */
+    /**
+     * @return {@code ln_1}
+     */
     public LayerNorm ln1() {
         return ln1;
     }
 
-    /** @return {@code attn} */
+    /**
+     * @return {@code attn}
+     */
     public CausalSelfAttention attn() {
         return attn;
     }
 
-    /** @return {@code ln_2} */
+    /**
+     * @return {@code ln_2}
+     */
     public LayerNorm ln2() {
         return ln2;
     }
 
-    /** @return {@code mlp} */
+    /**
+     * @return {@code mlp}
+     */
     public Mlp mlp() {
         return mlp;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow(), training));
     }
 

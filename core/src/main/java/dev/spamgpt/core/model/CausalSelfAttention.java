@@ -10,8 +10,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Multi-head self-attention in which each position sees only itself and earlier positions:
- * {@code c_attn} projects to queries, keys and values at once, {@code c_proj} mixes the heads.
+ * Multi-head self-attention in which each position sees only itself and earlier positions: {@code
+ * c_attn} projects to queries, keys and values at once, {@code c_proj} mixes the heads.
  */
 public final class CausalSelfAttention extends FixedShapeBlock {
 
@@ -50,8 +50,8 @@ public final class CausalSelfAttention extends FixedShapeBlock {
     }
 
     /**
-     * Attends under a given mask, for rows that pack several texts: each position may then see
-     * only the earlier positions of its own text.
+     * Attends under a given mask, for rows that pack several texts: each position may then see only
+     * the earlier positions of its own text.
      *
      * @param x input of shape (B, T, C)
      * @param mask added to the attention scores, broadcastable to (B, nh, T, T): 0 where a query
@@ -69,21 +69,28 @@ public final class CausalSelfAttention extends FixedShapeBlock {
         NDArray k = splitHeads(qkv.get(1), b, t);
         NDArray v = splitHeads(qkv.get(2), b, t);
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scalar(q, (float) Math.sqrt(headDim))); // (B, nh, T, T)
+        NDArray scores =
+                q.matMul(k.transpose(0, 1, 3, 2))
+                        .div(scalar(q, (float) Math.sqrt(headDim))); // (B, nh, T, T)
         NDArray att = scores.add(mask != null ? mask : causalMask(x.getManager(), t)).softmax(-1);
         att = dropout(att, training);
-        NDArray y = att.matMul(v) // (B, nh, T, hs)
-                .transpose(0, 2, 1, 3) // (B, T, nh, hs)
-                .reshape(b, t, c);
+        NDArray y =
+                att.matMul(v) // (B, nh, T, hs)
+                        .transpose(0, 2, 1, 3) // (B, T, nh, hs)
+                        .reshape(b, t, c);
         return dropout(cProj.forward(y), training);
     }
 
-    /** @return the query/key/value projection */
+    /**
+     * @return the query/key/value projection
+     */
     public Conv1D cAttn() {
         return cAttn;
     }
 
-    /** @return the output projection */
+    /**
+     * @return the output projection
+     */
     public Conv1D cProj() {
         return cProj;
     }
@@ -105,8 +112,8 @@ public final class CausalSelfAttention extends FixedShapeBlock {
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow(), training));
     }
 

@@ -10,8 +10,8 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
 /**
- * The classifier that replaces the LM head ({@code score}): a Linear layer from the hidden size
- * to the number of classes, stored like PyTorch's {@code Linear} ({@code [out, in]}).
+ * The classifier that replaces the LM head ({@code score}): a Linear layer from the hidden size to
+ * the number of classes, stored like PyTorch's {@code Linear} ({@code [out, in]}).
  */
 public final class ClassificationHead extends FixedShapeBlock {
 
@@ -27,7 +27,13 @@ public final class ClassificationHead extends FixedShapeBlock {
      */
     public ClassificationHead(int embDim, int numClasses) {
         this.numClasses = numClasses;
-        weight = param("weight", Parameter.Type.WEIGHT, new NormalInitializer(0.02f), numClasses, embDim);
+        weight =
+                param(
+                        "weight",
+                        Parameter.Type.WEIGHT,
+                        new NormalInitializer(0.02f),
+                        numClasses,
+                        embDim);
         bias = param("bias", Parameter.Type.BIAS, Initializer.ZEROS, numClasses);
     }
 
@@ -43,20 +49,24 @@ public final class ClassificationHead extends FixedShapeBlock {
                 .singletonOrThrow();
     }
 
-    /** @return the weight, shape [numClasses, C] */
+    /**
+     * @return the weight, shape [numClasses, C]
+     */
     public Parameter weight() {
         return weight;
     }
 
-    /** @return the bias, shape [numClasses] */
+    /**
+     * @return the bias, shape [numClasses]
+     */
     public Parameter bias() {
         return bias;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow()));
     }
 

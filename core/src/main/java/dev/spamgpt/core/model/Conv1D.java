@@ -42,20 +42,24 @@ public final class Conv1D extends FixedShapeBlock {
         return x.matMul(weight.getArray()).add(bias.getArray());
     }
 
-    /** @return the {@code weight} parameter, shape [nx, nf] */
+    /**
+     * @return the {@code weight} parameter, shape [nx, nf]
+     */
     public Parameter weight() {
         return weight;
     }
 
-    /** @return the {@code bias} parameter, shape [nf] */
+    /**
+     * @return the {@code bias} parameter, shape [nf]
+     */
     public Parameter bias() {
         return bias;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow()));
     }
 

@@ -38,15 +38,17 @@ public final class Embedding extends FixedShapeBlock {
                 .singletonOrThrow();
     }
 
-    /** @return the table, shape [rows, dim] */
+    /**
+     * @return the table, shape [rows, dim]
+     */
     public Parameter weight() {
         return weight;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow()));
     }
 

@@ -23,16 +23,18 @@ abstract class FixedShapeBlock extends AbstractBlock {
 
     /** Adds a parameter of a fixed shape. */
     final Parameter param(String name, Parameter.Type type, Initializer init, long... shape) {
-        return addParameter(Parameter.builder()
-                .setName(name)
-                .setType(type)
-                .optShape(new Shape(shape))
-                .optInitializer(init)
-                .build());
+        return addParameter(
+                Parameter.builder()
+                        .setName(name)
+                        .setType(type)
+                        .optShape(new Shape(shape))
+                        .optInitializer(init)
+                        .build());
     }
 
     @Override
-    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    protected void initializeChildBlocks(
+            NDManager manager, DataType dataType, Shape... inputShapes) {
         for (Block child : getChildren().values()) {
             child.initialize(manager, dataType, inputShapes);
         }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,8 +43,10 @@ public final class Gpt2ForClassification extends FixedShapeBlock {
      * @return the initialised classifier
      */
     public static Gpt2ForClassification random(GptConfig config, NDManager manager) {
-        Gpt2ForClassification model = new Gpt2ForClassification(new Gpt2Model(config),
-                new ClassificationHead(config.embDim(), NUM_CLASSES));
+        Gpt2ForClassification model =
+                new Gpt2ForClassification(
+                        new Gpt2Model(config),
+                        new ClassificationHead(config.embDim(), NUM_CLASSES));
         model.initialize(manager, DataType.FLOAT32, new Shape(1, 1));
         return model;
     }
@@ -107,8 +108,8 @@ public final class Gpt2ForClassification extends FixedShapeBlock {
     }
 
     /**
-     * Returns every weight under its Hugging Face name: the transformer's keys
-     * ({@code wte.weight}, {@code h.0...}) and {@code score.weight}, {@code score.bias}.
+     * Returns every weight under its Hugging Face name: the transformer's keys ({@code wte.weight},
+     * {@code h.0...}) and {@code score.weight}, {@code score.bias}.
      *
      * @return an insertion-ordered, unmodifiable map
      */
@@ -118,20 +119,24 @@ public final class Gpt2ForClassification extends FixedShapeBlock {
         return Collections.unmodifiableMap(out);
     }
 
-    /** @return the GPT-2 body */
+    /**
+     * @return the GPT-2 body
+     */
     public Gpt2Model transformer() {
         return transformer;
     }
 
-    /** @return the classifier head */
+    /**
+     * @return the classifier head
+     */
     public ClassificationHead score() {
         return score;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.get(0), inputs.get(1), training));
     }
 

@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import dev.spamgpt.core.util.Djl;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -20,9 +19,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The GPT-2 transformer (Hugging Face's {@code GPT2Model}): token and position embeddings
- * {@code wte}/{@code wpe}, the blocks {@code h.0 ... h.(n-1)}, and the final {@code ln_f}.
- * It returns hidden states; {@link LmHead} and {@link ClassificationHead} turn them into logits.
+ * The GPT-2 transformer (Hugging Face's {@code GPT2Model}): token and position embeddings {@code
+ * wte}/{@code wpe}, the blocks {@code h.0 ... h.(n-1)}, and the final {@code ln_f}. It returns
+ * hidden states; {@link LmHead} and {@link ClassificationHead} turn them into logits.
  */
 public final class Gpt2Model extends FixedShapeBlock {
 
@@ -77,10 +76,10 @@ public final class Gpt2Model extends FixedShapeBlock {
      * Runs the whole transformer over rows that may pack several texts each.
      *
      * @param ids int64 token ids of shape (B, T)
-     * @param positions int64 position of each token within its own text, shape (B, T); null for
-     *     0 ... T-1 in every row
-     * @param mask the attention mask, see {@link CausalSelfAttention#forward(NDArray, NDArray, boolean)};
-     *     null for causal
+     * @param positions int64 position of each token within its own text, shape (B, T); null for 0
+     *     ... T-1 in every row
+     * @param mask the attention mask, see {@link CausalSelfAttention#forward(NDArray, NDArray,
+     *     boolean)}; null for causal
      * @param training whether dropout is active
      * @return hidden states after {@code ln_f}, shape (B, T, C)
      */
@@ -104,8 +103,11 @@ public final class Gpt2Model extends FixedShapeBlock {
         long t = ids.getShape().get(1);
         if (positions == null) {
             if (t > config.contextLength()) {
-                throw new IllegalArgumentException("sequence of " + t
-                        + " tokens is longer than the model's context of " + config.contextLength());
+                throw new IllegalArgumentException(
+                        "sequence of "
+                                + t
+                                + " tokens is longer than the model's context of "
+                                + config.contextLength());
             }
             positions = ids.getManager().arange(0, (int) t, 1, DataType.INT64);
         }
@@ -115,8 +117,8 @@ public final class Gpt2Model extends FixedShapeBlock {
     }
 
     /**
-     * Runs blocks {@code from} (inclusive) to {@code to} (exclusive): the trainer caches the
-     * output of the frozen lower blocks and runs only the upper ones.
+     * Runs blocks {@code from} (inclusive) to {@code to} (exclusive): the trainer caches the output
+     * of the frozen lower blocks and runs only the upper ones.
      *
      * @param x residual stream of shape (B, T, C)
      * @param from first block
@@ -151,8 +153,8 @@ public final class Gpt2Model extends FixedShapeBlock {
     }
 
     /**
-     * Returns every weight under its Hugging Face name ({@code wte.weight},
-     * {@code h.0.attn.c_attn.weight}, ..., {@code ln_f.bias}), in checkpoint order.
+     * Returns every weight under its Hugging Face name ({@code wte.weight}, {@code
+     * h.0.attn.c_attn.weight}, ..., {@code ln_f.bias}), in checkpoint order.
      *
      * @return an insertion-ordered, unmodifiable map
      */
@@ -174,47 +176,63 @@ public final class Gpt2Model extends FixedShapeBlock {
     }
 
     /**
-     * DJL stores the n-th child (from 1) as {@code String.format("%02d%s", n, name)}: "01wte",
-     * ..., "99h.96", "100h.97". Dropping a fixed two digits breaks from the 100th child on.
+     * DJL stores the n-th child (from 1) as {@code String.format("%02d%s", n, name)}: "01wte", ...,
+     * "99h.96", "100h.97". Dropping a fixed two digits breaks from the 100th child on.
      */
     static String childName(String key, int ordinal) {
         String number = String.format(Locale.ROOT, "%02d", ordinal);
         if (!key.startsWith(number)) {
-            throw new IllegalStateException("child " + ordinal + " is named '" + key
-                    + "', not '" + number + "<name>' as DJL names its children");
+            throw new IllegalStateException(
+                    "child "
+                            + ordinal
+                            + " is named '"
+                            + key
+                            + "', not '"
+                            + number
+                            + "<name>' as DJL names its children");
         }
         return key.substring(number.length());
     }
 
-    /** @return the model size */
+    /**
+     * @return the model size
+     */
     public GptConfig config() {
         return config;
     }
 
-    /** @return token embeddings, also the tied LM head */
+    /**
+     * @return token embeddings, also the tied LM head
+     */
     public Embedding wte() {
         return wte;
     }
 
-    /** @return position embeddings */
+    /**
+     * @return position embeddings
+     */
     public Embedding wpe() {
         return wpe;
     }
 
-    /** @return the transformer blocks, bottom first */
+    /**
+     * @return the transformer blocks, bottom first
+     */
     public List<Block> h() {
         return h;
     }
 
-    /** @return the final LayerNorm */
+    /**
+     * @return the final LayerNorm
+     */
     public LayerNorm lnF() {
         return lnF;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow(), training));
     }
 

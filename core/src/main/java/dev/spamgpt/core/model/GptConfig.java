@@ -22,12 +22,16 @@ public final class GptConfig {
     // turn a corrupt or hostile config into a clear error instead of a huge allocation.
     /** The most tokens {@code vocab_size} may have. */
     public static final int MAX_VOCAB_SIZE = 1 << 20;
+
     /** The longest context {@code n_positions} may give. */
     public static final int MAX_POSITIONS = 1 << 16;
+
     /** The widest residual stream {@code n_embd} may give. */
     public static final int MAX_EMB_DIM = 8192;
+
     /** The most blocks {@code n_layer} may give. */
     public static final int MAX_LAYERS = 256;
+
     /** The most values of one weight: its F32 bytes must fit the 2 GiB a tensor is read in. */
     public static final long MAX_TENSOR_VALUES = Integer.MAX_VALUE / 4;
 
@@ -50,22 +54,42 @@ public final class GptConfig {
      * @param layerNormEps epsilon of every LayerNorm ({@code layer_norm_epsilon})
      * @param dropRate dropout on embeddings, attention and residuals while training
      */
-    public GptConfig(int vocabSize, int contextLength, int embDim, int nLayers, int nHeads,
-            float layerNormEps, float dropRate) {
+    public GptConfig(
+            int vocabSize,
+            int contextLength,
+            int embDim,
+            int nLayers,
+            int nHeads,
+            float layerNormEps,
+            float dropRate) {
         checkRange("vocab_size", vocabSize, MAX_VOCAB_SIZE);
         checkRange("n_positions", contextLength, MAX_POSITIONS);
         checkRange("n_embd", embDim, MAX_EMB_DIM);
         checkRange("n_layer", nLayers, MAX_LAYERS);
         checkRange("n_head", nHeads, embDim);
-        check(embDim % nHeads == 0,
+        check(
+                embDim % nHeads == 0,
                 "n_embd (" + embDim + ") must be a multiple of n_head (" + nHeads + ")");
         long widest = Math.max(Math.max((long) vocabSize, contextLength), 4L * embDim) * embDim;
-        check(widest <= MAX_TENSOR_VALUES, "the largest weight of vocab_size " + vocabSize + ", n_positions "
-                + contextLength + " and n_embd " + embDim + " has " + widest + " values, more than the "
-                + MAX_TENSOR_VALUES + " one safetensors tensor of F32 can hold here");
-        check(layerNormEps > 0 && layerNormEps < 1,
+        check(
+                widest <= MAX_TENSOR_VALUES,
+                "the largest weight of vocab_size "
+                        + vocabSize
+                        + ", n_positions "
+                        + contextLength
+                        + " and n_embd "
+                        + embDim
+                        + " has "
+                        + widest
+                        + " values, more than the "
+                        + MAX_TENSOR_VALUES
+                        + " one safetensors tensor of F32 can hold here");
+        check(
+                layerNormEps > 0 && layerNormEps < 1,
                 "layer_norm_epsilon must be a number in (0, 1), got " + layerNormEps);
-        check(dropRate >= 0 && dropRate < 1, "dropout (resid_pdrop) must be in [0, 1), got " + dropRate);
+        check(
+                dropRate >= 0 && dropRate < 1,
+                "dropout (resid_pdrop) must be in [0, 1), got " + dropRate);
         this.vocabSize = vocabSize;
         this.contextLength = contextLength;
         this.embDim = embDim;
@@ -101,8 +125,10 @@ public final class GptConfig {
             case "gpt2-xl":
                 return new GptConfig(GPT2_VOCAB_SIZE, 1024, 1600, 48, 25, 1e-5f, 0f);
             default:
-                throw new IllegalArgumentException("unknown model preset '" + name
-                        + "': use tiny, gpt2-small, gpt2-medium, gpt2-large or gpt2-xl");
+                throw new IllegalArgumentException(
+                        "unknown model preset '"
+                                + name
+                                + "': use tiny, gpt2-small, gpt2-medium, gpt2-large or gpt2-xl");
         }
     }
 
@@ -118,8 +144,10 @@ public final class GptConfig {
         check(type == null || "gpt2".equals(type), "model_type is '" + type + "', expected 'gpt2'");
         int embDim = integer(hf, "n_embd", null, MAX_EMB_DIM);
         // n_ctx is the older name; n_positions wins when both are there.
-        int positions = hf.get("n_positions") != null ? integer(hf, "n_positions", null, MAX_POSITIONS)
-                : integer(hf, "n_ctx", 1024, MAX_POSITIONS);
+        int positions =
+                hf.get("n_positions") != null
+                        ? integer(hf, "n_positions", null, MAX_POSITIONS)
+                        : integer(hf, "n_ctx", 1024, MAX_POSITIONS);
         return new GptConfig(
                 integer(hf, "vocab_size", GPT2_VOCAB_SIZE, MAX_VOCAB_SIZE),
                 positions,
@@ -165,50 +193,73 @@ public final class GptConfig {
         return new GptConfig(vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEps, rate);
     }
 
-    /** @return {@code vocab_size} */
+    /**
+     * @return {@code vocab_size}
+     */
     public int vocabSize() {
         return vocabSize;
     }
 
-    /** @return {@code n_positions}, the longest sequence the model accepts */
+    /**
+     * @return {@code n_positions}, the longest sequence the model accepts
+     */
     public int contextLength() {
         return contextLength;
     }
 
-    /** @return {@code n_embd} */
+    /**
+     * @return {@code n_embd}
+     */
     public int embDim() {
         return embDim;
     }
 
-    /** @return {@code n_layer} */
+    /**
+     * @return {@code n_layer}
+     */
     public int nLayers() {
         return nLayers;
     }
 
-    /** @return {@code n_head} */
+    /**
+     * @return {@code n_head}
+     */
     public int nHeads() {
         return nHeads;
     }
 
-    /** @return the width of one attention head */
+    /**
+     * @return the width of one attention head
+     */
     public int headDim() {
         return embDim / nHeads;
     }
 
-    /** @return {@code layer_norm_epsilon} */
+    /**
+     * @return {@code layer_norm_epsilon}
+     */
     public float layerNormEps() {
         return layerNormEps;
     }
 
-    /** @return the dropout rate used while training */
+    /**
+     * @return the dropout rate used while training
+     */
     public float dropRate() {
         return dropRate;
     }
 
-    /** @return the number of weights of the transformer, the tied LM head counted once */
+    /**
+     * @return the number of weights of the transformer, the tied LM head counted once
+     */
     public long parameterCount() {
         long c = embDim;
-        long perBlock = 2 * (2 * c) + (c * 3 * c + 3 * c) + (c * c + c) + (c * 4 * c + 4 * c) + (4 * c * c + c);
+        long perBlock =
+                2 * (2 * c)
+                        + (c * 3 * c + 3 * c)
+                        + (c * c + c)
+                        + (c * 4 * c + 4 * c)
+                        + (4 * c * c + c);
         return (long) vocabSize * c + (long) contextLength * c + nLayers * perBlock + 2 * c;
     }
 
@@ -218,28 +269,40 @@ public final class GptConfig {
             return false;
         }
         GptConfig g = (GptConfig) o;
-        return vocabSize == g.vocabSize && contextLength == g.contextLength && embDim == g.embDim
-                && nLayers == g.nLayers && nHeads == g.nHeads
+        return vocabSize == g.vocabSize
+                && contextLength == g.contextLength
+                && embDim == g.embDim
+                && nLayers == g.nLayers
+                && nHeads == g.nHeads
                 && Float.compare(layerNormEps, g.layerNormEps) == 0
                 && Float.compare(dropRate, g.dropRate) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEps, dropRate);
+        return Objects.hash(
+                vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEps, dropRate);
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT,
-                "GptConfig[vocab=%d, ctx=%d, emb=%d, layers=%d, heads=%d, eps=%s, drop=%s, params=%.1fM]",
-                vocabSize, contextLength, embDim, nLayers, nHeads, layerNormEps, dropRate,
+        return String.format(
+                Locale.ROOT,
+                "GptConfig[vocab=%d, ctx=%d, emb=%d, layers=%d, heads=%d, eps=%s, drop=%s,"
+                        + " params=%.1fM]",
+                vocabSize,
+                contextLength,
+                embDim,
+                nLayers,
+                nHeads,
+                layerNormEps,
+                dropRate,
                 parameterCount() / 1e6);
     }
 
     /**
-     * Reads a whole number in 1..max. A fractional value is refused, not truncated: 64.9 is not
-     * a width, and a cast would turn 1e400 or 2^40 into Integer.MAX_VALUE without a word.
+     * Reads a whole number in 1..max. A fractional value is refused, not truncated: 64.9 is not a
+     * width, and a cast would turn 1e400 or 2^40 into Integer.MAX_VALUE without a word.
      */
     private static int integer(Map<String, ?> hf, String key, Integer dflt, int max) {
         Object v = hf.get(key);
@@ -256,13 +319,16 @@ public final class GptConfig {
             throw new IllegalArgumentException("'" + key + "'" + range, e);
         }
         check(value.stripTrailingZeros().scale() <= 0, "'" + key + "'" + range);
-        check(value.compareTo(BigDecimal.ONE) >= 0 && value.compareTo(BigDecimal.valueOf(max)) <= 0,
+        check(
+                value.compareTo(BigDecimal.ONE) >= 0
+                        && value.compareTo(BigDecimal.valueOf(max)) <= 0,
                 "'" + key + "'" + range);
         return value.intValueExact();
     }
 
     /** Reads a finite number in (0, 1), or [0, 1) when zero is allowed. */
-    private static double fraction(Map<String, ?> hf, String key, double dflt, boolean zeroAllowed) {
+    private static double fraction(
+            Map<String, ?> hf, String key, double dflt, boolean zeroAllowed) {
         Object v = hf.get(key);
         if (v == null) {
             return dflt;
@@ -271,7 +337,14 @@ public final class GptConfig {
         double d = ((Number) v).doubleValue();
         // A positive double below Float.MIN_VALUE would become 0 as a float.
         boolean ok = Double.isFinite(d) && d < 1 && (zeroAllowed ? d >= 0 : (float) d > 0);
-        check(ok, "'" + key + "' must be a number in " + (zeroAllowed ? "[0, 1)" : "(0, 1)") + ", got " + v);
+        check(
+                ok,
+                "'"
+                        + key
+                        + "' must be a number in "
+                        + (zeroAllowed ? "[0, 1)" : "(0, 1)")
+                        + ", got "
+                        + v);
         return d;
     }
 

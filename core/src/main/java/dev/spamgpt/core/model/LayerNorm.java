@@ -8,7 +8,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
-/** LayerNorm over the last dimension with a learned {@code weight} (scale) and {@code bias} (shift). */
+/**
+ * LayerNorm over the last dimension with a learned {@code weight} (scale) and {@code bias} (shift).
+ */
 public final class LayerNorm extends FixedShapeBlock {
 
     private final Shape normalizedShape;
@@ -36,24 +38,29 @@ public final class LayerNorm extends FixedShapeBlock {
      * @return output of the same shape
      */
     public NDArray forward(NDArray x) {
-        return ai.djl.nn.norm.LayerNorm.layerNorm(x, normalizedShape, weight.getArray(),
-                bias.getArray(), eps).singletonOrThrow();
+        return ai.djl.nn.norm.LayerNorm.layerNorm(
+                        x, normalizedShape, weight.getArray(), bias.getArray(), eps)
+                .singletonOrThrow();
     }
 
-    /** @return the scale parameter */
+    /**
+     * @return the scale parameter
+     */
     public Parameter weight() {
         return weight;
     }
 
-    /** @return the shift parameter */
+    /**
+     * @return the shift parameter
+     */
     public Parameter bias() {
         return bias;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow()));
     }
 

@@ -3,8 +3,8 @@ package dev.spamgpt.core.model;
 import ai.djl.ndarray.NDArray;
 
 /**
- * GPT-2's language-model head: next-token logits from the token embeddings themselves
- * ({@code lm_head.weight} is tied to {@code wte.weight}), with no bias.
+ * GPT-2's language-model head: next-token logits from the token embeddings themselves ({@code
+ * lm_head.weight} is tied to {@code wte.weight}), with no bias.
  */
 public final class LmHead {
 

@@ -7,7 +7,9 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** The feed-forward half of a block: widen 4x ({@code c_fc}), GELU, narrow back ({@code c_proj}). */
+/**
+ * The feed-forward half of a block: widen 4x ({@code c_fc}), GELU, narrow back ({@code c_proj}).
+ */
 public final class Mlp extends FixedShapeBlock {
 
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
@@ -47,24 +49,32 @@ public final class Mlp extends FixedShapeBlock {
      * @return 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
      */
     public static NDArray gelu(NDArray x) {
-        NDArray inner = x.pow(scalar(x, 3f)).mul(scalar(x, 0.044715f)).add(x).mul(scalar(x, SQRT_2_OVER_PI));
+        NDArray inner =
+                x.pow(scalar(x, 3f))
+                        .mul(scalar(x, 0.044715f))
+                        .add(x)
+                        .mul(scalar(x, SQRT_2_OVER_PI));
         return inner.tanh().add(scalar(x, 1f)).mul(x).mul(scalar(x, 0.5f));
     }
 
-    /** @return the widening projection */
+    /**
+     * @return the widening projection
+     */
     public Conv1D cFc() {
         return cFc;
     }
 
-    /** @return the narrowing projection */
+    /**
+     * @return the narrowing projection
+     */
     public Conv1D cProj() {
         return cProj;
     }
 
     /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(forward(inputs.singletonOrThrow(), training));
     }
 

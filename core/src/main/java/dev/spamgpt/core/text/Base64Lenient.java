@@ -3,11 +3,11 @@ package dev.spamgpt.core.text;
 import java.util.Arrays;
 
 /**
- * A base64 decoder that never gives up: characters outside the alphabet are skipped, padding
- * ends a group, and a dangling partial group at the end (a cut message) is dropped.
+ * A base64 decoder that never gives up: characters outside the alphabet are skipped, padding ends a
+ * group, and a dangling partial group at the end (a cut message) is dropped.
  *
- * <p>Damaged base64 is common in spam and in messages cut at the byte limit; the text that
- * did decode is still worth scoring.
+ * <p>Damaged base64 is common in spam and in messages cut at the byte limit; the text that did
+ * decode is still worth scoring.
  */
 final class Base64Lenient {
     private static final int[] VALUES = new int[256];

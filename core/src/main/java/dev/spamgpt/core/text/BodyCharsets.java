@@ -11,8 +11,8 @@ import javax.mail.internet.ContentType;
 import javax.mail.internet.MimeUtility;
 
 /**
- * The charset of a text part and the decoding of its bytes. Neither throws: an unknown charset
- * or bytes invalid in it are read as well as they can be and recorded as a problem.
+ * The charset of a text part and the decoding of its bytes. Neither throws: an unknown charset or
+ * bytes invalid in it are read as well as they can be and recorded as a problem.
  */
 final class BodyCharsets {
 
@@ -33,29 +33,43 @@ final class BodyCharsets {
         try {
             return Charset.forName(MimeUtility.javaCharset(trimmed));
         } catch (RuntimeException e) {
-            extraction.problem("unknown charset '" + Extraction.abbreviate(trimmed) + "' in "
-                    + Extraction.describe(part) + "; decoded as UTF-8");
+            extraction.problem(
+                    "unknown charset '"
+                            + Extraction.abbreviate(trimmed)
+                            + "' in "
+                            + Extraction.describe(part)
+                            + "; decoded as UTF-8");
             return StandardCharsets.UTF_8;
         }
     }
 
     /** Decodes strictly, and on failure again with U+FFFD for bad bytes, as a problem. */
-    static String decode(byte[] bytes, int offset, int length, Charset charset, String what,
+    static String decode(
+            byte[] bytes,
+            int offset,
+            int length,
+            Charset charset,
+            String what,
             Extraction extraction) {
         try {
             return charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
+                    .decode(ByteBuffer.wrap(bytes, offset, length))
+                    .toString();
         } catch (CharacterCodingException e) {
-            extraction.problem("bytes invalid in " + charset.name() + " in " + what
-                    + "; replaced with U+FFFD");
+            extraction.problem(
+                    "bytes invalid in "
+                            + charset.name()
+                            + " in "
+                            + what
+                            + "; replaced with U+FFFD");
             // Charset.decode replaces malformed and unmappable input with U+FFFD.
             return charset.decode(ByteBuffer.wrap(bytes, offset, length)).toString();
         } catch (RuntimeException e) {
             // Some legacy decoders cannot replace; UTF-8 always can.
-            extraction.problem("charset " + charset.name() + " failed in " + what
-                    + "; decoded as UTF-8");
+            extraction.problem(
+                    "charset " + charset.name() + " failed in " + what + "; decoded as UTF-8");
             return new String(bytes, offset, length, StandardCharsets.UTF_8);
         }
     }

@@ -5,9 +5,8 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 /**
- * A byte buffer that keeps at most {@code limit} bytes and remembers whether more came. It is
- * what bounds the memory one message can take, and its overflow is what marks a result as
- * truncated.
+ * A byte buffer that keeps at most {@code limit} bytes and remembers whether more came. It is what
+ * bounds the memory one message can take, and its overflow is what marks a result as truncated.
  */
 final class BoundedBuffer {
 
@@ -46,8 +45,13 @@ final class BoundedBuffer {
             length = Math.max(0, room);
         }
         if (size + length > bytes.length) {
-            bytes = Arrays.copyOf(bytes,
-                    (int) Math.min(limit, Math.max((long) size + length, 2L * bytes.length)));
+            bytes =
+                    Arrays.copyOf(
+                            bytes,
+                            (int)
+                                    Math.min(
+                                            limit,
+                                            Math.max((long) size + length, 2L * bytes.length)));
         }
         System.arraycopy(data, offset, bytes, size, length);
         size += length;

@@ -15,9 +15,9 @@ import javax.mail.internet.MimeMultipart;
 import javax.mail.internet.MimeUtility;
 
 /**
- * A part's body with its transfer encoding undone, for {@link MimeMultipart}. It is how a
- * part's own raw bytes reach {@link LenientMultipart}: {@code getContent()} would build an
- * ordinary, less forgiving multipart instead.
+ * A part's body with its transfer encoding undone, for {@link MimeMultipart}. It is how a part's
+ * own raw bytes reach {@link LenientMultipart}: {@code getContent()} would build an ordinary, less
+ * forgiving multipart instead.
  */
 final class DecodedSource implements DataSource {
     private final Part part;
@@ -36,8 +36,10 @@ final class DecodedSource implements DataSource {
         }
         String encoding;
         try {
-            encoding = part instanceof MimeBodyPart
-                    ? ((MimeBodyPart) part).getEncoding() : ((MimeMessage) part).getEncoding();
+            encoding =
+                    part instanceof MimeBodyPart
+                            ? ((MimeBodyPart) part).getEncoding()
+                            : ((MimeMessage) part).getEncoding();
         } catch (MessagingException | RuntimeException e) {
             return raw;
         }
@@ -53,8 +55,10 @@ final class DecodedSource implements DataSource {
             try (InputStream in = raw) {
                 bytes = in.readAllBytes();
             }
-            DecodedBytes decoded = lower.equals("base64") ? Base64Lenient.decode(bytes)
-                    : QuotedPrintableLenient.decode(bytes);
+            DecodedBytes decoded =
+                    lower.equals("base64")
+                            ? Base64Lenient.decode(bytes)
+                            : QuotedPrintableLenient.decode(bytes);
             if (decoded.damaged) {
                 problems.accept("damaged " + lower + " on a multipart; kept what decoded");
             }

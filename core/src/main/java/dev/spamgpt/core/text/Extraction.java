@@ -77,15 +77,18 @@ final class Extraction {
     }
 
     /**
-     * The result after the walk failed with {@code failure}: the text read until then, cut
-     * there, with the failure as a problem. It does as little as it can, as the stack may still
-     * be nearly full.
+     * The result after the walk failed with {@code failure}: the text read until then, cut there,
+     * with the failure as a problem. It does as little as it can, as the stack may still be nearly
+     * full.
      */
     Result failed(Throwable failure) {
         truncated = true;
         // No string concatenation: its first use links a call site, which takes stack.
-        problem(new StringBuilder("extraction failed (").append(failure.getClass().getName())
-                .append("); the text is what was read before").toString());
+        problem(
+                new StringBuilder("extraction failed (")
+                        .append(failure.getClass().getName())
+                        .append("); the text is what was read before")
+                        .toString());
         try {
             return result();
         } catch (RuntimeException | StackOverflowError e) {

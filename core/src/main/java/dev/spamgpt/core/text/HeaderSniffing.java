@@ -1,8 +1,8 @@
 package dev.spamgpt.core.text;
 
 /**
- * Looks at the first bytes of a raw input to tell a message from a bare body: an mbox
- * {@code From } line is skipped, and what follows must start like a header block.
+ * Looks at the first bytes of a raw input to tell a message from a bare body: an mbox {@code From }
+ * line is skipped, and what follows must start like a header block.
  */
 final class HeaderSniffing {
 
@@ -10,7 +10,11 @@ final class HeaderSniffing {
 
     /** Offset just past a leading mbox "From " separator line, or 0. */
     static int skipMboxFromLine(byte[] bytes, int length) {
-        if (length < 5 || bytes[0] != 'F' || bytes[1] != 'r' || bytes[2] != 'o' || bytes[3] != 'm'
+        if (length < 5
+                || bytes[0] != 'F'
+                || bytes[1] != 'r'
+                || bytes[2] != 'o'
+                || bytes[3] != 'm'
                 || bytes[4] != ' ') {
             return 0;
         }
@@ -23,8 +27,8 @@ final class HeaderSniffing {
     }
 
     /**
-     * Tells whether the input starts like a message: a header field name and a colon, or an
-     * empty line (a message with no headers at all).
+     * Tells whether the input starts like a message: a header field name and a colon, or an empty
+     * line (a message with no headers at all).
      */
     static boolean startsWithHeader(byte[] bytes, int start, int length) {
         if (start < length && (bytes[start] == '\r' || bytes[start] == '\n')) {

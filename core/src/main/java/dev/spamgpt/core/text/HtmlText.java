@@ -15,11 +15,41 @@ import org.jsoup.select.NodeVisitor;
  * mail should reach the model as the lines a reader sees, not as markup or one run-on line.
  */
 final class HtmlText implements NodeVisitor {
-    private static final Set<String> BLOCKS = new HashSet<>(
-            Arrays.asList("address", "article", "aside", "blockquote", "dd",
-                    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-                    "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
-                    "ol", "p", "pre", "section", "table", "tr", "ul", "title"));
+    private static final Set<String> BLOCKS =
+            new HashSet<>(
+                    Arrays.asList(
+                            "address",
+                            "article",
+                            "aside",
+                            "blockquote",
+                            "dd",
+                            "div",
+                            "dl",
+                            "dt",
+                            "fieldset",
+                            "figcaption",
+                            "figure",
+                            "footer",
+                            "form",
+                            "h1",
+                            "h2",
+                            "h3",
+                            "h4",
+                            "h5",
+                            "h6",
+                            "header",
+                            "hr",
+                            "li",
+                            "main",
+                            "nav",
+                            "ol",
+                            "p",
+                            "pre",
+                            "section",
+                            "table",
+                            "tr",
+                            "ul",
+                            "title"));
 
     private final StringBuilder out = new StringBuilder();
 
@@ -36,7 +66,8 @@ final class HtmlText implements NodeVisitor {
             String text = ((TextNode) node).text();
             if (!text.trim().isEmpty()) {
                 out.append(text);
-            } else if (out.length() > 0 && out.charAt(out.length() - 1) != ' '
+            } else if (out.length() > 0
+                    && out.charAt(out.length() - 1) != ' '
                     && out.charAt(out.length() - 1) != '\n') {
                 out.append(' ');
             }

@@ -1,5 +1,6 @@
 package dev.spamgpt.core.text;
 
+import dev.spamgpt.core.util.Failures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,44 +12,41 @@ import java.util.Objects;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import dev.spamgpt.core.util.Failures;
-
 /**
- * Turns an e-mail into the text the classifier sees: the Subject, a newline, then the text of
- * the message's readable parts. This is the one extraction that the trainer, the Kafka Streams
- * filter and the James mailet share, so a model scores mail exactly as it was trained on it.
+ * Turns an e-mail into the text the classifier sees: the Subject, a newline, then the text of the
+ * message's readable parts. This is the one extraction that the trainer, the Kafka Streams filter
+ * and the James mailet share, so a model scores mail exactly as it was trained on it.
  *
  * <ul>
  *   <li>In {@code multipart/alternative} the {@code text/plain} part wins; HTML is used only when
- *       there is no plain text, converted to text with jsoup (scripts and styles dropped).</li>
+ *       there is no plain text, converted to text with jsoup (scripts and styles dropped).
  *   <li>Transfer encodings (base64, quoted-printable, uuencode) and charsets are decoded. An
  *       unknown charset or bytes invalid in their charset are decoded leniently (invalid bytes
- *       become U+FFFD) and recorded in {@link Result#problems()}.</li>
+ *       become U+FFFD) and recorded in {@link Result#problems()}.
  *   <li>Attachments (a {@code Content-Disposition: attachment} or a non-text type) are skipped;
- *       nested multiparts and attached {@code message/rfc822} mails are walked.</li>
- *   <li>Nothing here throws on bad input: malformed MIME gives whatever text could be read, plus
- *       a problem description.</li>
- *   <li>Bounded work: at most {@link Limits#maxBytes()} bytes of input are read, and at most
- *       {@link Limits#maxChars()} characters are returned; either cut sets
- *       {@link Result#truncated()}.</li>
+ *       nested multiparts and attached {@code message/rfc822} mails are walked.
+ *   <li>Nothing here throws on bad input: malformed MIME gives whatever text could be read, plus a
+ *       problem description.
+ *   <li>Bounded work: at most {@link Limits#maxBytes()} bytes of input are read, and at most {@link
+ *       Limits#maxChars()} characters are returned; either cut sets {@link Result#truncated()}.
  * </ul>
  *
- * <p><b>One message's failure is that message's problem.</b> No entry point throws for
- * anything a message holds, not even a {@link StackOverflowError}: whatever goes wrong ends the
- * extraction of that message, which returns the text read so far (possibly none), marked
- * {@linkplain Result#truncated() truncated}, with the failure in {@link Result#problems()}. The
- * one exception is a {@link VirtualMachineError} other than a stack overflow, above all an
- * {@link OutOfMemoryError}: it tells that the JVM is in trouble rather than that the message is
- * bad (the memory one message can take is bounded, see below), so it is rethrown for the
- * caller's usual handling, which is to let the process die and restart. A null argument is a
- * caller's bug and throws {@link NullPointerException}.
+ * <p><b>One message's failure is that message's problem.</b> No entry point throws for anything a
+ * message holds, not even a {@link StackOverflowError}: whatever goes wrong ends the extraction of
+ * that message, which returns the text read so far (possibly none), marked {@linkplain
+ * Result#truncated() truncated}, with the failure in {@link Result#problems()}. The one exception
+ * is a {@link VirtualMachineError} other than a stack overflow, above all an {@link
+ * OutOfMemoryError}: it tells that the JVM is in trouble rather than that the message is bad (the
+ * memory one message can take is bounded, see below), so it is rethrown for the caller's usual
+ * handling, which is to let the process die and restart. A null argument is a caller's bug and
+ * throws {@link NullPointerException}.
  *
- * <p><b>Work is linear in the input.</b> Time and memory for one message are proportional to
- * {@link Limits#maxBytes()}: every byte read is scanned a bounded number of times (once per
- * enclosing multipart or attached-message level, of which at most 17 are walked), transfer
- * decoders make one pass without recursion, and the Subject is cut to its first 16,384
- * characters before it is unfolded and decoded (a longer one sets {@link Result#truncated()}).
- * Other header fields are only tokenized by javax.mail, in one pass.
+ * <p><b>Work is linear in the input.</b> Time and memory for one message are proportional to {@link
+ * Limits#maxBytes()}: every byte read is scanned a bounded number of times (once per enclosing
+ * multipart or attached-message level, of which at most 17 are walked), transfer decoders make one
+ * pass without recursion, and the Subject is cut to its first 16,384 characters before it is
+ * unfolded and decoded (a longer one sets {@link Result#truncated()}). Other header fields are only
+ * tokenized by javax.mail, in one pass.
  *
  * <p>All methods are static and thread-safe.
  */
@@ -57,8 +55,8 @@ public final class MessageText {
     private MessageText() {}
 
     /**
-     * Extracts the text of a raw RFC 5322 message. Only the first {@link Limits#maxBytes()}
-     * bytes are parsed.
+     * Extracts the text of a raw RFC 5322 message. Only the first {@link Limits#maxBytes()} bytes
+     * are parsed.
      *
      * @param raw the message bytes; bytes that are not MIME at all are read as a plain body
      * @param limits the bounds
@@ -67,18 +65,20 @@ public final class MessageText {
     public static Result fromMime(byte[] raw, Limits limits) {
         Objects.requireNonNull(raw, "raw");
         Extraction extraction = new Extraction(Objects.requireNonNull(limits, "limits"));
-        return guarded(extraction, () -> {
-            boolean cut = raw.length > limits.maxBytes();
-            int length = cut ? (int) limits.maxBytes() : raw.length;
-            extraction.markTruncated(cut);
-            new MimeWalk(extraction).parseAndWalk(raw, length);
-        });
+        return guarded(
+                extraction,
+                () -> {
+                    boolean cut = raw.length > limits.maxBytes();
+                    int length = cut ? (int) limits.maxBytes() : raw.length;
+                    extraction.markTruncated(cut);
+                    new MimeWalk(extraction).parseAndWalk(raw, length);
+                });
     }
 
     /**
-     * Extracts the text of a raw message read from a stream. At most
-     * {@link Limits#maxBytes()} + 1 bytes are read (the extra byte detects truncation); the
-     * stream is left open. A failing stream ends the input where it failed, as a problem.
+     * Extracts the text of a raw message read from a stream. At most {@link Limits#maxBytes()} + 1
+     * bytes are read (the extra byte detects truncation); the stream is left open. A failing stream
+     * ends the input where it failed, as a problem.
      *
      * @param raw the message stream
      * @param limits the bounds
@@ -87,26 +87,31 @@ public final class MessageText {
     public static Result fromMime(InputStream raw, Limits limits) {
         Objects.requireNonNull(raw, "raw");
         Extraction extraction = new Extraction(Objects.requireNonNull(limits, "limits"));
-        return guarded(extraction, () -> {
-            BoundedBuffer buffer = new BoundedBuffer(limits.maxBytes());
-            try {
-                buffer.readFrom(raw);
-            } catch (IOException e) {
-                extraction.problem("reading the message failed after " + buffer.size()
-                        + " bytes: " + e.getMessage());
-                extraction.markTruncated(true);
-            }
-            extraction.markTruncated(buffer.overflowed());
-            new MimeWalk(extraction).parseAndWalk(buffer.bytes(), buffer.size());
-        });
+        return guarded(
+                extraction,
+                () -> {
+                    BoundedBuffer buffer = new BoundedBuffer(limits.maxBytes());
+                    try {
+                        buffer.readFrom(raw);
+                    } catch (IOException e) {
+                        extraction.problem(
+                                "reading the message failed after "
+                                        + buffer.size()
+                                        + " bytes: "
+                                        + e.getMessage());
+                        extraction.markTruncated(true);
+                    }
+                    extraction.markTruncated(buffer.overflowed());
+                    new MimeWalk(extraction).parseAndWalk(buffer.bytes(), buffer.size());
+                });
     }
 
     /**
-     * Extracts the text of a parsed message, such as the one a James mailet receives. The
-     * message's header lines and raw body are read (at most {@link Limits#maxBytes()} bytes) and
-     * go through the same parse as {@link #fromMime(byte[], Limits)}, so a mail scores the same
-     * in James and in Kafka. The message is not modified. A message built in memory that has no
-     * raw body yet is walked part by part instead.
+     * Extracts the text of a parsed message, such as the one a James mailet receives. The message's
+     * header lines and raw body are read (at most {@link Limits#maxBytes()} bytes) and go through
+     * the same parse as {@link #fromMime(byte[], Limits)}, so a mail scores the same in James and
+     * in Kafka. The message is not modified. A message built in memory that has no raw body yet is
+     * walked part by part instead.
      *
      * @param message the message
      * @param limits the bounds
@@ -134,8 +139,11 @@ public final class MessageText {
             buffer.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             buffer.readFrom(in);
         } catch (IOException | MessagingException | RuntimeException e) {
-            extraction.problem("reading the message failed after " + buffer.size()
-                    + " bytes: " + e.getMessage());
+            extraction.problem(
+                    "reading the message failed after "
+                            + buffer.size()
+                            + " bytes: "
+                            + e.getMessage());
             extraction.markTruncated(true);
         }
         extraction.markTruncated(buffer.overflowed());
@@ -167,8 +175,8 @@ public final class MessageText {
 
         private Limits(long maxBytes, int maxChars) {
             if (maxBytes < 1 || maxBytes > Integer.MAX_VALUE - 64) {
-                throw new IllegalArgumentException("maxBytes must be in [1, 2^31 - 65], got "
-                        + maxBytes);
+                throw new IllegalArgumentException(
+                        "maxBytes must be in [1, 2^31 - 65], got " + maxBytes);
             }
             if (maxChars < 1) {
                 throw new IllegalArgumentException("maxChars must be >= 1, got " + maxChars);
@@ -281,8 +289,13 @@ public final class MessageText {
 
         @Override
         public String toString() {
-            return "Result[chars=" + text.length() + ", truncated=" + truncated + ", problems="
-                    + problems + "]";
+            return "Result[chars="
+                    + text.length()
+                    + ", truncated="
+                    + truncated
+                    + ", problems="
+                    + problems
+                    + "]";
         }
     }
 }

@@ -17,9 +17,9 @@ import javax.mail.internet.MimeMultipart;
 import javax.mail.util.SharedByteArrayInputStream;
 
 /**
- * The walk of the MIME tree for one {@link Extraction}: which parts hold text the recipient
- * reads, in which order, and how deep. Raw bytes are parsed leniently first; a message without
- * headers is read as a plain body.
+ * The walk of the MIME tree for one {@link Extraction}: which parts hold text the recipient reads,
+ * in which order, and how deep. Raw bytes are parsed leniently first; a message without headers is
+ * read as a plain body.
  */
 final class MimeWalk {
 
@@ -42,19 +42,34 @@ final class MimeWalk {
             if (length - start > 0) {
                 extraction.problem("no MIME headers; the input was read as a plain UTF-8 body");
             }
-            extraction.append(BodyCharsets.decode(bytes, start, length - start,
-                    StandardCharsets.UTF_8, "body", extraction));
+            extraction.append(
+                    BodyCharsets.decode(
+                            bytes,
+                            start,
+                            length - start,
+                            StandardCharsets.UTF_8,
+                            "body",
+                            extraction));
             return;
         }
         MimeMessage message;
         try {
-            message = new MimeMessage(SESSION,
-                    new SharedByteArrayInputStream(bytes, start, length - start));
+            message =
+                    new MimeMessage(
+                            SESSION, new SharedByteArrayInputStream(bytes, start, length - start));
         } catch (MessagingException | RuntimeException e) {
-            extraction.problem("unreadable message headers (" + e.getMessage()
-                    + "); the input was read as a plain body");
-            extraction.append(BodyCharsets.decode(bytes, start, length - start,
-                    StandardCharsets.UTF_8, "body", extraction));
+            extraction.problem(
+                    "unreadable message headers ("
+                            + e.getMessage()
+                            + "); the input was read as a plain body");
+            extraction.append(
+                    BodyCharsets.decode(
+                            bytes,
+                            start,
+                            length - start,
+                            StandardCharsets.UTF_8,
+                            "body",
+                            extraction));
             return;
         }
         walkMessage(message, 0);
@@ -73,8 +88,8 @@ final class MimeWalk {
             return;
         }
         if (depth > MAX_DEPTH) {
-            extraction.problem("MIME nesting deeper than " + MAX_DEPTH
-                    + " levels; inner parts skipped");
+            extraction.problem(
+                    "MIME nesting deeper than " + MAX_DEPTH + " levels; inner parts skipped");
             return;
         }
         try {
@@ -109,12 +124,16 @@ final class MimeWalk {
             count = multipart == null ? -1 : multipart.getCount();
         } catch (MessagingException e) {
             count = -1;
-            extraction.problem("malformed " + type.getBaseType() + " (" + e.getMessage()
-                    + "); its body was read as plain text");
+            extraction.problem(
+                    "malformed "
+                            + type.getBaseType()
+                            + " ("
+                            + e.getMessage()
+                            + "); its body was read as plain text");
         }
         if (count == 0) {
-            extraction.problem(type.getBaseType()
-                    + " without any part; its body was read as plain text");
+            extraction.problem(
+                    type.getBaseType() + " without any part; its body was read as plain text");
         }
         if (count <= 0) {
             extraction.append(bodies.plainText(part, new ContentType("text", "plain", null)));
@@ -141,8 +160,7 @@ final class MimeWalk {
         for (int i = 0; i < count; i++) {
             Part child = multipart.getBodyPart(i);
             ContentType type = contentType(child, false);
-            (type.match("text/plain") ? plain : type.match("text/html") ? html : other)
-                    .add(child);
+            (type.match("text/plain") ? plain : type.match("text/html") ? html : other).add(child);
         }
         List<Part> order = new ArrayList<>(plain);
         order.addAll(html);
@@ -156,8 +174,7 @@ final class MimeWalk {
         }
     }
 
-    private void walkAttachedMessage(Part part, int depth)
-            throws MessagingException, IOException {
+    private void walkAttachedMessage(Part part, int depth) throws MessagingException, IOException {
         if (ParsedParts.rawStream(part) == null) {
             Object content = part.getContent();
             if (content instanceof MimeMessage) {
@@ -182,8 +199,10 @@ final class MimeWalk {
 
     private ContentType contentType(Part part, boolean report) throws MessagingException {
         // Content set through the API has its type on the DataHandler until saveChanges().
-        String header = ParsedParts.isParsed(part) ? part.getContentType()
-                : part.getDataHandler().getContentType();
+        String header =
+                ParsedParts.isParsed(part)
+                        ? part.getContentType()
+                        : part.getDataHandler().getContentType();
         if (header == null) {
             return new ContentType("text", "plain", null);
         }
@@ -193,13 +212,12 @@ final class MimeWalk {
             // "text/plain; charset=utf-8 garbage": keep the base type if it is readable.
             String base = header.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
             if (report) {
-                extraction.problem("malformed Content-Type '" + Extraction.abbreviate(header)
-                        + "'");
+                extraction.problem(
+                        "malformed Content-Type '" + Extraction.abbreviate(header) + "'");
             }
             int slash = base.indexOf('/');
             if (slash > 0 && base.matches("[a-z0-9.+-]+/[a-z0-9.+-]+")) {
-                return new ContentType(base.substring(0, slash), base.substring(slash + 1),
-                        null);
+                return new ContentType(base.substring(0, slash), base.substring(slash + 1), null);
             }
             return new ContentType("text", "plain", null);
         }

@@ -8,9 +8,9 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimePartDataSource;
 
 /**
- * Tells a part parsed from bytes from one built through the javax.mail API. The extraction
- * reads a parsed part's raw bytes itself, leniently and within its limits; a part built in
- * memory has no raw bytes to trust and is read through its objects instead.
+ * Tells a part parsed from bytes from one built through the javax.mail API. The extraction reads a
+ * parsed part's raw bytes itself, leniently and within its limits; a part built in memory has no
+ * raw bytes to trust and is read through its objects instead.
  */
 final class ParsedParts {
 

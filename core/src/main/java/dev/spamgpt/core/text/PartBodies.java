@@ -15,9 +15,9 @@ import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 
 /**
- * A part's body: its bytes with the transfer encoding undone, read within
- * {@link MessageText.Limits#maxBytes()}, and the text of a {@code text/plain} or
- * {@code text/html} part. Damage is kept as far as it decodes and recorded as a problem.
+ * A part's body: its bytes with the transfer encoding undone, read within {@link
+ * MessageText.Limits#maxBytes()}, and the text of a {@code text/plain} or {@code text/html} part.
+ * Damage is kept as far as it decodes and recorded as a problem.
  */
 final class PartBodies {
 
@@ -29,8 +29,13 @@ final class PartBodies {
 
     String plainText(Part part, ContentType type) throws MessagingException {
         byte[] bytes = readDecoded(part);
-        return BodyCharsets.decode(bytes, 0, bytes.length,
-                BodyCharsets.declared(type, part, extraction), type.getBaseType(), extraction);
+        return BodyCharsets.decode(
+                bytes,
+                0,
+                bytes.length,
+                BodyCharsets.declared(type, part, extraction),
+                type.getBaseType(),
+                extraction);
     }
 
     String htmlText(Part part, ContentType type) throws MessagingException {
@@ -46,8 +51,15 @@ final class PartBodies {
                 return "";
             }
         } else {
-            document = Jsoup.parse(BodyCharsets.decode(bytes, 0, bytes.length,
-                    BodyCharsets.declared(type, part, extraction), "text/html", extraction));
+            document =
+                    Jsoup.parse(
+                            BodyCharsets.decode(
+                                    bytes,
+                                    0,
+                                    bytes.length,
+                                    BodyCharsets.declared(type, part, extraction),
+                                    "text/html",
+                                    extraction));
         }
         return HtmlText.of(document);
     }
@@ -60,22 +72,24 @@ final class PartBodies {
             try {
                 return read(part.getInputStream(), part);
             } catch (IOException e) {
-                extraction.problem("unreadable " + Extraction.describe(part) + ": "
-                        + e.getMessage());
+                extraction.problem(
+                        "unreadable " + Extraction.describe(part) + ": " + e.getMessage());
                 return new byte[0];
             }
         }
         byte[] bytes = read(raw, part);
         String encoding = transferEncoding(part);
-        if (encoding.isEmpty() || encoding.equals("7bit") || encoding.equals("8bit")
+        if (encoding.isEmpty()
+                || encoding.equals("7bit")
+                || encoding.equals("8bit")
                 || encoding.equals("binary")) {
             return bytes;
         }
         if (encoding.equals("base64")) {
             DecodedBytes decoded = Base64Lenient.decode(bytes);
             if (decoded.damaged) {
-                extraction.problem("damaged base64 in " + Extraction.describe(part)
-                        + "; kept what decoded");
+                extraction.problem(
+                        "damaged base64 in " + Extraction.describe(part) + "; kept what decoded");
             }
             return decoded.bytes;
         }
@@ -83,8 +97,10 @@ final class PartBodies {
             // Not MimeUtility.decode: its decoder recurses once per soft line break.
             DecodedBytes decoded = QuotedPrintableLenient.decode(bytes);
             if (decoded.damaged) {
-                extraction.problem("damaged quoted-printable in " + Extraction.describe(part)
-                        + "; kept what decoded");
+                extraction.problem(
+                        "damaged quoted-printable in "
+                                + Extraction.describe(part)
+                                + "; kept what decoded");
             }
             return decoded.bytes;
         }
@@ -92,8 +108,10 @@ final class PartBodies {
         try {
             in = MimeUtility.decode(new ByteArrayInputStream(bytes), encoding);
         } catch (MessagingException e) {
-            extraction.problem("unknown Content-Transfer-Encoding '"
-                    + Extraction.abbreviate(encoding) + "'; body read as is");
+            extraction.problem(
+                    "unknown Content-Transfer-Encoding '"
+                            + Extraction.abbreviate(encoding)
+                            + "'; body read as is");
             return bytes;
         }
         return read(in, part);
@@ -105,8 +123,14 @@ final class PartBodies {
         try (InputStream stream = in) {
             buffer.readFrom(stream);
         } catch (IOException e) {
-            extraction.problem("damaged " + Extraction.describe(part) + " body after "
-                    + buffer.size() + " bytes (" + e.getMessage() + "); kept what was read");
+            extraction.problem(
+                    "damaged "
+                            + Extraction.describe(part)
+                            + " body after "
+                            + buffer.size()
+                            + " bytes ("
+                            + e.getMessage()
+                            + "); kept what was read");
         }
         if (buffer.overflowed()) {
             extraction.markTruncated(true);
@@ -116,8 +140,12 @@ final class PartBodies {
 
     private String transferEncoding(Part part) {
         try {
-            String encoding = part instanceof MimeBodyPart ? ((MimeBodyPart) part).getEncoding()
-                    : part instanceof MimeMessage ? ((MimeMessage) part).getEncoding() : null;
+            String encoding =
+                    part instanceof MimeBodyPart
+                            ? ((MimeBodyPart) part).getEncoding()
+                            : part instanceof MimeMessage
+                                    ? ((MimeMessage) part).getEncoding()
+                                    : null;
             return encoding == null ? "" : encoding.trim().toLowerCase(Locale.ROOT);
         } catch (MessagingException | RuntimeException e) {
             extraction.problem("unreadable Content-Transfer-Encoding; body read as is");

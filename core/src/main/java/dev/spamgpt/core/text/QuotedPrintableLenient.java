@@ -3,20 +3,21 @@ package dev.spamgpt.core.text;
 import java.util.Arrays;
 
 /**
- * A quoted-printable decoder that never gives up and never recurses: one pass over the input,
- * and the output is never longer than the input. javax.mail's {@code QPDecoderStream} calls
- * itself once per soft line break, so a body made of soft breaks overflows the stack.
+ * A quoted-printable decoder that never gives up and never recurses: one pass over the input, and
+ * the output is never longer than the input. javax.mail's {@code QPDecoderStream} calls itself once
+ * per soft line break, so a body made of soft breaks overflows the stack.
  *
  * <p>On malformed input, as most mail readers do:
+ *
  * <ul>
- *   <li>{@code =} and two hex digits, in either case, is that byte;</li>
- *   <li>{@code =}, optional spaces or tabs, then CRLF, LF or a lone CR is a soft line break and
- *       is removed; a {@code =} (and blanks) at the very end of the input is removed too;</li>
+ *   <li>{@code =} and two hex digits, in either case, is that byte;
+ *   <li>{@code =}, optional spaces or tabs, then CRLF, LF or a lone CR is a soft line break and is
+ *       removed; a {@code =} (and blanks) at the very end of the input is removed too;
  *   <li>any other {@code =} is kept as a literal {@code =}, the bytes after it are read as usual,
- *       and the input counts as damaged;</li>
- *   <li>spaces and tabs that end a line are removed (RFC 2045: transports may add them);</li>
+ *       and the input counts as damaged;
+ *   <li>spaces and tabs that end a line are removed (RFC 2045: transports may add them);
  *   <li>every other byte, 8-bit or control, is kept as it is: 8-bit text mislabelled as
- *       quoted-printable is common and still readable.</li>
+ *       quoted-printable is common and still readable.
  * </ul>
  */
 final class QuotedPrintableLenient {

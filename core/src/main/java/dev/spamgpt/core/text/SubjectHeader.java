@@ -6,8 +6,8 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
 /**
- * The one header whose text the model sees: the Subject, cut to {@link #MAX_HEADER_CHARS},
- * unfolded and with its encoded words decoded.
+ * The one header whose text the model sees: the Subject, cut to {@link #MAX_HEADER_CHARS}, unfolded
+ * and with its encoded words decoded.
  */
 final class SubjectHeader {
 
@@ -35,7 +35,8 @@ final class SubjectHeader {
             }
             raw = raw.substring(0, end);
             extraction.markTruncated(true);
-            extraction.problem("Subject longer than " + MAX_HEADER_CHARS + " characters; cut there");
+            extraction.problem(
+                    "Subject longer than " + MAX_HEADER_CHARS + " characters; cut there");
         }
         String unfolded = unfold(raw);
         try {
@@ -47,9 +48,9 @@ final class SubjectHeader {
     }
 
     /**
-     * Unfolds a header value as {@link MimeUtility#unfold} does (a line break followed by a
-     * blank is removed, the blank kept; a backslash before a line break escapes it), in one
-     * pass: that one copies the rest of the value at every line break.
+     * Unfolds a header value as {@link MimeUtility#unfold} does (a line break followed by a blank
+     * is removed, the blank kept; a backslash before a line break escapes it), in one pass: that
+     * one copies the rest of the value at every line break.
      */
     static String unfold(String value) {
         int n = value.length();

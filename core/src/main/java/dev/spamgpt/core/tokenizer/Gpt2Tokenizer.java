@@ -6,17 +6,18 @@ import com.knuddels.jtokkit.api.EncodingType;
 import com.knuddels.jtokkit.api.IntArrayList;
 
 /**
- * The GPT-2 byte-level BPE tokenizer: OpenAI's {@code r50k_base} through jtokkit, the same ids
- * as Hugging Face's {@code gpt2} tokenizer and tiktoken's {@code gpt2}.
+ * The GPT-2 byte-level BPE tokenizer: OpenAI's {@code r50k_base} through jtokkit, the same ids as
+ * Hugging Face's {@code gpt2} tokenizer and tiktoken's {@code gpt2}.
  *
  * <p>User text is always encoded as ordinary text: the characters {@code <|endoftext|>} inside a
- * message become ordinary tokens, never the special token {@link #END_OF_TEXT}, so a message
- * cannot forge the padding token. The shared instance from {@link #get()} is thread-safe.
+ * message become ordinary tokens, never the special token {@link #END_OF_TEXT}, so a message cannot
+ * forge the padding token. The shared instance from {@link #get()} is thread-safe.
  */
 public final class Gpt2Tokenizer {
 
     /** The id of {@code <|endoftext|>}, also the padding token of the classifier. */
     public static final int END_OF_TEXT = 50256;
+
     /** The tokenizer id stored in model bundles. */
     public static final String ID = "r50k_base";
 
@@ -61,9 +62,9 @@ public final class Gpt2Tokenizer {
      * tokenized, grown if it turns out too short.
      *
      * <p>The prefix is cut just before a space or newline that follows a letter or digit, where
-     * GPT-2's pre-tokenizer always splits, so the result equals the first {@code maxTokens} ids
-     * of {@link #encode(String)}. Only a text with no such place in a long stretch is cut
-     * mid-word; then the ids next to the cut may differ from the full encoding.
+     * GPT-2's pre-tokenizer always splits, so the result equals the first {@code maxTokens} ids of
+     * {@link #encode(String)}. Only a text with no such place in a long stretch is cut mid-word;
+     * then the ids next to the cut may differ from the full encoding.
      *
      * @param text the text
      * @param maxTokens the most tokens to return, at least 0
@@ -102,8 +103,13 @@ public final class Gpt2Tokenizer {
         IntArrayList list = new IntArrayList(ids.length);
         for (int id : ids) {
             if (id < 0 || id >= VOCAB_SIZE) {
-                throw new IllegalArgumentException("token id " + id + " is outside the GPT-2"
-                        + " vocabulary [0, " + VOCAB_SIZE + ")");
+                throw new IllegalArgumentException(
+                        "token id "
+                                + id
+                                + " is outside the GPT-2"
+                                + " vocabulary [0, "
+                                + VOCAB_SIZE
+                                + ")");
             }
             list.add(id);
         }
@@ -129,8 +135,8 @@ public final class Gpt2Tokenizer {
     }
 
     /**
-     * Finds a cut at or before {@code end} where the pre-tokenizer splits whatever follows:
-     * just before an ASCII space or newline that comes after a letter or digit.
+     * Finds a cut at or before {@code end} where the pre-tokenizer splits whatever follows: just
+     * before an ASCII space or newline that comes after a letter or digit.
      */
     private static int cutPoint(String text, int end) {
         int floor = end / 2;

@@ -3,12 +3,11 @@ package dev.spamgpt.core.util;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.util.Locale;
 
 /**
- * The three things every DJL user of this project must get right, in one place: starting the
- * engine from a child class loader, picking the device, and turning autograd off per thread.
+ * The three things every DJL user of this project must get right, in one place: starting the engine
+ * from a child class loader, picking the device, and turning autograd off per thread.
  */
 public final class Djl {
 
@@ -51,12 +50,14 @@ public final class Djl {
                 return Device.cpu();
             case "gpu":
                 if (gpus == 0) {
-                    throw new IllegalArgumentException("device gpu was asked for, but DJL sees no GPU;"
-                            + " see the README's GPU section (CUDA build of libtorch)");
+                    throw new IllegalArgumentException(
+                            "device gpu was asked for, but DJL sees no GPU;"
+                                    + " see the README's GPU section (CUDA build of libtorch)");
                 }
                 return Device.gpu();
             default:
-                throw new IllegalArgumentException("unknown device '" + choice + "': use auto, cpu or gpu");
+                throw new IllegalArgumentException(
+                        "unknown device '" + choice + "': use auto, cpu or gpu");
         }
     }
 

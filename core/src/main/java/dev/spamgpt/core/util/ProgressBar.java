@@ -6,13 +6,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A console progress bar for the command-line tools: label, count/total, percent, rate, ETA and
- * an optional trailing text such as {@code loss 0.412}, on the stream the caller gives (standard
- * error in the trainer and the demo).
+ * A console progress bar for the command-line tools: label, count/total, percent, rate, ETA and an
+ * optional trailing text such as {@code loss 0.412}, on the stream the caller gives (standard error
+ * in the trainer and the demo).
  *
- * <p>On a terminal ({@code System.console() != null}) the line is redrawn in place with
- * {@code \r}, at most ten times a second. Otherwise (CI logs, pipes) a plain line is printed at
- * most every few seconds, so logs stay short. {@link #close()} always prints the final state.
+ * <p>On a terminal ({@code System.console() != null}) the line is redrawn in place with {@code \r},
+ * at most ten times a second. Otherwise (CI logs, pipes) a plain line is printed at most every few
+ * seconds, so logs stay short. {@link #close()} always prints the final state.
  *
  * <pre>{@code
  * try (ProgressBar bar = new ProgressBar("epoch 1", batches, 0, false, System.err,
@@ -56,8 +56,14 @@ public final class ProgressBar implements AutoCloseable {
      * @param interactive redraw in place with {@code \r} (a terminal) or print plain lines
      * @param clock a nanosecond clock such as {@code System::nanoTime}
      */
-    public ProgressBar(String label, long total, long initial, boolean bytes, PrintStream out,
-            boolean interactive, LongSupplier clock) {
+    public ProgressBar(
+            String label,
+            long total,
+            long initial,
+            boolean bytes,
+            PrintStream out,
+            boolean interactive,
+            LongSupplier clock) {
         this.label = label;
         this.total = total;
         this.initial = initial;
@@ -139,11 +145,18 @@ public final class ProgressBar implements AutoCloseable {
             double fraction = Math.min(1.0, Math.max(0.0, (double) count / total));
             if (interactive) {
                 int filled = (int) Math.round(fraction * BAR_WIDTH);
-                line.append(" [").append("=".repeat(filled)).append(" ".repeat(BAR_WIDTH - filled))
+                line.append(" [")
+                        .append("=".repeat(filled))
+                        .append(" ".repeat(BAR_WIDTH - filled))
                         .append(']');
             }
-            line.append(String.format(Locale.ROOT, " %3d%% %s/%s", (int) (fraction * 100),
-                    amount(count), amount(total)));
+            line.append(
+                    String.format(
+                            Locale.ROOT,
+                            " %3d%% %s/%s",
+                            (int) (fraction * 100),
+                            amount(count),
+                            amount(total)));
         } else {
             line.append(' ').append(amount(count));
         }
@@ -211,7 +224,8 @@ public final class ProgressBar implements AutoCloseable {
             value /= 1024;
             unit++;
         }
-        return unit == 0 ? String.format(Locale.ROOT, "%.0f %s", value, units[unit])
+        return unit == 0
+                ? String.format(Locale.ROOT, "%.0f %s", value, units[unit])
                 : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
@@ -223,7 +237,8 @@ public final class ProgressBar implements AutoCloseable {
         long h = s / 3600;
         long m = (s % 3600) / 60;
         long sec = s % 60;
-        return h > 0 ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
+        return h > 0
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", h, m, sec)
                 : String.format(Locale.ROOT, "%d:%02d", m, sec);
     }
 }

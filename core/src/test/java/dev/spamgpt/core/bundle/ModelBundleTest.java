@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.spamgpt.core.model.ClassificationHead;
-import dev.spamgpt.core.model.Gpt2Model;
-import dev.spamgpt.core.model.GptConfig;
-import dev.spamgpt.core.model.Gpt2ForClassification;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.spamgpt.core.model.ClassificationHead;
+import dev.spamgpt.core.model.Gpt2ForClassification;
+import dev.spamgpt.core.model.Gpt2Model;
+import dev.spamgpt.core.model.GptConfig;
 import dev.spamgpt.core.testing.TinyBundles;
 import dev.spamgpt.core.util.Sha256;
 import java.io.IOException;
@@ -32,27 +32,41 @@ class ModelBundleTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void writeThenReadShouldGiveBackTheSameWeightsAndManifest() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt2ForClassification model = Gpt2ForClassification.random(TinyBundles.TINY, manager);
-            BundleManifest manifest = new BundleManifest().id("unit").maxLength(40).threshold(0.7)
-                    .baseModel("random:tiny", null).datasetSha256("abc");
+            BundleManifest manifest =
+                    new BundleManifest()
+                            .id("unit")
+                            .maxLength(40)
+                            .threshold(0.7)
+                            .baseModel("random:tiny", null)
+                            .datasetSha256("abc");
             ModelBundle written = ModelBundle.write(tmp.resolve("b"), model, manifest);
 
             ModelBundle read = ModelBundle.read(tmp.resolve("b"));
             assertThat(read.config()).isEqualTo(TinyBundles.TINY);
-            assertThat(read.manifest().modelId()).isEqualTo(written.manifest().modelId()).startsWith("unit:");
+            assertThat(read.manifest().modelId())
+                    .isEqualTo(written.manifest().modelId())
+                    .startsWith("unit:");
             assertThat(read.manifest().threshold()).isEqualTo(0.7);
             assertThat(read.manifest().maxLength()).isEqualTo(40);
             assertThat(read.manifest().files()).containsKeys("model.safetensors", "config.json");
             Gpt2ForClassification loaded = read.loadModel(manager);
-            model.namedParameters().forEach((name, p) -> assertThat(
-                    p.getArray().contentEquals(loaded.namedParameters().get(name).getArray()))
-                    .as(name).isTrue());
+            model.namedParameters()
+                    .forEach(
+                            (name, p) ->
+                                    assertThat(
+                                                    p.getArray()
+                                                            .contentEquals(
+                                                                    loaded.namedParameters()
+                                                                            .get(name)
+                                                                            .getArray()))
+                                            .as(name)
+                                            .isTrue());
         }
     }
 
@@ -62,7 +76,8 @@ class ModelBundleTest {
         // What any new file gets here (the umask decides); temp files would be 0600.
         Path probe = Files.createFile(tmp.resolve("probe"));
         for (String name : new String[] {"model.safetensors", "config.json", "manifest.json"}) {
-            assertThat(Files.getPosixFilePermissions(dir.resolve(name))).as(name)
+            assertThat(Files.getPosixFilePermissions(dir.resolve(name)))
+                    .as(name)
                     .isEqualTo(Files.getPosixFilePermissions(probe));
         }
     }
@@ -77,7 +92,8 @@ class ModelBundleTest {
     @Test
     void readShouldRefuseAChangedWeightsFileNamingIt() throws Exception {
         Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 2);
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("model.safetensors").toFile(), "rw")) {
+        try (RandomAccessFile f =
+                new RandomAccessFile(dir.resolve("model.safetensors").toFile(), "rw")) {
             f.seek(f.length() / 2);
             int b = f.read();
             f.seek(f.length() / 2);
@@ -96,21 +112,27 @@ class ModelBundleTest {
         try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
             f.setLength(f.length() - 100);
         }
-        assertThatThrownBy(() -> ModelBundle.read(dir)).isInstanceOf(BundleException.class)
+        assertThatThrownBy(() -> ModelBundle.read(dir))
+                .isInstanceOf(BundleException.class)
                 .hasMessageContaining(weights.toString());
     }
 
     @Test
     void readShouldExplainAMissingOrForeignFolder() throws Exception {
         assertThatThrownBy(() -> ModelBundle.read(tmp.resolve("nope")))
-                .isInstanceOf(BundleException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("does not exist");
         Files.createDirectories(tmp.resolve("empty"));
         assertThatThrownBy(() -> ModelBundle.read(tmp.resolve("empty")))
-                .isInstanceOf(BundleException.class).hasMessageContaining("no manifest.json");
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("no manifest.json");
         Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 4);
-        Files.write(dir.resolve("manifest.json"), "{\"format\": \"other\"".getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                dir.resolve("manifest.json"),
+                "{\"format\": \"other\"".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> ModelBundle.read(dir))
-                .isInstanceOf(BundleException.class).hasMessageContaining("not valid JSON");
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("not valid JSON");
     }
 
     @Test
@@ -119,12 +141,19 @@ class ModelBundleTest {
         Map<String, float[]> weights = new LinkedHashMap<>();
         Map<String, Shape> shapes = new LinkedHashMap<>();
         new Gpt2ForClassification(new Gpt2Model(TinyBundles.TINY), new ClassificationHead(16, 2))
-                .namedParameters().forEach((name, p) -> {
-                    weights.put(name, new float[Math.toIntExact(p.getShape().size())]);
-                    shapes.put(name, p.getShape());
-                });
-        ModelBundle bundle = ModelBundle.write(tmp.resolve("b"), wide, weights, shapes,
-                new BundleManifest().maxLength(64));
+                .namedParameters()
+                .forEach(
+                        (name, p) -> {
+                            weights.put(name, new float[Math.toIntExact(p.getShape().size())]);
+                            shapes.put(name, p.getShape());
+                        });
+        ModelBundle bundle =
+                ModelBundle.write(
+                        tmp.resolve("b"),
+                        wide,
+                        weights,
+                        shapes,
+                        new BundleManifest().maxLength(64));
         try (NDManager manager = NDManager.newBaseManager()) {
             assertThatThrownBy(() -> bundle.loadModel(manager))
                     .isInstanceOf(BundleException.class)
@@ -134,10 +163,13 @@ class ModelBundleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../outside.txt", "sub/../../outside.txt", "./../outside.txt", "ABSOLUTE"})
+    @ValueSource(
+            strings = {"../outside.txt", "sub/../../outside.txt", "./../outside.txt", "ABSOLUTE"})
     void readShouldRefuseAManifestKeyThatPointsOutsideTheBundle(String key) throws Exception {
         Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 5);
-        Path outside = Files.write(tmp.resolve("outside.txt"), "not yours".getBytes(StandardCharsets.UTF_8));
+        Path outside =
+                Files.write(
+                        tmp.resolve("outside.txt"), "not yours".getBytes(StandardCharsets.UTF_8));
         Files.createDirectories(dir.resolve("sub"));
         String name = "ABSOLUTE".equals(key) ? outside.toString() : key;
         // The right hash, so only the key's place can make the load fail.
@@ -151,7 +183,8 @@ class ModelBundleTest {
     @Test
     void readShouldRefuseAFileTheBundleFormatDoesNotHave() throws Exception {
         Path dir = TinyBundles.randomBundle(tmp.resolve("b"), 5);
-        Path notes = Files.write(dir.resolve("notes.txt"), "hello".getBytes(StandardCharsets.UTF_8));
+        Path notes =
+                Files.write(dir.resolve("notes.txt"), "hello".getBytes(StandardCharsets.UTF_8));
         editManifest(dir, m -> ((ObjectNode) m.get("files")).put("notes.txt", sha256(notes)));
 
         assertThatThrownBy(() -> ModelBundle.read(dir))
@@ -210,8 +243,10 @@ class ModelBundleTest {
         byte[] before = Files.readAllBytes(bundle.dir().resolve(ModelBundle.MANIFEST));
 
         assertThatThrownBy(() -> bundle.updateManifest(m -> m.threshold(Double.NaN)))
-                .isInstanceOf(BundleException.class).hasMessageContaining("threshold");
-        assertThat(Files.readAllBytes(bundle.dir().resolve(ModelBundle.MANIFEST))).isEqualTo(before);
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("threshold");
+        assertThat(Files.readAllBytes(bundle.dir().resolve(ModelBundle.MANIFEST)))
+                .isEqualTo(before);
     }
 
     @Test
@@ -225,9 +260,22 @@ class ModelBundleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"n_embd=16.9", "n_layer=2.5", "layer_norm_epsilon=1e400", "layer_norm_epsilon=0",
-        "layer_norm_epsilon=2", "n_embd=1073741824", "n_layer=100000", "n_head=3", "n_head=0",
-        "n_positions=1e400", "vocab_size=50256", "vocab_size=1099511627776", "resid_pdrop=1e400"})
+    @ValueSource(
+            strings = {
+                "n_embd=16.9",
+                "n_layer=2.5",
+                "layer_norm_epsilon=1e400",
+                "layer_norm_epsilon=0",
+                "layer_norm_epsilon=2",
+                "n_embd=1073741824",
+                "n_layer=100000",
+                "n_head=3",
+                "n_head=0",
+                "n_positions=1e400",
+                "vocab_size=50256",
+                "vocab_size=1099511627776",
+                "resid_pdrop=1e400"
+            })
     void readShouldRefuseAnArchitectureValueOutOfRange(String edit) throws Exception {
         String field = edit.substring(0, edit.indexOf('='));
         BigDecimal value = new BigDecimal(edit.substring(edit.indexOf('=') + 1));
@@ -248,7 +296,8 @@ class ModelBundleTest {
         hf.put("n_layer", 3);
         JSON.writeValue(config.toFile(), hf);
         // A matching hash, as a careless edit of both files would leave it.
-        editManifest(dir, m -> ((ObjectNode) m.get("files")).put(ModelBundle.CONFIG, sha256(config)));
+        editManifest(
+                dir, m -> ((ObjectNode) m.get("files")).put(ModelBundle.CONFIG, sha256(config)));
 
         assertThatThrownBy(() -> ModelBundle.read(dir))
                 .isInstanceOf(BundleException.class)

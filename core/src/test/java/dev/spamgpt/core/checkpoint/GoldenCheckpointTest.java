@@ -13,7 +13,6 @@ import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.model.LmHead;
 import dev.spamgpt.core.testing.GoldenFixture;
 import dev.spamgpt.core.util.Djl;
-
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
@@ -30,19 +29,18 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The Java GPT-2 against PyTorch: the fixture under {@code src/test/resources/golden/} was
- * written by {@code make_golden.py}, an independent reference model. Both key layouts are
- * covered: the fixture as written (GPT2LMHeadModel: {@code transformer.} prefix, tied
- * {@code lm_head.weight}, mask buffers) and a rewrite with bare keys and no head (GPT2Model,
- * like {@code openai-community/gpt2}'s own safetensors file). Greedy continuation against
- * PyTorch is the trainer's TextGeneratorTest, where the generator lives.
+ * The Java GPT-2 against PyTorch: the fixture under {@code src/test/resources/golden/} was written
+ * by {@code make_golden.py}, an independent reference model. Both key layouts are covered: the
+ * fixture as written (GPT2LMHeadModel: {@code transformer.} prefix, tied {@code lm_head.weight},
+ * mask buffers) and a rewrite with bare keys and no head (GPT2Model, like {@code
+ * openai-community/gpt2}'s own safetensors file). Greedy continuation against PyTorch is the
+ * trainer's TextGeneratorTest, where the generator lives.
  */
 class GoldenCheckpointTest {
 
     private static final double TOLERANCE = 1e-4;
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     private static NDManager manager;
     private static final Map<String, Gpt2Model> MODELS = new LinkedHashMap<>();
@@ -53,21 +51,27 @@ class GoldenCheckpointTest {
         manager = NDManager.newBaseManager();
         Djl.noGradOnThisThread();
         Path prefixed = GoldenFixture.copyCheckpoint(tmp.resolve("prefixed"));
-        Path bare = GoldenFixture.copyCheckpointWithBareKeys(tmp.resolve("bare"), tmp.resolve("scratch"));
+        Path bare =
+                GoldenFixture.copyCheckpointWithBareKeys(
+                        tmp.resolve("bare"), tmp.resolve("scratch"));
         MODELS.put("transformer.-prefixed", HfCheckpoint.load(prefixed, manager));
         MODELS.put("bare keys", HfCheckpoint.load(bare, manager));
     }
 
     @AfterAll
     static void close() {
-        System.out.printf(Locale.ROOT, "golden logits: largest |Java - PyTorch| = %.2e (tolerance %.0e)%n",
-                worst, TOLERANCE);
+        System.out.printf(
+                Locale.ROOT,
+                "golden logits: largest |Java - PyTorch| = %.2e (tolerance %.0e)%n",
+                worst,
+                TOLERANCE);
         manager.close();
     }
 
     static Stream<Arguments> layoutsAndCases() {
-        return Stream.of("transformer.-prefixed", "bare keys").flatMap(layout ->
-                GoldenFixture.cases().stream().map(c -> Arguments.of(layout, c)));
+        return Stream.of("transformer.-prefixed", "bare keys")
+                .flatMap(
+                        layout -> GoldenFixture.cases().stream().map(c -> Arguments.of(layout, c)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -85,7 +89,10 @@ class GoldenCheckpointTest {
         assertThat(expected).hasNumberOfRows(ids.length);
         for (int t = 0; t < ids.length; t++) {
             for (int k = 0; k < columns.length; k++) {
-                assertClose(all[t * vocab + columns[k]], expected[t][k], c + " t=" + t + " id=" + columns[k]);
+                assertClose(
+                        all[t * vocab + columns[k]],
+                        expected[t][k],
+                        c + " t=" + t + " id=" + columns[k]);
             }
             assertClose(logSumExp(all, t * vocab, vocab), lse[t], c + " logsumexp t=" + t);
             assertThat(argmax(all, t * vocab, vocab)).as(c + " argmax t=" + t).isEqualTo(argmax[t]);
@@ -94,7 +101,8 @@ class GoldenCheckpointTest {
 
     @Test
     void lastPositionShouldMatchPyTorchOverTheWholeVocabulary() throws IOException {
-        try (Safetensors rows = Safetensors.open(GoldenFixture.copyLastRows(tmp.resolve("rows.safetensors")))) {
+        try (Safetensors rows =
+                Safetensors.open(GoldenFixture.copyLastRows(tmp.resolve("rows.safetensors")))) {
             assertThat(rows.tensors()).hasSize(2);
             for (Gpt2Model model : MODELS.values()) {
                 for (Safetensors.TensorInfo info : rows.tensors().values()) {
@@ -125,7 +133,8 @@ class GoldenCheckpointTest {
         try (NDManager request = manager.newSubManager()) {
             long[][] ids = longs(golden.get("input_ids"));
             long[] lastIndex = longs(golden.get("last_index"))[0];
-            NDArray logits = classifier.forward(request.create(ids), request.create(lastIndex), false);
+            NDArray logits =
+                    classifier.forward(request.create(ids), request.create(lastIndex), false);
 
             assertThat(logits.getShape()).isEqualTo(new Shape(2, 2));
             float[] actual = logits.toFloatArray();
@@ -150,7 +159,8 @@ class GoldenCheckpointTest {
             }
             NDArray hidden = request.create(values, new Shape(3, 4, 2));
 
-            NDArray pooled = Gpt2ForClassification.pool(hidden, request.create(new long[] {3, 0, 2}));
+            NDArray pooled =
+                    Gpt2ForClassification.pool(hidden, request.create(new long[] {3, 0, 2}));
 
             assertThat(pooled.getShape()).isEqualTo(new Shape(3, 2));
             assertThat(pooled.toFloatArray()).containsExactly(30, 31, 100, 101, 220, 221);
@@ -174,7 +184,9 @@ class GoldenCheckpointTest {
         if (diff <= TOLERANCE) {
             return; // AssertJ per value is slow over 50,257 columns
         }
-        assertThat(diff).as("%s: Java %s, PyTorch %s", what, actual, expected).isLessThanOrEqualTo(TOLERANCE);
+        assertThat(diff)
+                .as("%s: Java %s, PyTorch %s", what, actual, expected)
+                .isLessThanOrEqualTo(TOLERANCE);
     }
 
     private static double logSumExp(float[] values, int from, int n) {
@@ -204,11 +216,12 @@ class GoldenCheckpointTest {
             return new float[] {(float) node.asDouble()};
         }
         java.util.List<Float> out = new java.util.ArrayList<>();
-        node.forEach(child -> {
-            for (float f : flatten(child)) {
-                out.add(f);
-            }
-        });
+        node.forEach(
+                child -> {
+                    for (float f : flatten(child)) {
+                        out.add(f);
+                    }
+                });
         float[] a = new float[out.size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = out.get(i);

@@ -11,7 +11,6 @@ import dev.spamgpt.core.model.GptConfig;
 import dev.spamgpt.core.testing.TinyCheckpoints;
 import dev.spamgpt.core.testing.TinyCheckpoints.Options;
 import dev.spamgpt.core.testing.TinyCheckpoints.Tensor;
-
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class HfCheckpointTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private NDManager manager;
 
@@ -65,7 +63,9 @@ class HfCheckpointTest {
         Map<String, Parameter> params = model.namedParameters();
         assertThat(params.keySet()).containsExactlyElementsOf(expected.keySet());
         for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            assertThat(e.getValue().getArray().toFloatArray()).as(e.getKey()).isEqualTo(expected.get(e.getKey()));
+            assertThat(e.getValue().getArray().toFloatArray())
+                    .as(e.getKey())
+                    .isEqualTo(expected.get(e.getKey()));
             assertThat(e.getValue().getArray().getManager()).as(e.getKey()).isSameAs(manager);
         }
     }
@@ -80,11 +80,13 @@ class HfCheckpointTest {
 
         assertThat(HfCheckpoint.readConfig(folder)).isEqualTo(original.config());
         try (Safetensors st = Safetensors.open(folder.resolve(HfCheckpoint.WEIGHTS))) {
-            assertThat(st.tensors().keySet()).containsExactlyElementsOf(original.namedParameters().keySet());
+            assertThat(st.tensors().keySet())
+                    .containsExactlyElementsOf(original.namedParameters().keySet());
         }
         for (Map.Entry<String, Parameter> e : original.namedParameters().entrySet()) {
             assertThat(copy.namedParameters().get(e.getKey()).getArray().toFloatArray())
-                    .as(e.getKey()).isEqualTo(e.getValue().getArray().toFloatArray());
+                    .as(e.getKey())
+                    .isEqualTo(e.getValue().getArray().toFloatArray());
         }
     }
 
@@ -98,7 +100,8 @@ class HfCheckpointTest {
 
     @Test
     void verifyShouldRefuseWhatLoadRefuses() {
-        Map<String, Tensor> tensors = TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
+        Map<String, Tensor> tensors =
+                TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
         tensors.remove("transformer.wpe.weight");
 
         assertThatThrownBy(() -> HfCheckpoint.verify(folderWith(tensors)))
@@ -107,7 +110,8 @@ class HfCheckpointTest {
 
     @Test
     void loadShouldNameAMissingTensor() {
-        Map<String, Tensor> tensors = TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
+        Map<String, Tensor> tensors =
+                TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
         tensors.remove("transformer.h.1.mlp.c_fc.weight");
 
         assertThatThrownBy(() -> HfCheckpoint.load(folderWith(tensors), manager))
@@ -140,7 +144,8 @@ class HfCheckpointTest {
 
     @Test
     void loadShouldRefuseAnUnexpectedTensor() {
-        Map<String, Tensor> tensors = TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
+        Map<String, Tensor> tensors =
+                TinyCheckpoints.tensors(TinyCheckpoints.options().prefix(true));
         tensors.put("transformer.h.2.ln_1.weight", new Tensor("F32", new Shape(8), new float[8]));
 
         assertThatThrownBy(() -> HfCheckpoint.load(folderWith(tensors), manager))
@@ -159,7 +164,8 @@ class HfCheckpointTest {
 
     @Test
     void loadShouldRefuseAnLmHeadThatIsNotTiedToWte() {
-        Map<String, Tensor> tensors = TinyCheckpoints.tensors(TinyCheckpoints.options().lmHead(true));
+        Map<String, Tensor> tensors =
+                TinyCheckpoints.tensors(TinyCheckpoints.options().lmHead(true));
         float[] head = tensors.get("lm_head.weight").values().clone();
         head[12345] += 0.5f;
         tensors.put("lm_head.weight", new Tensor("F32", tensors.get("wte.weight").shape(), head));
@@ -174,7 +180,8 @@ class HfCheckpointTest {
         Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
         Path file = folder.resolve(HfCheckpoint.WEIGHTS);
         // Same byte width, so the header stays self-consistent: only the dtype is wrong.
-        replaceInHeader(file, "\"ln_f.weight\":{\"dtype\":\"F32\"", "\"ln_f.weight\":{\"dtype\":\"I32\"");
+        replaceInHeader(
+                file, "\"ln_f.weight\":{\"dtype\":\"F32\"", "\"ln_f.weight\":{\"dtype\":\"I32\"");
 
         assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
                 .hasMessageContaining("'ln_f.weight'")
@@ -183,7 +190,8 @@ class HfCheckpointTest {
 
     @Test
     void loadShouldNameATruncatedFile() throws IOException {
-        Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options().prefix(true));
+        Path folder =
+                TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options().prefix(true));
         Path file = folder.resolve(HfCheckpoint.WEIGHTS);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(raf.length() - 20);
@@ -242,7 +250,9 @@ class HfCheckpointTest {
     @Test
     void loadShouldNameAConfigThatIsNotJson() throws IOException {
         Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
-        Files.write(folder.resolve(HfCheckpoint.CONFIG), "{\"n_embd\": 8,".getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                folder.resolve(HfCheckpoint.CONFIG),
+                "{\"n_embd\": 8,".getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
                 .hasMessageContaining(folder.resolve("config.json") + " is not a JSON object");
@@ -251,8 +261,10 @@ class HfCheckpointTest {
     @Test
     void loadShouldNameAConfigThatIsNotAGpt2() throws IOException {
         Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
-        Files.write(folder.resolve(HfCheckpoint.CONFIG),
-                "{\"model_type\": \"gpt2\", \"n_layer\": 2, \"n_head\": 2}".getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                folder.resolve(HfCheckpoint.CONFIG),
+                "{\"model_type\": \"gpt2\", \"n_layer\": 2, \"n_head\": 2}"
+                        .getBytes(StandardCharsets.UTF_8));
 
         assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
                 .hasMessageContaining(folder.resolve("config.json").toString())
@@ -262,7 +274,8 @@ class HfCheckpointTest {
     @Test
     void loadShouldRefuseWeightsOfAnotherSizeThanTheConfig() throws IOException {
         Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
-        TinyCheckpoints.writeConfig(folder.resolve(HfCheckpoint.CONFIG),
+        TinyCheckpoints.writeConfig(
+                folder.resolve(HfCheckpoint.CONFIG),
                 new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 2, 2, 1e-5f, 0f));
 
         assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
@@ -278,15 +291,16 @@ class HfCheckpointTest {
         GptConfig deep = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 4, 4, 100, 1, 1e-5f, 0f);
         Map<String, Tensor> block = TinyCheckpoints.tensors(TinyCheckpoints.options().config(one));
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        block.forEach((name, t) -> {
-            if (name.startsWith("h.0.")) {
-                for (int i = 0; i < deep.nLayers(); i++) {
-                    tensors.put("h." + i + name.substring(3), t);
-                }
-            } else {
-                tensors.put(name, t);
-            }
-        });
+        block.forEach(
+                (name, t) -> {
+                    if (name.startsWith("h.0.")) {
+                        for (int i = 0; i < deep.nLayers(); i++) {
+                            tensors.put("h." + i + name.substring(3), t);
+                        }
+                    } else {
+                        tensors.put(name, t);
+                    }
+                });
         Path folder = tmp.resolve("deep");
         Files.createDirectories(folder);
         TinyCheckpoints.writeConfig(folder.resolve(HfCheckpoint.CONFIG), deep);

@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SafetensorsTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void openShouldReadBackWhatWriteFloatsWrote() throws IOException {
@@ -46,8 +45,11 @@ class SafetensorsTest {
 
     @Test
     void openShouldRefuseATensorNameThatAppearsTwice() throws IOException {
-        Path file = write("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8);
+        Path file =
+                write(
+                        "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                                + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
+                        8);
 
         assertThatThrownBy(() -> Safetensors.open(file))
                 .isInstanceOf(IOException.class)
@@ -58,8 +60,11 @@ class SafetensorsTest {
 
     @Test
     void openShouldRefuseTensorsWhoseBytesOverlap() throws IOException {
-        Path file = write("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12);
+        Path file =
+                write(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                            + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}",
+                        12);
 
         assertThatThrownBy(() -> Safetensors.open(file))
                 .isInstanceOf(IOException.class)
@@ -71,8 +76,11 @@ class SafetensorsTest {
 
     @Test
     void openShouldRefuseTwoTensorsOnTheSameBytes() throws IOException {
-        Path file = write("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8);
+        Path file =
+                write(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}",
+                        8);
 
         assertThatThrownBy(() -> Safetensors.open(file))
                 .isInstanceOf(IOException.class)
@@ -81,14 +89,18 @@ class SafetensorsTest {
 
     @Test
     void openShouldRefuseBytesThatNoTensorHolds() throws IOException {
-        Path gap = write("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
-                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12);
+        Path gap =
+                write(
+                        "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                            + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
+                        12);
         assertThatThrownBy(() -> Safetensors.open(gap))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(gap.toString())
                 .hasMessageContaining("bytes 4..8");
 
-        Path trailing = write("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 12);
+        Path trailing =
+                write("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 12);
         assertThatThrownBy(() -> Safetensors.open(trailing))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(trailing.toString())
@@ -96,11 +108,21 @@ class SafetensorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[4611686018427387904,4]", "[4611686018427387904]", "[2147483648,2147483648,4]",
-        "[4294967296,4294967296]"})
+    @ValueSource(
+            strings = {
+                "[4611686018427387904,4]",
+                "[4611686018427387904]",
+                "[2147483648,2147483648,4]",
+                "[4294967296,4294967296]"
+            })
     void openShouldRefuseAShapeWhoseByteSizeOverflows(String shape) throws IOException {
         // Each product wraps to 0 in 64 bits, which the empty byte range would match.
-        Path file = write("{\"big\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[0,0]}}", 0);
+        Path file =
+                write(
+                        "{\"big\":{\"dtype\":\"F32\",\"shape\":"
+                                + shape
+                                + ",\"data_offsets\":[0,0]}}",
+                        0);
 
         assertThatThrownBy(() -> Safetensors.open(file))
                 .isInstanceOf(IOException.class)
@@ -109,9 +131,16 @@ class SafetensorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[2.5]", "[\"2\"]", "[true]", "[-2]", "[1e30]", "[18446744073709551616]"})
-    void openShouldRefuseADimensionThatIsNotANonNegativeWholeNumber(String shape) throws IOException {
-        Path file = write("{\"w\":{\"dtype\":\"F32\",\"shape\":" + shape + ",\"data_offsets\":[0,8]}}", 8);
+    @ValueSource(
+            strings = {"[2.5]", "[\"2\"]", "[true]", "[-2]", "[1e30]", "[18446744073709551616]"})
+    void openShouldRefuseADimensionThatIsNotANonNegativeWholeNumber(String shape)
+            throws IOException {
+        Path file =
+                write(
+                        "{\"w\":{\"dtype\":\"F32\",\"shape\":"
+                                + shape
+                                + ",\"data_offsets\":[0,8]}}",
+                        8);
 
         assertThatThrownBy(() -> Safetensors.open(file))
                 .isInstanceOf(IOException.class)
@@ -122,7 +151,12 @@ class SafetensorsTest {
     @ParameterizedTest
     @ValueSource(strings = {"[0,8.5]", "[0.5,8]", "[\"0\",8]", "[0,8,12]", "[-4,4]", "[8,0]"})
     void openShouldRefuseMalformedDataOffsets(String offsets) throws IOException {
-        Path file = write("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":" + offsets + "}}", 8);
+        Path file =
+                write(
+                        "{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":"
+                                + offsets
+                                + "}}",
+                        8);
 
         assertThatThrownBy(() -> Safetensors.open(file))
                 .isInstanceOf(IOException.class)
@@ -145,7 +179,8 @@ class SafetensorsTest {
     @ValueSource(longs = {0, -1, Long.MIN_VALUE, 1L << 40, 200_000_000})
     void openShouldRefuseAHeaderLengthOutOfBounds(long headerLength) throws IOException {
         Path file = tmp.resolve("len.safetensors");
-        ByteBuffer bytes = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN).putLong(headerLength);
+        ByteBuffer bytes =
+                ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN).putLong(headerLength);
         Files.write(file, bytes.array());
 
         assertThatThrownBy(() -> Safetensors.open(file))
@@ -156,7 +191,8 @@ class SafetensorsTest {
 
     private Path write(String header, int dataBytes) throws IOException {
         byte[] json = header.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out =
+                ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         out.putLong(json.length).put(json);
         Path file = Files.createTempFile(tmp, "crafted", ".safetensors");
         Files.write(file, out.array());

@@ -21,8 +21,14 @@ class ClassifierOptionsTest {
 
     @Test
     void builderShouldKeepEveryValueAndACopyShouldChangeOnlyOne() {
-        ClassifierOptions options = ClassifierOptions.builder()
-                .maxBatchSize(4).tokenBudget(100).maxTokens(50).threshold(0.8f).device("cpu").build();
+        ClassifierOptions options =
+                ClassifierOptions.builder()
+                        .maxBatchSize(4)
+                        .tokenBudget(100)
+                        .maxTokens(50)
+                        .threshold(0.8f)
+                        .device("cpu")
+                        .build();
         ClassifierOptions copy = options.withMaxTokens(20);
 
         assertThat(List.of(options.maxBatchSize(), options.tokenBudget(), options.maxTokens()))
@@ -36,18 +42,29 @@ class ClassifierOptionsTest {
 
     @Test
     void buildShouldNameTheSettingThatIsOutOfRange() {
-        assertInvalid(ClassifierOptions.builder().maxBatchSize(0), ClassifierOptions.Setting.MAX_BATCH_SIZE,
+        assertInvalid(
+                ClassifierOptions.builder().maxBatchSize(0),
+                ClassifierOptions.Setting.MAX_BATCH_SIZE,
                 "max batch size must be at least 1, got 0");
-        assertInvalid(ClassifierOptions.builder().tokenBudget(0), ClassifierOptions.Setting.TOKEN_BUDGET,
+        assertInvalid(
+                ClassifierOptions.builder().tokenBudget(0),
+                ClassifierOptions.Setting.TOKEN_BUDGET,
                 "token budget must be at least 1, got 0");
-        assertInvalid(ClassifierOptions.builder().maxTokens(-1), ClassifierOptions.Setting.MAX_TOKENS,
+        assertInvalid(
+                ClassifierOptions.builder().maxTokens(-1),
+                ClassifierOptions.Setting.MAX_TOKENS,
                 "max tokens must not be negative, got -1");
-        assertInvalid(ClassifierOptions.builder().threshold(1.5f), ClassifierOptions.Setting.THRESHOLD,
+        assertInvalid(
+                ClassifierOptions.builder().threshold(1.5f),
+                ClassifierOptions.Setting.THRESHOLD,
                 "threshold must be in [0, 1], got 1.5");
-        assertInvalid(ClassifierOptions.builder().threshold(Float.NaN), ClassifierOptions.Setting.THRESHOLD,
+        assertInvalid(
+                ClassifierOptions.builder().threshold(Float.NaN),
+                ClassifierOptions.Setting.THRESHOLD,
                 "threshold must be in [0, 1], got NaN");
         assertThatThrownBy(() -> ClassifierOptions.defaults().withThreshold(-0.1f))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threshold");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("threshold");
     }
 
     @Test
@@ -58,10 +75,11 @@ class ClassifierOptionsTest {
         assertThat(SpamScorer.isSpam(0.97f, 0.97f)).isTrue();
     }
 
-    private static void assertInvalid(ClassifierOptions.Builder builder, ClassifierOptions.Setting setting,
-            String message) {
+    private static void assertInvalid(
+            ClassifierOptions.Builder builder, ClassifierOptions.Setting setting, String message) {
         assertThatThrownBy(builder::build)
-                .isInstanceOfSatisfying(ClassifierOptions.InvalidOptionException.class,
+                .isInstanceOfSatisfying(
+                        ClassifierOptions.InvalidOptionException.class,
                         e -> assertThat(e.setting()).isEqualTo(setting))
                 .hasMessage(message);
     }

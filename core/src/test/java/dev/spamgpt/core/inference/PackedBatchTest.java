@@ -29,8 +29,14 @@ class PackedBatchTest {
     @Test
     void eachTextShouldSitWholeInOneRowWithItsOwnPositionsAndSeeOnlyItself() {
         Random random = new Random(3);
-        List<int[]> texts = List.of(sequence(random, 5), new int[0], sequence(random, 130),
-                sequence(random, 40), sequence(random, 40), sequence(random, 12));
+        List<int[]> texts =
+                List.of(
+                        sequence(random, 5),
+                        new int[0],
+                        sequence(random, 130),
+                        sequence(random, 40),
+                        sequence(random, 40),
+                        sequence(random, 12));
         try (NDManager manager = Djl.engine().newBaseManager()) {
             PackedBatch batch = PackedBatch.of(texts, manager);
 
@@ -51,13 +57,15 @@ class PackedBatchTest {
                 assertThat(start / t).as("text %d stays in one row", i).isEqualTo(read[i] / t);
                 for (int j = 0; j < length; j++) {
                     int slot = (int) start + j;
-                    assertThat(ids[slot]).isEqualTo(s.length == 0 ? Gpt2Tokenizer.END_OF_TEXT : s[j]);
+                    assertThat(ids[slot])
+                            .isEqualTo(s.length == 0 ? Gpt2Tokenizer.END_OF_TEXT : s[j]);
                     assertThat(positions[slot]).isEqualTo(j);
                     int row = slot / t;
                     int q = slot % t;
                     for (int k = 0; k < t; k++) {
                         boolean ownEarlier = k <= q && k >= q - j;
-                        assertThat(mask[(row * t + q) * t + k]).as("text %d token %d key %d", i, j, k)
+                        assertThat(mask[(row * t + q) * t + k])
+                                .as("text %d token %d key %d", i, j, k)
                                 .isEqualTo(ownEarlier ? 0f : CausalSelfAttention.MASKED);
                     }
                 }
@@ -69,7 +77,8 @@ class PackedBatchTest {
     void noRowShouldBeLongerThanTheLongerOfRowTokensAndTheLongestText() {
         Random random = new Random(5);
         // 250 tokens fit two rows of 128 by count, but not by shape: 100 + 100 + 50.
-        List<int[]> texts = List.of(sequence(random, 100), sequence(random, 100), sequence(random, 50));
+        List<int[]> texts =
+                List.of(sequence(random, 100), sequence(random, 100), sequence(random, 50));
         try (NDManager manager = Djl.engine().newBaseManager()) {
             PackedBatch batch = PackedBatch.of(texts, manager);
             assertThat(batch.length()).isLessThanOrEqualTo(PackedBatch.ROW_TOKENS);
@@ -89,8 +98,13 @@ class PackedBatchTest {
             Gpt2ForClassification model = Gpt2ForClassification.random(TinyBundles.TINY, manager);
             PackedBatch packed = PackedBatch.of(texts, manager);
             assertThat(packed.rows()).as("several texts to a row").isLessThan(texts.size() / 2);
-            float[] got = model.forwardPacked(packed.ids(), packed.positions(), packed.mask(), packed.readIndex())
-                    .toFloatArray();
+            float[] got =
+                    model.forwardPacked(
+                                    packed.ids(),
+                                    packed.positions(),
+                                    packed.mask(),
+                                    packed.readIndex())
+                            .toFloatArray();
 
             for (int i = 0; i < texts.size(); i++) {
                 int[] s = texts.get(i);
@@ -98,11 +112,18 @@ class PackedBatchTest {
                 for (int j = 0; j < s.length; j++) {
                     ids[j] = s[j];
                 }
-                NDArray alone = model.forward(manager.create(ids, new Shape(1, s.length)),
-                        manager.create(new long[] {s.length - 1}), false);
+                NDArray alone =
+                        model.forward(
+                                manager.create(ids, new Shape(1, s.length)),
+                                manager.create(new long[] {s.length - 1}),
+                                false);
                 float[] expected = alone.toFloatArray();
-                assertThat(got[2 * i]).as("text %d, ham logit", i).isCloseTo(expected[0], within(1e-4f));
-                assertThat(got[2 * i + 1]).as("text %d, spam logit", i).isCloseTo(expected[1], within(1e-4f));
+                assertThat(got[2 * i])
+                        .as("text %d, ham logit", i)
+                        .isCloseTo(expected[0], within(1e-4f));
+                assertThat(got[2 * i + 1])
+                        .as("text %d, spam logit", i)
+                        .isCloseTo(expected[1], within(1e-4f));
             }
         }
     }

@@ -21,16 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SpamClassifierTest {
 
-    private static final List<String> TEXTS = List.of(
-            "WINNER!! You have been selected to receive a 900 prize reward. Call 09061701461 now",
-            "Ok lar... Joking wif u oni...",
-            "",
-            "I'll be home late tonight, save me some dinner",
-            "URGENT! Your mobile number has won 2000 pounds. To claim call 09050000301",
-            "k");
+    private static final List<String> TEXTS =
+            List.of(
+                    "WINNER!! You have been selected to receive a 900 prize reward. Call"
+                            + " 09061701461 now",
+                    "Ok lar... Joking wif u oni...",
+                    "",
+                    "I'll be home late tonight, save me some dinner",
+                    "URGENT! Your mobile number has won 2000 pounds. To claim call 09050000301",
+                    "k");
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static SpamClassifier classifier;
 
@@ -48,7 +49,8 @@ class SpamClassifierTest {
     void batchedScoresShouldEqualOneByOneScoresBecauseTheLastRealTokenIsRead() {
         float[] batched = classifier.spamProbabilities(TEXTS);
         for (int i = 0; i < TEXTS.size(); i++) {
-            assertThat(batched[i]).as(TEXTS.get(i))
+            assertThat(batched[i])
+                    .as(TEXTS.get(i))
                     .isCloseTo(classifier.spamProbability(TEXTS.get(i)), within(1e-5f));
             assertThat(batched[i]).isBetween(0f, 1f);
         }
@@ -59,8 +61,10 @@ class SpamClassifierTest {
     @Test
     void batchSizeAndTokenBudgetShouldNotChangeScores() {
         float[] b = classifier.spamProbabilities(TEXTS);
-        for (ClassifierOptions options : List.of(ClassifierOptions.defaults().withMaxBatchSize(1),
-                ClassifierOptions.defaults().withTokenBudget(20))) {
+        for (ClassifierOptions options :
+                List.of(
+                        ClassifierOptions.defaults().withMaxBatchSize(1),
+                        ClassifierOptions.defaults().withTokenBudget(20))) {
             try (SpamClassifier other = SpamClassifier.open(tmp.resolve("bundle"), options)) {
                 float[] a = other.spamProbabilities(TEXTS);
                 for (int i = 0; i < a.length; i++) {
@@ -79,11 +83,13 @@ class SpamClassifierTest {
         Files.writeString(manifest, json.replace("\"last-token\"", "\"book\""));
 
         float[] alone;
-        try (SpamClassifier c = SpamClassifier.open(book, ClassifierOptions.defaults().withMaxBatchSize(1))) {
+        try (SpamClassifier c =
+                SpamClassifier.open(book, ClassifierOptions.defaults().withMaxBatchSize(1))) {
             alone = c.spamProbabilities(TEXTS);
         }
         // Three texts padded to the bundle's 64 tokens per pass.
-        try (SpamClassifier c = SpamClassifier.open(book, ClassifierOptions.defaults().withTokenBudget(3 * 64))) {
+        try (SpamClassifier c =
+                SpamClassifier.open(book, ClassifierOptions.defaults().withTokenBudget(3 * 64))) {
             float[] batched = c.spamProbabilities(TEXTS);
             for (int i = 0; i < TEXTS.size(); i++) {
                 assertThat(batched[i]).as(TEXTS.get(i)).isCloseTo(alone[i], within(1e-5f));
@@ -104,14 +110,16 @@ class SpamClassifierTest {
                 List<String> shuffled = new ArrayList<>(TEXTS);
                 Collections.rotate(shuffled, i);
                 int shift = i;
-                results.add(pool.submit(() -> {
-                    float[] got = classifier.spamProbabilities(shuffled);
-                    float[] back = new float[got.length];
-                    for (int j = 0; j < got.length; j++) {
-                        back[Math.floorMod(j - shift, got.length)] = got[j];
-                    }
-                    return back;
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    float[] got = classifier.spamProbabilities(shuffled);
+                                    float[] back = new float[got.length];
+                                    for (int j = 0; j < got.length; j++) {
+                                        back[Math.floorMod(j - shift, got.length)] = got[j];
+                                    }
+                                    return back;
+                                }));
             }
             for (Future<float[]> f : results) {
                 float[] got = f.get();
@@ -128,11 +136,13 @@ class SpamClassifierTest {
     void longTextsShouldBeScoredOnTheirFirstMaxTokens() {
         String head = "Free entry in 2 a wkly comp to win FA Cup final tkts ";
         String huge = head.repeat(20_000); // ~1 MB, far beyond the 64-token context
-        try (SpamClassifier short8 = SpamClassifier.open(tmp.resolve("bundle"),
-                ClassifierOptions.defaults().withMaxTokens(8))) {
+        try (SpamClassifier short8 =
+                SpamClassifier.open(
+                        tmp.resolve("bundle"), ClassifierOptions.defaults().withMaxTokens(8))) {
             assertThat(short8.tokens(huge)).hasSize(8);
             assertThat(short8.maxTokens()).isEqualTo(8);
-            assertThat(short8.spamProbability(huge)).isCloseTo(short8.spamProbability(head + head), within(1e-5f));
+            assertThat(short8.spamProbability(huge))
+                    .isCloseTo(short8.spamProbability(head + head), within(1e-5f));
         }
         assertThat(classifier.tokens(huge)).hasSize(64);
         assertThat(classifier.maxTokens()).isEqualTo(64);
@@ -141,8 +151,9 @@ class SpamClassifierTest {
     @Test
     void thresholdShouldComeFromTheBundleUnlessOverridden() {
         assertThat(classifier.threshold()).isEqualTo(0.5f);
-        try (SpamClassifier strict = SpamClassifier.open(tmp.resolve("bundle"),
-                ClassifierOptions.defaults().withThreshold(0.9f))) {
+        try (SpamClassifier strict =
+                SpamClassifier.open(
+                        tmp.resolve("bundle"), ClassifierOptions.defaults().withThreshold(0.9f))) {
             assertThat(strict.threshold()).isEqualTo(0.9f);
             assertThat(strict.isSpam(0.9f)).isTrue();
             assertThat(strict.isSpam(0.89f)).isFalse();
@@ -153,7 +164,8 @@ class SpamClassifierTest {
     @Test
     void openShouldFailClearlyOnAMissingBundleAndScoringAfterCloseShouldFail() {
         assertThatThrownBy(() -> SpamClassifier.open(tmp.resolve("missing")))
-                .isInstanceOf(BundleException.class).hasMessageContaining("missing");
+                .isInstanceOf(BundleException.class)
+                .hasMessageContaining("missing");
         SpamClassifier c = SpamClassifier.open(tmp.resolve("bundle"));
         c.close();
         assertThatThrownBy(() -> c.spamProbability("hi")).isInstanceOf(IllegalStateException.class);

@@ -16,20 +16,25 @@ import org.junit.jupiter.api.Test;
 
 class Gpt2ModelTest {
 
-    private static final GptConfig SMALL = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 2, 2, 1e-5f, 0f);
+    private static final GptConfig SMALL =
+            new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 2, 2, 1e-5f, 0f);
 
     @Test
     void namedParametersShouldFollowCheckpointKeysAndShapes() {
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt2ForClassification model = Gpt2ForClassification.random(SMALL, manager);
             Map<String, Parameter> params = model.namedParameters();
-            assertThat(params.keySet()).startsWith("wte.weight", "wpe.weight", "h.0.ln_1.weight")
+            assertThat(params.keySet())
+                    .startsWith("wte.weight", "wpe.weight", "h.0.ln_1.weight")
                     .contains("h.1.attn.c_attn.weight", "h.1.mlp.c_proj.bias", "ln_f.weight")
                     .endsWith("score.weight", "score.bias")
                     .hasSize(2 + 2 * 12 + 2 + 2);
-            assertThat(params.get("h.0.attn.c_attn.weight").getArray().getShape()).isEqualTo(new Shape(16, 48));
-            assertThat(params.get("h.0.mlp.c_fc.weight").getArray().getShape()).isEqualTo(new Shape(16, 64));
-            assertThat(params.get("score.weight").getArray().getShape()).isEqualTo(new Shape(2, 16));
+            assertThat(params.get("h.0.attn.c_attn.weight").getArray().getShape())
+                    .isEqualTo(new Shape(16, 48));
+            assertThat(params.get("h.0.mlp.c_fc.weight").getArray().getShape())
+                    .isEqualTo(new Shape(16, 64));
+            assertThat(params.get("score.weight").getArray().getShape())
+                    .isEqualTo(new Shape(2, 16));
             long total = params.values().stream().mapToLong(p -> p.getArray().size()).sum();
             assertThat(total - 2 * 16 - 2).isEqualTo(SMALL.parameterCount());
         }
@@ -48,7 +53,8 @@ class Gpt2ModelTest {
                 NDArray prefixA = hidden.get("0, :3, :");
                 NDArray prefixB = hidden.get("1, :3, :");
                 assertThat(prefixA.allClose(prefixB, 1e-6, 1e-6, false)).isTrue();
-                assertThat(hidden.get("0, 3, :").allClose(hidden.get("1, 3, :"), 1e-6, 1e-6, false)).isFalse();
+                assertThat(hidden.get("0, 3, :").allClose(hidden.get("1, 3, :"), 1e-6, 1e-6, false))
+                        .isFalse();
                 NDArray logits = model.forward(ids, request.create(new long[] {2, 3}), false);
                 assertThat(logits.getShape()).isEqualTo(new Shape(2, 2));
                 assertThat(logits.getManager()).isSameAs(request);
@@ -74,8 +80,9 @@ class Gpt2ModelTest {
             assertThat(inferenceArrays).isLessThan(3L * deep.nLayers() + 10);
 
             try (NDManager request = manager.newSubManager();
-                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                model.getParameters().forEach(p -> p.getValue().getArray().setRequiresGradient(true));
+                    GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                model.getParameters()
+                        .forEach(p -> p.getValue().getArray().setRequiresGradient(true));
                 NDArray ids = request.create(new long[][] {{10, 20, 30, 40}});
                 NDArray hidden = model.forward(ids, false);
                 assertThat(request.getManagedArrays().size()).isGreaterThan(10 * deep.nLayers());
@@ -102,17 +109,25 @@ class Gpt2ModelTest {
 
     @Test
     void presetsShouldHaveTheKnownSizes() {
-        assertThat(GptConfig.preset("gpt2-small").parameterCount()).isBetween(124_000_000L, 124_500_000L);
-        assertThat(GptConfig.preset("gpt2-xl").parameterCount()).isBetween(1_550_000_000L, 1_560_000_000L);
-        assertThatThrownBy(() -> GptConfig.preset("huge")).hasMessageContaining("unknown model preset");
+        assertThat(GptConfig.preset("gpt2-small").parameterCount())
+                .isBetween(124_000_000L, 124_500_000L);
+        assertThat(GptConfig.preset("gpt2-xl").parameterCount())
+                .isBetween(1_550_000_000L, 1_560_000_000L);
+        assertThatThrownBy(() -> GptConfig.preset("huge"))
+                .hasMessageContaining("unknown model preset");
     }
 
     @Test
     void namedParametersShouldNameEveryBlockOfAModelWithOverAHundredChildren() {
         // DJL prefixes each child with a two-digit ordinal that grows a third digit at 100.
         GptConfig deep = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 8, 8, 120, 2, 1e-5f, 0f);
-        List<String> oneBlock = new ArrayList<>(new Gpt2Model(
-                new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 8, 8, 1, 2, 1e-5f, 0f)).namedParameters().keySet());
+        List<String> oneBlock =
+                new ArrayList<>(
+                        new Gpt2Model(
+                                        new GptConfig(
+                                                GptConfig.GPT2_VOCAB_SIZE, 8, 8, 1, 2, 1e-5f, 0f))
+                                .namedParameters()
+                                .keySet());
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < deep.nLayers(); i++) {
             for (String name : oneBlock) {
@@ -122,7 +137,9 @@ class Gpt2ModelTest {
             }
         }
         List<String> actual = new ArrayList<>(new Gpt2Model(deep).namedParameters().keySet());
-        assertThat(actual).startsWith("wte.weight", "wpe.weight").endsWith("ln_f.weight", "ln_f.bias")
+        assertThat(actual)
+                .startsWith("wte.weight", "wpe.weight")
+                .endsWith("ln_f.weight", "ln_f.bias")
                 .hasSize(expected.size() + 4);
         assertThat(actual.subList(2, actual.size() - 2)).containsExactlyElementsOf(expected);
     }

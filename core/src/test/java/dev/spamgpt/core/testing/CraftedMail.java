@@ -3,9 +3,9 @@ package dev.spamgpt.core.testing;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Generates the hostile mails found in the hardening review, so that every entry point (the
- * streams filter, the mailet, the trainer's readers) can be tested against the same inputs. Each
- * is built from its parameters: nothing is read from disk.
+ * Generates the hostile mails found in the hardening review, so that every entry point (the streams
+ * filter, the mailet, the trainer's readers) can be tested against the same inputs. Each is built
+ * from its parameters: nothing is read from disk.
  */
 public final class CraftedMail {
 
@@ -21,15 +21,17 @@ public final class CraftedMail {
     public static String ham(String subject) {
         return "From: alice@example.org\r\n"
                 + "To: bob@example.org\r\n"
-                + "Subject: " + subject + "\r\n"
+                + "Subject: "
+                + subject
+                + "\r\n"
                 + "Content-Type: text/plain; charset=utf-8\r\n"
                 + "\r\n"
                 + "Hi Bob, are we still meeting for lunch tomorrow at noon? Alice\r\n";
     }
 
     /**
-     * A single-part mail whose quoted-printable body is {@code breaks} soft line breaks
-     * ({@code =\r\n}) and a little text: about 120 KB for the default count.
+     * A single-part mail whose quoted-printable body is {@code breaks} soft line breaks ({@code
+     * =\r\n}) and a little text: about 120 KB for the default count.
      */
     public static String qpBomb(int breaks) {
         return "From: mallory@example.net\r\n"
@@ -55,15 +57,21 @@ public final class CraftedMail {
                 + "To: bob@example.org\r\n"
                 + "Subject: quoted-printable multipart bomb\r\n"
                 + "MIME-Version: 1.0\r\n"
-                + "Content-Type: multipart/mixed; boundary=\"" + boundary + "\"\r\n"
+                + "Content-Type: multipart/mixed; boundary=\""
+                + boundary
+                + "\"\r\n"
                 + "Content-Transfer-Encoding: quoted-printable\r\n"
                 + "\r\n"
-                + "--" + boundary + "\r\n"
+                + "--"
+                + boundary
+                + "\r\n"
                 + "Content-Type: text/plain\r\n"
                 + "\r\n"
                 + "=\r\n".repeat(breaks)
                 + "WIN a free prize now\r\n"
-                + "--" + boundary + "--\r\n";
+                + "--"
+                + boundary
+                + "--\r\n";
     }
 
     /** {@link #qpMultipartBomb(int)} with {@link #QP_SOFT_BREAKS}. */
@@ -79,7 +87,9 @@ public final class CraftedMail {
         }
         return "From: mallory@example.net\r\n"
                 + "To: bob@example.org\r\n"
-                + "Subject: " + subject + "end\r\n"
+                + "Subject: "
+                + subject
+                + "end\r\n"
                 + "Content-Type: text/plain\r\n"
                 + "\r\n"
                 + "Cheap meds, click here\r\n";

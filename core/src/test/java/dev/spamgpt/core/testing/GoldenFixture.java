@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.checkpoint.Safetensors;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,12 +18,12 @@ import java.util.Map;
 
 /**
  * The golden GPT-2 fixture written by {@code src/test/resources/golden/make_golden.py}: a tiny
- * random checkpoint in the GPT2LMHeadModel layout (F16, {@code transformer.} prefix, tied
- * {@code lm_head.weight}, mask buffers) and the logits and greedy ids PyTorch computed for it.
+ * random checkpoint in the GPT2LMHeadModel layout (F16, {@code transformer.} prefix, tied {@code
+ * lm_head.weight}, mask buffers) and the logits and greedy ids PyTorch computed for it.
  *
- * <p>The files are read from the classpath, so other modules' tests can use them through the
- * core test-jar; {@link #copyCheckpoint} puts the checkpoint in a real folder, and
- * {@link #copyCheckpointWithBareKeys} the same weights in the other key layout.
+ * <p>The files are read from the classpath, so other modules' tests can use them through the core
+ * test-jar; {@link #copyCheckpoint} puts the checkpoint in a real folder, and {@link
+ * #copyCheckpointWithBareKeys} the same weights in the other key layout.
  */
 public final class GoldenFixture {
 
@@ -41,22 +40,30 @@ public final class GoldenFixture {
             this.node = node;
         }
 
-        /** @return the case name, such as {@code every_effort} */
+        /**
+         * @return the case name, such as {@code every_effort}
+         */
         public String name() {
             return node.get("name").asText();
         }
 
-        /** @return the prompt's token ids */
+        /**
+         * @return the prompt's token ids
+         */
         public int[] inputIds() {
             return ints(node.get("input_ids"));
         }
 
-        /** @return the vocabulary ids whose logits are stored for every position */
+        /**
+         * @return the vocabulary ids whose logits are stored for every position
+         */
         public int[] columns() {
             return ints(node.get("columns"));
         }
 
-        /** @return logits[position][k] for vocabulary id {@code columns()[k]} */
+        /**
+         * @return logits[position][k] for vocabulary id {@code columns()[k]}
+         */
         public float[][] logits() {
             JsonNode rows = node.get("logits");
             float[][] out = new float[rows.size()][];
@@ -66,17 +73,23 @@ public final class GoldenFixture {
             return out;
         }
 
-        /** @return the argmax over the full vocabulary at each position */
+        /**
+         * @return the argmax over the full vocabulary at each position
+         */
         public int[] argmax() {
             return ints(node.get("argmax"));
         }
 
-        /** @return the logsumexp over the full vocabulary at each position */
+        /**
+         * @return the logsumexp over the full vocabulary at each position
+         */
         public float[] logsumexp() {
             return floats(node.get("logsumexp"));
         }
 
-        /** @return the greedy continuation (context cropped to n_positions) */
+        /**
+         * @return the greedy continuation (context cropped to n_positions)
+         */
         public int[] greedyIds() {
             return ints(node.get("greedy_ids"));
         }
@@ -87,7 +100,9 @@ public final class GoldenFixture {
         }
     }
 
-    /** @return every case: "Every effort moves you", "Hello, I am", and a long cropped prompt */
+    /**
+     * @return every case: "Every effort moves you", "Hello, I am", and a long cropped prompt
+     */
     public static List<Case> cases() {
         List<Case> out = new ArrayList<>();
         golden().get("cases").forEach(c -> out.add(new Case(c)));
@@ -109,12 +124,16 @@ public final class GoldenFixture {
         throw new IllegalArgumentException("no golden case " + name);
     }
 
-    /** @return the number of tokens each case generates (8) */
+    /**
+     * @return the number of tokens each case generates (8)
+     */
     public static int newTokens() {
         return golden().get("new_tokens").asInt();
     }
 
-    /** @return the parsed {@code golden.json} */
+    /**
+     * @return the parsed {@code golden.json}
+     */
     public static JsonNode golden() {
         try (InputStream in = open("golden.json")) {
             return JSON.readTree(in);
@@ -156,7 +175,9 @@ public final class GoldenFixture {
         Path from = copyCheckpoint(scratch);
         try {
             Files.createDirectories(folder);
-            Files.copy(from.resolve(HfCheckpoint.CONFIG), folder.resolve(HfCheckpoint.CONFIG),
+            Files.copy(
+                    from.resolve(HfCheckpoint.CONFIG),
+                    folder.resolve(HfCheckpoint.CONFIG),
                     StandardCopyOption.REPLACE_EXISTING);
             Map<String, TinyCheckpoints.Tensor> tensors = new LinkedHashMap<>();
             try (Safetensors st = Safetensors.open(from.resolve(HfCheckpoint.WEIGHTS))) {
@@ -165,11 +186,13 @@ public final class GoldenFixture {
                         continue;
                     }
                     if (!info.name().startsWith("transformer.")) {
-                        throw new IllegalStateException("golden key without the transformer. prefix: "
-                                + info.name());
+                        throw new IllegalStateException(
+                                "golden key without the transformer. prefix: " + info.name());
                     }
-                    tensors.put(info.name().substring("transformer.".length()),
-                            new TinyCheckpoints.Tensor(info.dtype(), info.shape(), st.readFloats(info)));
+                    tensors.put(
+                            info.name().substring("transformer.".length()),
+                            new TinyCheckpoints.Tensor(
+                                    info.dtype(), info.shape(), st.readFloats(info)));
                 }
             }
             TinyCheckpoints.writeSafetensors(folder.resolve(HfCheckpoint.WEIGHTS), tensors);
@@ -197,7 +220,8 @@ public final class GoldenFixture {
     private static InputStream open(String name) throws IOException {
         InputStream in = GoldenFixture.class.getResourceAsStream(ROOT + name);
         if (in == null) {
-            throw new IOException("test resource " + ROOT + name + " is missing; run make_golden.py");
+            throw new IOException(
+                    "test resource " + ROOT + name + " is missing; run make_golden.py");
         }
         return in;
     }

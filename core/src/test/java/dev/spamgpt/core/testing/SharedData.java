@@ -14,11 +14,11 @@ public final class SharedData {
 
     /** The system property naming the shared folder. */
     public static final String PROPERTY = "spamgpt.shared.dir";
+
     /** The UCI SMS Spam Collection inside the shared folder. */
     public static final String SMS_COLLECTION = "data/sms-spam-collection/SMSSpamCollection";
 
-    private SharedData() {
-    }
+    private SharedData() {}
 
     /**
      * Returns the shared folder.
@@ -31,21 +31,36 @@ public final class SharedData {
         if (property != null && !property.isBlank()) {
             Path dir = Path.of(property).toAbsolutePath().normalize();
             if (!Files.isDirectory(dir)) {
-                throw new IllegalStateException("the shared folder " + dir + " (system property " + PROPERTY
-                        + ") does not exist");
+                throw new IllegalStateException(
+                        "the shared folder "
+                                + dir
+                                + " (system property "
+                                + PROPERTY
+                                + ") does not exist");
             }
             return dir;
         }
         Path start = Path.of("").toAbsolutePath();
         Path root = checkoutRoot(start);
         if (root == null || root.getParent() == null) {
-            throw new IllegalStateException("no pom.xml in " + start + " or above, so no checkout to find the"
-                    + " shared folder beside; set -D" + PROPERTY + "=DIR");
+            throw new IllegalStateException(
+                    "no pom.xml in "
+                            + start
+                            + " or above, so no checkout to find the"
+                            + " shared folder beside; set -D"
+                            + PROPERTY
+                            + "=DIR");
         }
         Path dir = root.getParent().resolve("shared");
         if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("no shared folder at " + dir + " beside the checkout " + root
-                    + "; put it there or set -D" + PROPERTY + "=DIR");
+            throw new IllegalStateException(
+                    "no shared folder at "
+                            + dir
+                            + " beside the checkout "
+                            + root
+                            + "; put it there or set -D"
+                            + PROPERTY
+                            + "=DIR");
         }
         return dir;
     }
@@ -73,7 +88,11 @@ public final class SharedData {
      */
     public static String notFound(String relative) {
         try {
-            return relative + " is not in the shared folder " + dir() + " (set -D" + PROPERTY
+            return relative
+                    + " is not in the shared folder "
+                    + dir()
+                    + " (set -D"
+                    + PROPERTY
                     + " to the folder holding it)";
         } catch (IllegalStateException e) {
             return relative + " not found: " + e.getMessage();
@@ -89,7 +108,9 @@ public final class SharedData {
         while (dir != null && !Files.isRegularFile(dir.resolve("pom.xml"))) {
             dir = dir.getParent();
         }
-        while (dir != null && dir.getParent() != null && Files.isRegularFile(dir.getParent().resolve("pom.xml"))) {
+        while (dir != null
+                && dir.getParent() != null
+                && Files.isRegularFile(dir.getParent().resolve("pom.xml"))) {
             dir = dir.getParent();
         }
         return dir;

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SharedDataTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void checkoutRootShouldBeTheTopPomAboveTheWorkingDirectory() throws IOException {
@@ -37,11 +36,14 @@ class SharedDataTest {
             assertThat(SharedData.dir()).isEqualTo(dir.resolve("shared"));
             assertThat(SharedData.find("data/x.txt")).contains(shared.resolve("x.txt"));
             assertThat(SharedData.find("data/y.txt")).isEmpty();
-            assertThat(SharedData.notFound("data/y.txt")).contains("data/y.txt", dir.resolve("shared").toString());
+            assertThat(SharedData.notFound("data/y.txt"))
+                    .contains("data/y.txt", dir.resolve("shared").toString());
 
             System.setProperty(SharedData.PROPERTY, dir.resolve("nowhere").toString());
-            assertThatThrownBy(SharedData::dir).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(dir.resolve("nowhere").toString()).hasMessageContaining(SharedData.PROPERTY);
+            assertThatThrownBy(SharedData::dir)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(dir.resolve("nowhere").toString())
+                    .hasMessageContaining(SharedData.PROPERTY);
             assertThat(SharedData.find("data/x.txt")).isEmpty();
             assertThat(SharedData.notFound("data/x.txt")).contains("nowhere");
         } finally {

@@ -8,7 +8,6 @@ import dev.spamgpt.core.model.ClassificationHead;
 import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.model.GptConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -17,14 +16,17 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Writes valid model bundles with random weights, for tests of everything that loads a bundle.
- * The weights come from a seeded {@link Random}, so a bundle is the same on every machine and no
- * engine is needed to write it.
+ * Writes valid model bundles with random weights, for tests of everything that loads a bundle. The
+ * weights come from a seeded {@link Random}, so a bundle is the same on every machine and no engine
+ * is needed to write it.
  */
 public final class TinyBundles {
 
-    /** A small GPT-2 with the full vocabulary: a bundle of about 3 MB that scores in microseconds. */
-    public static final GptConfig TINY = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 64, 16, 2, 2, 1e-5f, 0f);
+    /**
+     * A small GPT-2 with the full vocabulary: a bundle of about 3 MB that scores in microseconds.
+     */
+    public static final GptConfig TINY =
+            new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 64, 16, 2, 2, 1e-5f, 0f);
 
     private TinyBundles() {}
 
@@ -51,8 +53,10 @@ public final class TinyBundles {
      */
     public static Path randomBundle(Path dir, GptConfig config, long seed, float threshold) {
         // An uninitialised model only to learn the names and shapes.
-        Gpt2ForClassification shapes = new Gpt2ForClassification(new Gpt2Model(config),
-                new ClassificationHead(config.embDim(), Gpt2ForClassification.NUM_CLASSES));
+        Gpt2ForClassification shapes =
+                new Gpt2ForClassification(
+                        new Gpt2Model(config),
+                        new ClassificationHead(config.embDim(), Gpt2ForClassification.NUM_CLASSES));
         Random random = new Random(seed);
         Map<String, float[]> weights = new LinkedHashMap<>();
         Map<String, Shape> shapeOf = new LinkedHashMap<>();
@@ -72,13 +76,14 @@ public final class TinyBundles {
             weights.put(name, values);
             shapeOf.put(name, shape);
         }
-        BundleManifest manifest = new BundleManifest()
-                .id("tiny-random")
-                .version("seed" + seed)
-                .createdAt("2026-01-01T00:00:00Z")
-                .maxLength(config.contextLength())
-                .threshold(threshold)
-                .baseModel("random:" + config, null);
+        BundleManifest manifest =
+                new BundleManifest()
+                        .id("tiny-random")
+                        .version("seed" + seed)
+                        .createdAt("2026-01-01T00:00:00Z")
+                        .maxLength(config.contextLength())
+                        .threshold(threshold)
+                        .baseModel("random:" + config, null);
         try {
             ModelBundle.write(dir, config, weights, shapeOf, manifest);
         } catch (IOException e) {

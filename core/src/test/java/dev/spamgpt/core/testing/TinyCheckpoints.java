@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.model.GptConfig;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -24,9 +23,9 @@ import java.util.Random;
 
 /**
  * Writes small Hugging Face GPT-2 folders ({@code config.json} + {@code model.safetensors}) with
- * seeded random weights, in every layout the loader must accept: keys with or without the
- * {@code transformer.} prefix, with or without {@code lm_head.weight}, with or without the
- * {@code attn.bias} / {@code attn.masked_bias} buffers, stored as F32, F16 or BF16.
+ * seeded random weights, in every layout the loader must accept: keys with or without the {@code
+ * transformer.} prefix, with or without {@code lm_head.weight}, with or without the {@code
+ * attn.bias} / {@code attn.masked_bias} buffers, stored as F32, F16 or BF16.
  *
  * <pre>{@code
  * Path folder = TinyCheckpoints.write(tmp, TinyCheckpoints.options().prefix(true).dtype("BF16"));
@@ -38,7 +37,8 @@ import java.util.Random;
 public final class TinyCheckpoints {
 
     /** A small GPT-2 with the full vocabulary (about 1.6 MB as F32). */
-    public static final GptConfig TINY = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 8, 2, 2, 1e-5f, 0f);
+    public static final GptConfig TINY =
+            new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 8, 2, 2, 1e-5f, 0f);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,37 +53,50 @@ public final class TinyCheckpoints {
         private boolean maskBuffers;
         private String dtype = "F32";
 
-        /** @param value the architecture (default {@link #TINY}) @return this */
+        /**
+         * @param value the architecture (default {@link #TINY}) @return this
+         */
         public Options config(GptConfig value) {
             this.config = value;
             return this;
         }
 
-        /** @param value the weights' seed (default 1) @return this */
+        /**
+         * @param value the weights' seed (default 1) @return this
+         */
         public Options seed(long value) {
             this.seed = value;
             return this;
         }
 
-        /** @param value write {@code transformer.}-prefixed keys, like GPT2LMHeadModel @return this */
+        /**
+         * @param value write {@code transformer.}-prefixed keys, like GPT2LMHeadModel @return this
+         */
         public Options prefix(boolean value) {
             this.prefix = value;
             return this;
         }
 
-        /** @param value also write a tied {@code lm_head.weight} (a copy of wte) @return this */
+        /**
+         * @param value also write a tied {@code lm_head.weight} (a copy of wte) @return this
+         */
         public Options lmHead(boolean value) {
             this.lmHead = value;
             return this;
         }
 
-        /** @param value also write the {@code h.N.attn.bias} and {@code masked_bias} buffers @return this */
+        /**
+         * @param value also write the {@code h.N.attn.bias} and {@code masked_bias} buffers @return
+         *     this
+         */
         public Options maskBuffers(boolean value) {
             this.maskBuffers = value;
             return this;
         }
 
-        /** @param value {@code F32}, {@code F16} or {@code BF16} @return this */
+        /**
+         * @param value {@code F32}, {@code F16} or {@code BF16} @return this
+         */
         public Options dtype(String value) {
             String d = value.toUpperCase(Locale.ROOT);
             if (!d.equals("F32") && !d.equals("F16") && !d.equals("BF16")) {
@@ -93,30 +106,42 @@ public final class TinyCheckpoints {
             return this;
         }
 
-        /** @return the architecture */
+        /**
+         * @return the architecture
+         */
         public GptConfig config() {
             return config;
         }
 
-        /** @return the seed */
+        /**
+         * @return the seed
+         */
         public long seed() {
             return seed;
         }
 
-        /** @return the dtype */
+        /**
+         * @return the dtype
+         */
         public String dtype() {
             return dtype;
         }
 
-        /** @return a description for test names */
+        /**
+         * @return a description for test names
+         */
         @Override
         public String toString() {
-            return dtype + (prefix ? " transformer." : " bare") + (lmHead ? " +lm_head" : "")
+            return dtype
+                    + (prefix ? " transformer." : " bare")
+                    + (lmHead ? " +lm_head" : "")
                     + (maskBuffers ? " +buffers" : "");
         }
     }
 
-    /** @return default options: {@link #TINY}, seed 1, F32, bare keys, no head, no buffers */
+    /**
+     * @return default options: {@link #TINY}, seed 1, F32, bare keys, no head, no buffers
+     */
     public static Options options() {
         return new Options();
     }
@@ -141,8 +166,8 @@ public final class TinyCheckpoints {
 
     /**
      * Returns the tensors {@link #write} puts in {@code model.safetensors}, under their file keys;
-     * tests change this map (drop, reshape or add a tensor) and write it with
-     * {@link #writeSafetensors}.
+     * tests change this map (drop, reshape or add a tensor) and write it with {@link
+     * #writeSafetensors}.
      *
      * @param options what to write
      * @return file key to tensor, in file order
@@ -158,12 +183,15 @@ public final class TinyCheckpoints {
             if (options.maskBuffers && name.endsWith(".ln_1.bias")) {
                 String block = p + name.substring(0, name.length() - "ln_1.bias".length());
                 tensors.put(block + "attn.bias", causalMask(options.config.contextLength()));
-                tensors.put(block + "attn.masked_bias", new Tensor("F32", new Shape(), new float[] {-1e4f}));
+                tensors.put(
+                        block + "attn.masked_bias",
+                        new Tensor("F32", new Shape(), new float[] {-1e4f}));
             }
         }
         if (options.lmHead) {
-            tensors.put("lm_head.weight", new Tensor(options.dtype, shapes.get("wte.weight"),
-                    weights.get("wte.weight")));
+            tensors.put(
+                    "lm_head.weight",
+                    new Tensor(options.dtype, shapes.get("wte.weight"), weights.get("wte.weight")));
         }
         return tensors;
     }
@@ -177,7 +205,8 @@ public final class TinyCheckpoints {
     public static Map<String, float[]> weights(Options options) {
         Random random = new Random(options.seed);
         Map<String, float[]> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Parameter> e : new Gpt2Model(options.config).namedParameters().entrySet()) {
+        for (Map.Entry<String, Parameter> e :
+                new Gpt2Model(options.config).namedParameters().entrySet()) {
             float[] v = new float[Math.toIntExact(e.getValue().getShape().size())];
             Parameter.Type type = e.getValue().getType();
             for (int i = 0; i < v.length; i++) {
@@ -217,24 +246,31 @@ public final class TinyCheckpoints {
          */
         public Tensor(String dtype, Shape shape, float[] values) {
             if (shape.size() != values.length) {
-                throw new IllegalArgumentException("shape " + shape + " does not hold " + values.length + " values");
+                throw new IllegalArgumentException(
+                        "shape " + shape + " does not hold " + values.length + " values");
             }
             this.dtype = dtype;
             this.shape = shape;
             this.values = values;
         }
 
-        /** @return {@code F32}, {@code F16} or {@code BF16} */
+        /**
+         * @return {@code F32}, {@code F16} or {@code BF16}
+         */
         public String dtype() {
             return dtype;
         }
 
-        /** @return the shape */
+        /**
+         * @return the shape
+         */
         public Shape shape() {
             return shape;
         }
 
-        /** @return the values (not copied) */
+        /**
+         * @return the values (not copied)
+         */
         public float[] values() {
             return values;
         }
@@ -268,11 +304,14 @@ public final class TinyCheckpoints {
         byte[] head = Arrays.copyOf(json, padded);
         Arrays.fill(head, json.length, padded, (byte) ' ');
         try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
+            out.write(
+                    ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());
             out.write(head);
             for (Tensor t : tensors.values()) {
                 boolean f32 = "F32".equals(t.dtype);
-                ByteBuffer buf = ByteBuffer.allocate(t.values.length * (f32 ? 4 : 2)).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer buf =
+                        ByteBuffer.allocate(t.values.length * (f32 ? 4 : 2))
+                                .order(ByteOrder.LITTLE_ENDIAN);
                 for (float v : t.values) {
                     if (f32) {
                         buf.putFloat(v);

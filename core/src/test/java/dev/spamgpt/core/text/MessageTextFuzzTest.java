@@ -28,16 +28,18 @@ import net.jqwik.api.constraints.IntRange;
 
 /**
  * Property-based fuzzing of {@link MessageText}: realistic mails, then mutated (nesting depth,
- * transfer encodings and charsets both real and bogus, folding, broken boundaries, sizes, cut
- * and flipped bytes). Whatever the mail, extraction must return, never fail inside, and stay
- * within its limits.
+ * transfer encodings and charsets both real and bogus, folding, broken boundaries, sizes, cut and
+ * flipped bytes). Whatever the mail, extraction must return, never fail inside, and stay within its
+ * limits.
  *
- * <p>The default suite runs 200 tries (set in {@code src/test/resources/junit-platform.properties}).
- * A longer run, from the project root:
+ * <p>The default suite runs 200 tries (set in {@code
+ * src/test/resources/junit-platform.properties}). A longer run, from the project root:
+ *
  * <pre>
  * ./mvnw -B -ntp -o -pl core -am test -Dtest=MessageTextFuzzTest \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Djqwik.tries.default=20000
  * </pre>
+ *
  * A failure prints its seed; jqwik replays it first on the next run.
  */
 class MessageTextFuzzTest {
@@ -45,16 +47,39 @@ class MessageTextFuzzTest {
     private static final Session SESSION = Session.getInstance(new Properties());
 
     private static final String[] PHRASES = {
-        "WIN a free prize now", "Call 0906 to claim", "are we still meeting for lunch?",
-        "Grüße aus Köln", "Привет, как дела", "今日は晴れです", "£1000 cash or a holiday",
-        "click http://example.com/x?a=1&b=2", "=?utf-8?Q?not_a_header?=", "<b>bold</b> &amp; more",
-        "line with trailing blanks   ", "tab\tseparated\tvalues", "\u00a0no-break\u00a0space",
+        "WIN a free prize now",
+        "Call 0906 to claim",
+        "are we still meeting for lunch?",
+        "Grüße aus Köln",
+        "Привет, как дела",
+        "今日は晴れです",
+        "£1000 cash or a holiday",
+        "click http://example.com/x?a=1&b=2",
+        "=?utf-8?Q?not_a_header?=",
+        "<b>bold</b> &amp; more",
+        "line with trailing blanks   ",
+        "tab\tseparated\tvalues",
+        "\u00a0no-break\u00a0space",
     };
 
-    enum BoundaryFault { NONE, NO_CLOSING, WRONG_PARAMETER, NO_PARAMETER, PARENTS_BOUNDARY,
-        EMPTY_PARTS, GARBAGE_PREAMBLE }
+    enum BoundaryFault {
+        NONE,
+        NO_CLOSING,
+        WRONG_PARAMETER,
+        NO_PARAMETER,
+        PARENTS_BOUNDARY,
+        EMPTY_PARTS,
+        GARBAGE_PREAMBLE
+    }
 
-    enum Folding { NONE, EVERY_WORD, BARE_LF, TAB_RUNS, ENCODED_WORDS, LONG }
+    enum Folding {
+        NONE,
+        EVERY_WORD,
+        BARE_LF,
+        TAB_RUNS,
+        ENCODED_WORDS,
+        LONG
+    }
 
     @Property
     void extractionShouldReturnAndStayBounded(
@@ -67,10 +92,11 @@ class MessageTextFuzzTest {
             @ForAll @IntRange(min = 0, max = 40) int byteMutations,
             @ForAll boolean cut,
             @ForAll("limits") Limits limits,
-            @ForAll long seed) throws IOException, MessagingException {
+            @ForAll long seed)
+            throws IOException, MessagingException {
         Random random = new Random(seed);
-        MailWriter writer = new MailWriter(random, encoding, charset, boundaryFault, folding,
-                1 << sizeLog2);
+        MailWriter writer =
+                new MailWriter(random, encoding, charset, boundaryFault, folding, 1 << sizeLog2);
         byte[] raw = mutate(writer.message(depth), byteMutations, cut, random);
 
         Result result = MessageText.fromMime(raw, limits);
@@ -94,22 +120,44 @@ class MessageTextFuzzTest {
 
     @Provide
     Arbitrary<String> encodings() {
-        return Arbitraries.of("", "7bit", "8bit", "binary", "base64", "quoted-printable",
-                "Quoted-Printable ", "BASE64", "x-rot13", "uuencode", "base64; junk");
+        return Arbitraries.of(
+                "",
+                "7bit",
+                "8bit",
+                "binary",
+                "base64",
+                "quoted-printable",
+                "Quoted-Printable ",
+                "BASE64",
+                "x-rot13",
+                "uuencode",
+                "base64; junk");
     }
 
     @Provide
     Arbitrary<String> charsets() {
-        return Arbitraries.of("utf-8", "us-ascii", "iso-8859-1", "windows-1252", "koi8-r",
-                "shift_jis", "utf-16", "x-no-such-charset", "", "\"utf-8\"", "utf-8; format=flowed",
+        return Arbitraries.of(
+                "utf-8",
+                "us-ascii",
+                "iso-8859-1",
+                "windows-1252",
+                "koi8-r",
+                "shift_jis",
+                "utf-16",
+                "x-no-such-charset",
+                "",
+                "\"utf-8\"",
+                "utf-8; format=flowed",
                 "utf-7");
     }
 
     @Provide
     Arbitrary<Limits> limits() {
-        return Arbitraries.of(Limits.defaults(), Limits.defaults().withMaxChars(40),
-                Limits.defaults().withMaxBytes(600), Limits.defaults().withMaxBytes(64 << 10)
-                        .withMaxChars(1000));
+        return Arbitraries.of(
+                Limits.defaults(),
+                Limits.defaults().withMaxChars(40),
+                Limits.defaults().withMaxBytes(600),
+                Limits.defaults().withMaxBytes(64 << 10).withMaxChars(1000));
     }
 
     /** Cuts, flips, inserts soft breaks and line breaks at random places. */
@@ -123,12 +171,16 @@ class MessageTextFuzzTest {
             switch (random.nextInt(5)) {
                 case 0:
                     out.write(random.nextInt(256));
-                    out.write(current, Math.min(current.length, at + 1),
+                    out.write(
+                            current,
+                            Math.min(current.length, at + 1),
                             Math.max(0, current.length - at - 1));
                     break;
                 case 1:
-                    byte[] breaks = "=\r\n".repeat(1 + random.nextInt(random.nextBoolean() ? 50 : 60_000))
-                            .getBytes(StandardCharsets.US_ASCII);
+                    byte[] breaks =
+                            "=\r\n"
+                                    .repeat(1 + random.nextInt(random.nextBoolean() ? 50 : 60_000))
+                                    .getBytes(StandardCharsets.US_ASCII);
                     out.write(breaks, 0, breaks.length);
                     out.write(current, at, current.length - at);
                     break;
@@ -164,8 +216,13 @@ class MessageTextFuzzTest {
         private final int bodyBytes;
         private int boundaries;
 
-        MailWriter(Random random, String encoding, String charset, BoundaryFault boundaryFault,
-                Folding folding, int bodyBytes) {
+        MailWriter(
+                Random random,
+                String encoding,
+                String charset,
+                BoundaryFault boundaryFault,
+                Folding folding,
+                int bodyBytes) {
             this.random = random;
             this.encoding = encoding;
             this.charset = charset;
@@ -185,8 +242,9 @@ class MessageTextFuzzTest {
         }
 
         /** Headers (after the caller's) and body of one entity, nesting {@code depth} more. */
-        private void entity(ByteArrayOutputStream out, int depth, String parentBoundary,
-                boolean main) throws IOException {
+        private void entity(
+                ByteArrayOutputStream out, int depth, String parentBoundary, boolean main)
+                throws IOException {
             if (depth == 0) {
                 leaf(out, main);
                 return;
@@ -203,14 +261,20 @@ class MessageTextFuzzTest {
                 return;
             }
             String subtype = new String[] {"mixed", "alternative", "related", "signed"}[kind - 1];
-            String boundary = boundaryFault == BoundaryFault.PARENTS_BOUNDARY
-                    && parentBoundary != null ? parentBoundary : "=_b" + (boundaries++) + "_"
-                    + Long.toHexString(random.nextLong());
-            String declared = boundaryFault == BoundaryFault.WRONG_PARAMETER ? boundary + "x"
-                    : boundary;
-            write(out, "Content-Type: multipart/" + subtype
-                    + (boundaryFault == BoundaryFault.NO_PARAMETER ? ""
-                            : ";" + fold(" boundary=\"" + declared + "\"")) + "\r\n");
+            String boundary =
+                    boundaryFault == BoundaryFault.PARENTS_BOUNDARY && parentBoundary != null
+                            ? parentBoundary
+                            : "=_b" + (boundaries++) + "_" + Long.toHexString(random.nextLong());
+            String declared =
+                    boundaryFault == BoundaryFault.WRONG_PARAMETER ? boundary + "x" : boundary;
+            write(
+                    out,
+                    "Content-Type: multipart/"
+                            + subtype
+                            + (boundaryFault == BoundaryFault.NO_PARAMETER
+                                    ? ""
+                                    : ";" + fold(" boundary=\"" + declared + "\""))
+                            + "\r\n");
             // An encoding on a multipart is against RFC 2045, and what the QP bomb used.
             boolean encoded = random.nextInt(6) == 0;
             if (encoded) {
@@ -241,12 +305,16 @@ class MessageTextFuzzTest {
 
         private void leaf(ByteArrayOutputStream out, boolean main) throws IOException {
             int kind = random.nextInt(main ? 2 : 4);
-            String leafEncoding = main || random.nextBoolean() ? encoding
-                    : new String[] {"7bit", "base64", "quoted-printable"}[random.nextInt(3)];
+            String leafEncoding =
+                    main || random.nextBoolean()
+                            ? encoding
+                            : new String[] {"7bit", "base64", "quoted-printable"}
+                                    [random.nextInt(3)];
             if (kind >= 2) {
                 write(out, "Content-Type: image/png; name=x.png\r\n");
-                write(out, "Content-Disposition: " + (kind == 2 ? "attachment" : "inline")
-                        + "\r\n");
+                write(
+                        out,
+                        "Content-Disposition: " + (kind == 2 ? "attachment" : "inline") + "\r\n");
                 write(out, "Content-Transfer-Encoding: base64\r\n\r\n");
                 byte[] image = new byte[random.nextInt(300)];
                 random.nextBytes(image);
@@ -255,8 +323,12 @@ class MessageTextFuzzTest {
             }
             boolean html = kind == 1;
             String text = text(main ? bodyBytes : 1 + random.nextInt(200), html);
-            write(out, "Content-Type: text/" + (html ? "html" : "plain")
-                    + (charset.isEmpty() ? "" : "; charset=" + charset) + "\r\n");
+            write(
+                    out,
+                    "Content-Type: text/"
+                            + (html ? "html" : "plain")
+                            + (charset.isEmpty() ? "" : "; charset=" + charset)
+                            + "\r\n");
             if (!leafEncoding.isEmpty()) {
                 write(out, "Content-Transfer-Encoding: " + leafEncoding + "\r\n");
             }
@@ -276,8 +348,10 @@ class MessageTextFuzzTest {
 
         private String subject() {
             StringBuilder subject = new StringBuilder();
-            int words = folding == Folding.LONG ? 5_000 + random.nextInt(20_000)
-                    : 1 + random.nextInt(12);
+            int words =
+                    folding == Folding.LONG
+                            ? 5_000 + random.nextInt(20_000)
+                            : 1 + random.nextInt(12);
             for (int i = 0; i < words; i++) {
                 subject.append(i == 0 ? "" : " ").append(PHRASES[random.nextInt(PHRASES.length)]);
             }
@@ -296,8 +370,9 @@ class MessageTextFuzzTest {
                     return value.replace(" ", "\r\n\t\t ");
                 case ENCODED_WORDS:
                     try {
-                        return MimeUtility.encodeText(value, "utf-8",
-                                random.nextBoolean() ? "Q" : "B").replace("?= =?", "?=\r\n =?");
+                        return MimeUtility.encodeText(
+                                        value, "utf-8", random.nextBoolean() ? "Q" : "B")
+                                .replace("?= =?", "?=\r\n =?");
                     } catch (IOException e) {
                         throw new IllegalStateException(e);
                     }
@@ -316,7 +391,9 @@ class MessageTextFuzzTest {
             }
         }
 
-        /** Encodes with the given transfer encoding; an unknown one leaves the bytes as they are. */
+        /**
+         * Encodes with the given transfer encoding; an unknown one leaves the bytes as they are.
+         */
         private byte[] encode(byte[] bytes, String name) throws IOException {
             String lower = name.trim().toLowerCase(java.util.Locale.ROOT);
             if (!List.of("base64", "quoted-printable", "uuencode").contains(lower)) {

@@ -34,17 +34,20 @@ class MessageTextHostileMailTest {
 
     @Test
     void quotedPrintableSoftBreakBombOnAMultipartShouldGiveItsText() {
-        Result result = MessageText.fromMime(
-                CraftedMail.bytes(CraftedMail.qpMultipartBomb()), LIMITS);
+        Result result =
+                MessageText.fromMime(CraftedMail.bytes(CraftedMail.qpMultipartBomb()), LIMITS);
 
-        assertThat(result.text()).isEqualTo("quoted-printable multipart bomb\nWIN a free prize now");
+        assertThat(result.text())
+                .isEqualTo("quoted-printable multipart bomb\nWIN a free prize now");
     }
 
     @Test
     void quotedPrintableSoftBreakBombShouldGiveItsTextWhenParsedByJavaxMail() throws Exception {
         for (String mail : new String[] {CraftedMail.qpBomb(), CraftedMail.qpMultipartBomb()}) {
-            MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
-                    new ByteArrayInputStream(CraftedMail.bytes(mail)));
+            MimeMessage message =
+                    new MimeMessage(
+                            Session.getInstance(new Properties()),
+                            new ByteArrayInputStream(CraftedMail.bytes(mail)));
 
             Result result = MessageText.fromMessage(message, LIMITS);
 
@@ -56,8 +59,10 @@ class MessageTextHostileMailTest {
     void foldedSubjectBombShouldBeCutBeforeItIsUnfolded() {
         // No output cap, so that only the header cap can bound the Subject; the whole mail
         // (a little over 1 MiB) is read.
-        Result result = MessageText.fromMime(CraftedMail.bytes(CraftedMail.foldBomb()),
-                LIMITS.withMaxBytes(2L << 20).withMaxChars(Integer.MAX_VALUE));
+        Result result =
+                MessageText.fromMime(
+                        CraftedMail.bytes(CraftedMail.foldBomb()),
+                        LIMITS.withMaxBytes(2L << 20).withMaxChars(Integer.MAX_VALUE));
 
         String subject = result.text().split("\n", 2)[0];
         assertThat(subject).startsWith("ab ab ab ").doesNotContain("\r");
@@ -73,9 +78,12 @@ class MessageTextHostileMailTest {
         // Work is measured as bytes allocated by this thread: deterministic enough, and the
         // substring per fold of a quadratic unfolding shows in it as plainly as in time.
         com.sun.management.ThreadMXBean threads = threadBean();
-        IntFunction<String> mail = bomb.equals("fold") ? CraftedMail::foldBomb
-                : bomb.equals("qp") ? bytes -> CraftedMail.qpBomb(bytes / 3)
-                : bytes -> CraftedMail.qpMultipartBomb(bytes / 3);
+        IntFunction<String> mail =
+                bomb.equals("fold")
+                        ? CraftedMail::foldBomb
+                        : bomb.equals("qp")
+                                ? bytes -> CraftedMail.qpBomb(bytes / 3)
+                                : bytes -> CraftedMail.qpMultipartBomb(bytes / 3);
         byte[] small = CraftedMail.bytes(mail.apply(64 << 10));
         byte[] large = CraftedMail.bytes(mail.apply(1 << 20));
         Limits limits = LIMITS.withMaxBytes(2L << 20);
@@ -93,48 +101,72 @@ class MessageTextHostileMailTest {
 
     @Test
     void stackOverflowWhileReadingShouldBecomeAProblemOfThatMessage() {
-        Result result = MessageText.fromMime(failingAfter(CraftedMail.bytes(
-                CraftedMail.ham("lunch")), 40, new StackOverflowError()), LIMITS);
+        Result result =
+                MessageText.fromMime(
+                        failingAfter(
+                                CraftedMail.bytes(CraftedMail.ham("lunch")),
+                                40,
+                                new StackOverflowError()),
+                        LIMITS);
 
         assertThat(result.truncated()).isTrue();
-        assertThat(result.problems()).singleElement().asString()
+        assertThat(result.problems())
+                .singleElement()
+                .asString()
                 .contains("java.lang.StackOverflowError");
     }
 
     @Test
     void unexpectedErrorWhileReadingShouldBecomeAProblemOfThatMessage() {
-        for (Throwable failure : new Throwable[] {new AssertionError("bug"),
-                new IllegalStateException("bug"), new NoClassDefFoundError("Gone")}) {
-            Result result = MessageText.fromMime(failingAfter(CraftedMail.bytes(
-                    CraftedMail.ham("lunch")), 40, failure), LIMITS);
+        for (Throwable failure :
+                new Throwable[] {
+                    new AssertionError("bug"),
+                    new IllegalStateException("bug"),
+                    new NoClassDefFoundError("Gone")
+                }) {
+            Result result =
+                    MessageText.fromMime(
+                            failingAfter(CraftedMail.bytes(CraftedMail.ham("lunch")), 40, failure),
+                            LIMITS);
 
-            assertThat(result.problems()).singleElement().asString()
+            assertThat(result.problems())
+                    .singleElement()
+                    .asString()
                     .contains(failure.getClass().getName());
         }
     }
 
     @Test
     void stackOverflowInAParsedMessageShouldBecomeAProblemOfThatMessage() throws Exception {
-        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()),
-                new ByteArrayInputStream(CraftedMail.bytes(CraftedMail.ham("lunch")))) {
-            @Override
-            public Enumeration<String> getAllHeaderLines() {
-                throw new StackOverflowError();
-            }
-        };
+        MimeMessage message =
+                new MimeMessage(
+                        Session.getInstance(new Properties()),
+                        new ByteArrayInputStream(CraftedMail.bytes(CraftedMail.ham("lunch")))) {
+                    @Override
+                    public Enumeration<String> getAllHeaderLines() {
+                        throw new StackOverflowError();
+                    }
+                };
 
         Result result = MessageText.fromMessage(message, LIMITS);
 
-        assertThat(result.problems()).anySatisfy(p -> assertThat(p)
-                .contains("java.lang.StackOverflowError"));
+        assertThat(result.problems())
+                .anySatisfy(p -> assertThat(p).contains("java.lang.StackOverflowError"));
     }
 
     @Test
     void outOfMemoryShouldNotBeTakenForABadMessage() {
         OutOfMemoryError failure = new OutOfMemoryError("Java heap space");
 
-        assertThatThrownBy(() -> MessageText.fromMime(failingAfter(CraftedMail.bytes(
-                CraftedMail.ham("lunch")), 40, failure), LIMITS)).isSameAs(failure);
+        assertThatThrownBy(
+                        () ->
+                                MessageText.fromMime(
+                                        failingAfter(
+                                                CraftedMail.bytes(CraftedMail.ham("lunch")),
+                                                40,
+                                                failure),
+                                        LIMITS))
+                .isSameAs(failure);
     }
 
     /** A stream that serves the first {@code length} bytes of {@code mail}, then throws. */

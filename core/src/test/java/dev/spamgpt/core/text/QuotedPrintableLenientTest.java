@@ -46,14 +46,16 @@ class QuotedPrintableLenientTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "a=zzb|a=zzb",
-        "a=4|a=4",
-        "a=4g|a=4g",
-        "a= b|a= b",
-        "=|''",
-        "x==41|x=A",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "a=zzb|a=zzb",
+                "a=4|a=4",
+                "a=4g|a=4g",
+                "a= b|a= b",
+                "=|''",
+                "x==41|x=A",
+            })
     void malformedEscapesShouldBeKeptLiterally(String qp, String expected) {
         DecodedBytes decoded = decode(qp);
 
@@ -79,17 +81,19 @@ class QuotedPrintableLenientTest {
             byte[] original = new byte[random.nextInt(400)];
             random.nextBytes(original);
             java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
-            try (java.io.OutputStream out = javax.mail.internet.MimeUtility.encode(encoded,
-                    "quoted-printable")) {
+            try (java.io.OutputStream out =
+                    javax.mail.internet.MimeUtility.encode(encoded, "quoted-printable")) {
                 out.write(original);
             }
 
             DecodedBytes decoded = QuotedPrintableLenient.decode(encoded.toByteArray());
 
             // Not always the original: the encoder writes a lone CR or LF as a CRLF line end.
-            byte[] expected = javax.mail.internet.MimeUtility.decode(
-                    new java.io.ByteArrayInputStream(encoded.toByteArray()), "quoted-printable")
-                    .readAllBytes();
+            byte[] expected =
+                    javax.mail.internet.MimeUtility.decode(
+                                    new java.io.ByteArrayInputStream(encoded.toByteArray()),
+                                    "quoted-printable")
+                            .readAllBytes();
             assertThat(decoded.bytes).isEqualTo(expected);
             assertThat(decoded.damaged).isFalse();
         }

@@ -13,7 +13,8 @@ class Gpt2TokenizerTest {
 
     @Test
     void encodeShouldGiveTheGpt2IdsOfTheBook() {
-        assertThat(tokenizer.encode("Every effort moves you")).containsExactly(6109, 3626, 6100, 345);
+        assertThat(tokenizer.encode("Every effort moves you"))
+                .containsExactly(6109, 3626, 6100, 345);
         assertThat(tokenizer.encode("Hello, I am")).containsExactly(15496, 11, 314, 716);
     }
 
@@ -22,13 +23,15 @@ class Gpt2TokenizerTest {
         assertThat(tokenizer.vocabSize()).isEqualTo(50257);
         assertThat(Gpt2Tokenizer.END_OF_TEXT).isEqualTo(50256);
         assertThat(Gpt2Tokenizer.ID).isEqualTo("r50k_base");
-        assertThat(tokenizer.decode(new int[] {Gpt2Tokenizer.END_OF_TEXT})).isEqualTo("<|endoftext|>");
+        assertThat(tokenizer.decode(new int[] {Gpt2Tokenizer.END_OF_TEXT}))
+                .isEqualTo("<|endoftext|>");
         assertThat(Gpt2Tokenizer.get()).isSameAs(tokenizer);
     }
 
     @Test
     void decodeShouldRoundTripUnicodeAndWhitespace() {
-        String text = "WINNER!! Claim your £900 prize → call 09061701461 now 😀\n\tÀ bientôt, Привет";
+        String text =
+                "WINNER!! Claim your £900 prize → call 09061701461 now 😀\n\tÀ bientôt, Привет";
         assertThat(tokenizer.decode(tokenizer.encode(text))).isEqualTo(text);
     }
 
@@ -49,9 +52,39 @@ class Gpt2TokenizerTest {
     @Test
     void truncatedEncodeShouldEqualThePrefixOfTheFullEncoding() {
         Random random = new Random(123);
-        String[] words = {"free", "entry", "in", "2", "a", "wkly", "comp", "to", "win", "FA", "Cup",
-            "final", "tkts", "21st", "May", "2005.", "Text", "FA", "to", "87121", "£1.50", "?!",
-            "\n", "  ", "don't", "I'll", "😀", "Привет", "...", "http://x.co/a?b=1", "\t"};
+        String[] words = {
+            "free",
+            "entry",
+            "in",
+            "2",
+            "a",
+            "wkly",
+            "comp",
+            "to",
+            "win",
+            "FA",
+            "Cup",
+            "final",
+            "tkts",
+            "21st",
+            "May",
+            "2005.",
+            "Text",
+            "FA",
+            "to",
+            "87121",
+            "£1.50",
+            "?!",
+            "\n",
+            "  ",
+            "don't",
+            "I'll",
+            "😀",
+            "Привет",
+            "...",
+            "http://x.co/a?b=1",
+            "\t"
+        };
         for (int round = 0; round < 40; round++) {
             StringBuilder text = new StringBuilder();
             int n = random.nextInt(3000);
@@ -103,9 +136,11 @@ class Gpt2TokenizerTest {
 
     @Test
     void shouldRejectBadArguments() {
-        assertThatThrownBy(() -> tokenizer.encode("x", -1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tokenizer.encode("x", -1))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> tokenizer.decode(new int[] {50257}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("50257");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("50257");
         assertThatThrownBy(() -> tokenizer.decode(new int[] {-1}))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -85,11 +85,12 @@ class ProgressBarTest {
         ProgressBar bar = new ProgressBar("x", 0, 0, false, out, false, System::nanoTime);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         for (int t = 0; t < 4; t++) {
-            pool.execute(() -> {
-                for (int i = 0; i < 10_000; i++) {
-                    bar.step(1);
-                }
-            });
+            pool.execute(
+                    () -> {
+                        for (int i = 0; i < 10_000; i++) {
+                            bar.step(1);
+                        }
+                    });
         }
         pool.shutdown();
         assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();

@@ -30,7 +30,9 @@ class Sha256Test {
         Path file = dir.resolve("blob.bin");
         Files.write(file, data);
 
-        assertThat(Sha256.ofFile(file)).isEqualTo(Sha256.ofBytes(data)).hasSize(64)
+        assertThat(Sha256.ofFile(file))
+                .isEqualTo(Sha256.ofBytes(data))
+                .hasSize(64)
                 .matches("[0-9a-f]{64}");
     }
 

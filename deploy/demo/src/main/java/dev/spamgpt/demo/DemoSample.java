@@ -1,5 +1,6 @@
 package dev.spamgpt.demo;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -13,24 +14,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
- * The demo's messages: a seeded random sample of a dataset CSV that {@code prepare} wrote
- * ({@code label,text}, RFC 4180 quoting, label {@code 0}/{@code 1} or {@code ham}/{@code spam}),
- * kept as JSON lines {@code {"id":"m001","label":"spam","text":"..."}} so that the Kafka client
- * and the mail client send exactly the same texts.
+ * The demo's messages: a seeded random sample of a dataset CSV that {@code prepare} wrote ({@code
+ * label,text}, RFC 4180 quoting, label {@code 0}/{@code 1} or {@code ham}/{@code spam}), kept as
+ * JSON lines {@code {"id":"m001","label":"spam","text":"..."}} so that the Kafka client and the
+ * mail client send exactly the same texts.
  */
 public final class DemoSample {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One message of the sample. */
-    public record Message(String id, String label, String text) {
-    }
+    public record Message(String id, String label, String text) {}
 
-    private DemoSample() {
-    }
+    private DemoSample() {}
 
     /**
      * Reads a dataset CSV and picks {@code count} messages at random (all of them if fewer).
@@ -45,14 +42,22 @@ public final class DemoSample {
         List<String[]> rows = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
             List<String> header = readRecord(in);
-            if (header == null || header.size() != 2 || !header.get(0).replace("\uFEFF", "").equals("label")
+            if (header == null
+                    || header.size() != 2
+                    || !header.get(0).replace("\uFEFF", "").equals("label")
                     || !header.get(1).equals("text")) {
                 throw new IOException(csv + ": expected the header label,text, got " + header);
             }
             List<String> record;
             while ((record = readRecord(in)) != null) {
                 if (record.size() != 2) {
-                    throw new IOException(csv + ": record " + (rows.size() + 2) + " has " + record.size() + " fields");
+                    throw new IOException(
+                            csv
+                                    + ": record "
+                                    + (rows.size() + 2)
+                                    + " has "
+                                    + record.size()
+                                    + " fields");
                 }
                 rows.add(new String[] {label(record.get(0), csv), record.get(1)});
             }
@@ -121,7 +126,10 @@ public final class DemoSample {
         }
     }
 
-    /** One RFC 4180 record (quoted fields may hold commas, quotes and line breaks), or null at the end. */
+    /**
+     * One RFC 4180 record (quoted fields may hold commas, quotes and line breaks), or null at the
+     * end.
+     */
     static List<String> readRecord(Reader in) throws IOException {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();

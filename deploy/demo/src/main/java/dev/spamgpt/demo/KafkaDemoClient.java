@@ -1,5 +1,7 @@
 package dev.spamgpt.demo;
 
+import dev.spamgpt.core.util.ProgressBar;
+import dev.spamgpt.streams.topology.SpamHeaders;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -15,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,23 +33,23 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import dev.spamgpt.core.util.ProgressBar;
-import dev.spamgpt.streams.topology.SpamHeaders;
-
 /**
- * The Kafka half of {@code ./spamgpt demo}, also usable on its own. {@code sample} picks the test messages;
- * {@code send} writes them to the filter's input topic and reads the spam, ham and dead-letter
- * topics (read_committed, as a downstream consumer would) until every message has come out,
- * then prints one tab-separated line per message: id, true label, topic, score, text.
- * A last line starting with {@code #summary} has the counts and the elapsed time.
+ * The Kafka half of {@code ./spamgpt demo}, also usable on its own. {@code sample} picks the test
+ * messages; {@code send} writes them to the filter's input topic and reads the spam, ham and
+ * dead-letter topics (read_committed, as a downstream consumer would) until every message has come
+ * out, then prints one tab-separated line per message: id, true label, topic, score, text. A last
+ * line starting with {@code #summary} has the counts and the elapsed time.
  */
-@Command(name = "kafka-demo-client", mixinStandardHelpOptions = true,
+@Command(
+        name = "kafka-demo-client",
+        mixinStandardHelpOptions = true,
         subcommands = {KafkaDemoClient.Sample.class, KafkaDemoClient.Send.class},
-        description = "Sends the demo's messages through the streams filter and reports where each one went.")
+        description =
+                "Sends the demo's messages through the streams filter and reports where each one"
+                        + " went.")
 public final class KafkaDemoClient {
 
-    KafkaDemoClient() {
-    }
+    KafkaDemoClient() {}
 
     /**
      * Runs a subcommand.
@@ -60,21 +61,44 @@ public final class KafkaDemoClient {
     }
 
     /** Picks the demo's messages from a dataset CSV. */
-    @Command(name = "sample", mixinStandardHelpOptions = true, description = "Writes a random sample of a dataset CSV as JSON lines.")
+    @Command(
+            name = "sample",
+            mixinStandardHelpOptions = true,
+            description = "Writes a random sample of a dataset CSV as JSON lines.")
     static final class Sample implements Callable<Integer> {
-        @Option(names = "--data", required = true, paramLabel = "CSV", description = "Dataset CSV from prepare (test.csv).")
+        @Option(
+                names = "--data",
+                required = true,
+                paramLabel = "CSV",
+                description = "Dataset CSV from prepare (test.csv).")
         Path data;
-        @Option(names = "--count", defaultValue = "100", paramLabel = "N", description = "Messages to pick. Default: ${DEFAULT-VALUE}.")
+
+        @Option(
+                names = "--count",
+                defaultValue = "100",
+                paramLabel = "N",
+                description = "Messages to pick. Default: ${DEFAULT-VALUE}.")
         int count;
-        @Option(names = "--seed", defaultValue = "2026", paramLabel = "N", description = "Shuffle seed. Default: ${DEFAULT-VALUE}.")
+
+        @Option(
+                names = "--seed",
+                defaultValue = "2026",
+                paramLabel = "N",
+                description = "Shuffle seed. Default: ${DEFAULT-VALUE}.")
         long seed;
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "JSON lines file to write.")
+
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "FILE",
+                description = "JSON lines file to write.")
         Path out;
 
         @Override
         public Integer call() throws Exception {
             if (count < 1) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--count must be at least 1");
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--count must be at least 1");
             }
             System.out.println(sample(data, count, seed, out));
             return 0;
@@ -90,31 +114,60 @@ public final class KafkaDemoClient {
         List<DemoSample.Message> sample = DemoSample.pick(data, count, seed);
         DemoSample.write(sample, out);
         long spam = sample.stream().filter(m -> m.label().equals("spam")).count();
-        return String.format(Locale.ROOT, "%d messages (%d spam, %d ham) from %s", sample.size(), spam,
-                sample.size() - spam, data);
+        return String.format(
+                Locale.ROOT,
+                "%d messages (%d spam, %d ham) from %s",
+                sample.size(),
+                spam,
+                sample.size() - spam,
+                data);
     }
 
     /** Produces the sample and waits for every message on an output topic. */
-    @Command(name = "send", mixinStandardHelpOptions = true, description = "Sends the sample and prints where each message went.")
+    @Command(
+            name = "send",
+            mixinStandardHelpOptions = true,
+            description = "Sends the sample and prints where each message went.")
     static final class Send implements Callable<Integer> {
         @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
         String bootstrap;
-        @Option(names = "--sample", required = true, paramLabel = "FILE", description = "JSON lines from `sample`.")
+
+        @Option(
+                names = "--sample",
+                required = true,
+                paramLabel = "FILE",
+                description = "JSON lines from `sample`.")
         Path samplePath;
+
         @Option(names = "--input-topic", defaultValue = "sms.inbound")
         String inputTopic;
+
         @Option(names = "--spam-topic", defaultValue = "sms.spam")
         String spamTopic;
+
         @Option(names = "--ham-topic", defaultValue = "sms.ham")
         String hamTopic;
+
         @Option(names = "--dlq-topic", defaultValue = "sms.dlq")
         String dlqTopic;
-        @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
+
+        @Option(
+                names = "--timeout",
+                defaultValue = "300",
+                paramLabel = "SECONDS",
                 description = "Give up waiting after this long. Default: ${DEFAULT-VALUE}.")
         int timeoutSeconds;
-        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Tab-separated results.")
+
+        @Option(
+                names = "--out",
+                required = true,
+                paramLabel = "FILE",
+                description = "Tab-separated results.")
         Path out;
-        @Option(names = "--progress", description = "Redraw the progress bar in place (a terminal).")
+
+        @Option(
+                names = "--progress",
+                description = "Redraw the progress bar in place (a terminal).")
         boolean interactive;
 
         @Override
@@ -126,8 +179,10 @@ public final class KafkaDemoClient {
             PrintStream err = System.err;
             long started;
             long finished;
-            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps(bootstrap));
-                 KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps(bootstrap))) {
+            try (KafkaConsumer<String, byte[]> consumer =
+                            new KafkaConsumer<>(consumerProps(bootstrap));
+                    KafkaProducer<String, String> producer =
+                            new KafkaProducer<>(producerProps(bootstrap))) {
                 // Start reading at the current end of the output topics, so that an earlier
                 // run's records are not counted.
                 List<TopicPartition> partitions = new ArrayList<>();
@@ -140,8 +195,15 @@ public final class KafkaDemoClient {
                 consumer.seekToEnd(partitions);
                 partitions.forEach(consumer::position);
 
-                try (ProgressBar bar = new ProgressBar("kafka: routed", sample.size(), 0, false, err, interactive,
-                        System::nanoTime)) {
+                try (ProgressBar bar =
+                        new ProgressBar(
+                                "kafka: routed",
+                                sample.size(),
+                                0,
+                                false,
+                                err,
+                                interactive,
+                                System::nanoTime)) {
                     started = System.nanoTime();
                     for (DemoSample.Message m : sample) {
                         producer.send(new ProducerRecord<>(inputTopic, m.id(), m.text()));
@@ -149,11 +211,19 @@ public final class KafkaDemoClient {
                     producer.flush();
                     long deadline = started + Duration.ofSeconds(timeoutSeconds).toNanos();
                     while (arrived.size() < byId.size() && System.nanoTime() < deadline) {
-                        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                            if (r.key() != null && byId.containsKey(r.key()) && !arrived.containsKey(r.key())) {
+                        for (ConsumerRecord<String, byte[]> r :
+                                consumer.poll(Duration.ofMillis(200))) {
+                            if (r.key() != null
+                                    && byId.containsKey(r.key())
+                                    && !arrived.containsKey(r.key())) {
                                 String score = header(r, SpamHeaders.SCORE);
                                 String reason = header(r, SpamHeaders.DLQ_REASON);
-                                arrived.put(r.key(), new String[] {r.topic(), score != null ? score : reason != null ? reason : ""});
+                                arrived.put(
+                                        r.key(),
+                                        new String[] {
+                                            r.topic(),
+                                            score != null ? score : reason != null ? reason : ""
+                                        });
                                 bar.step(1);
                             }
                         }
@@ -161,18 +231,33 @@ public final class KafkaDemoClient {
                     finished = System.nanoTime();
                 }
             }
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+            try (PrintWriter w =
+                    new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
                 for (DemoSample.Message m : sample) {
                     String[] where = arrived.getOrDefault(m.id(), new String[] {"(missing)", ""});
-                    w.printf(Locale.ROOT, "%s\t%s\t%s\t%s\t%s%n", m.id(), m.label(), where[0], where[1],
+                    w.printf(
+                            Locale.ROOT,
+                            "%s\t%s\t%s\t%s\t%s%n",
+                            m.id(),
+                            m.label(),
+                            where[0],
+                            where[1],
                             DemoSample.snippet(m.text(), 48));
                 }
-                w.printf(Locale.ROOT, "#summary\tkafka\t%d\t%d\t%.3f%n", sample.size(), arrived.size(),
+                w.printf(
+                        Locale.ROOT,
+                        "#summary\tkafka\t%d\t%d\t%.3f%n",
+                        sample.size(),
+                        arrived.size(),
                         (finished - started) / 1e9);
             }
             if (arrived.size() < sample.size()) {
-                err.printf(Locale.ROOT, "kafka: only %d of %d messages came out within %d s%n", arrived.size(),
-                        sample.size(), timeoutSeconds);
+                err.printf(
+                        Locale.ROOT,
+                        "kafka: only %d of %d messages came out within %d s%n",
+                        arrived.size(),
+                        sample.size(),
+                        timeoutSeconds);
                 return 1;
             }
             return 0;
@@ -180,7 +265,9 @@ public final class KafkaDemoClient {
 
         private static String header(ConsumerRecord<String, byte[]> r, String name) {
             Header h = r.headers().lastHeader(name);
-            return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+            return h == null || h.value() == null
+                    ? null
+                    : new String(h.value(), StandardCharsets.UTF_8);
         }
 
         private static Properties producerProps(String bootstrap) {

@@ -1,5 +1,7 @@
 package dev.spamgpt.demo;
 
+import dev.spamgpt.core.util.ProgressBar;
+import dev.spamgpt.demo.james.DemoMailServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-
 import javax.mail.Folder;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -22,23 +23,19 @@ import javax.mail.Transport;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import dev.spamgpt.core.util.ProgressBar;
-import dev.spamgpt.demo.james.DemoMailServer;
-
 /**
  * The mail half of {@code ./spamgpt demo}, run against the James of {@link DemoMailServer}: sends
  * each demo message as a mail over one SMTP connection, waits until all are delivered, and reads
- * over IMAP which folder each one is in. Writes one tab-separated line per message (id, true
- * label, folder, SpamGPT status header) and a {@code #summary} line with the counts and the time
- * from the first SMTP send to the last delivery.
+ * over IMAP which folder each one is in. Writes one tab-separated line per message (id, true label,
+ * folder, SpamGPT status header) and a {@code #summary} line with the counts and the time from the
+ * first SMTP send to the last delivery.
  */
 final class MailDemoClient {
 
     static final String SENDER = "sms-gateway@example.net";
     static final String STATUS_HEADER = "org.apache.james.spamgpt.status";
 
-    private MailDemoClient() {
-    }
+    private MailDemoClient() {}
 
     /** Whether the demo user can log in over IMAP: James is up and the user exists. */
     static boolean ready(int imapPort) {
@@ -57,21 +54,41 @@ final class MailDemoClient {
      *
      * @return whether every mail was delivered within the timeout
      */
-    static boolean run(List<DemoSample.Message> sample, int smtpPort, int imapPort, Path out, boolean interactive,
-                       Duration timeout) throws Exception {
+    static boolean run(
+            List<DemoSample.Message> sample,
+            int smtpPort,
+            int imapPort,
+            Path out,
+            boolean interactive,
+            Duration timeout)
+            throws Exception {
         PrintStream err = System.err;
         Map<String, String[]> delivered = new HashMap<>();
         long started = System.nanoTime();
         long finished;
         // Made before the first send, so that its rate counts from there.
-        try (ProgressBar deliveries = new ProgressBar("mail: delivered", sample.size(), 0, false, err, interactive,
-                System::nanoTime)) {
+        try (ProgressBar deliveries =
+                new ProgressBar(
+                        "mail: delivered",
+                        sample.size(),
+                        0,
+                        false,
+                        err,
+                        interactive,
+                        System::nanoTime)) {
             Properties smtp = new Properties();
             smtp.put("mail.smtp.localhost", "demo.example.net");
             Session session = Session.getInstance(smtp);
-            try (ProgressBar sending = new ProgressBar("mail: sent (SMTP)", sample.size(), 0, false, err, interactive,
-                    System::nanoTime);
-                 Transport transport = session.getTransport("smtp")) {
+            try (ProgressBar sending =
+                            new ProgressBar(
+                                    "mail: sent (SMTP)",
+                                    sample.size(),
+                                    0,
+                                    false,
+                                    err,
+                                    interactive,
+                                    System::nanoTime);
+                    Transport transport = session.getTransport("smtp")) {
                 transport.connect("127.0.0.1", smtpPort, null, null);
                 for (DemoSample.Message m : sample) {
                     MimeMessage mail = mail(session, m);
@@ -92,8 +109,12 @@ final class MailDemoClient {
         }
         writeResults(out, sample, delivered, (finished - started) / 1e9);
         if (delivered.size() < sample.size()) {
-            err.printf(Locale.ROOT, "mail: only %d of %d mails were delivered within %d s%n", delivered.size(),
-                    sample.size(), timeout.toSeconds());
+            err.printf(
+                    Locale.ROOT,
+                    "mail: only %d of %d mails were delivered within %d s%n",
+                    delivered.size(),
+                    sample.size(),
+                    timeout.toSeconds());
             return false;
         }
         return true;
@@ -139,14 +160,24 @@ final class MailDemoClient {
         return found;
     }
 
-    static void writeResults(Path out, List<DemoSample.Message> sample, Map<String, String[]> delivered,
-                             double seconds) throws IOException {
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+    static void writeResults(
+            Path out,
+            List<DemoSample.Message> sample,
+            Map<String, String[]> delivered,
+            double seconds)
+            throws IOException {
+        try (PrintWriter w =
+                new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
             for (DemoSample.Message m : sample) {
                 String[] where = delivered.getOrDefault(m.id(), new String[] {"(missing)", ""});
                 w.printf(Locale.ROOT, "%s\t%s\t%s\t%s%n", m.id(), m.label(), where[0], where[1]);
             }
-            w.printf(Locale.ROOT, "#summary\tmail\t%d\t%d\t%.3f%n", sample.size(), delivered.size(), seconds);
+            w.printf(
+                    Locale.ROOT,
+                    "#summary\tmail\t%d\t%d\t%.3f%n",
+                    sample.size(),
+                    delivered.size(),
+                    seconds);
         }
     }
 

@@ -6,18 +6,16 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-
 import javax.xml.parsers.DocumentBuilderFactory;
-
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * {@code deploy/james/mailetcontainer.xml}, the file the James image ships and the demo loads:
- * the SpamGPT chain sits in local-delivery, in order, before LocalDelivery. The demo's copy of it
- * is checked in deploy/demo ({@code DemoMailServerTest}).
+ * {@code deploy/james/mailetcontainer.xml}, the file the James image ships and the demo loads: the
+ * SpamGPT chain sits in local-delivery, in order, before LocalDelivery. The demo's copy of it is
+ * checked in deploy/demo ({@code DemoMailServerTest}).
  */
 class DeployMailetContainerTest {
 
@@ -25,7 +23,8 @@ class DeployMailetContainerTest {
 
     @Test
     void localDeliveryShouldScoreThenFileSpamThenDeliver() throws Exception {
-        Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(FILE.toFile());
+        Document doc =
+                DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(FILE.toFile());
         List<String> states = new ArrayList<>();
         Element localDelivery = null;
         NodeList processors = doc.getElementsByTagName("processor");
@@ -36,8 +35,17 @@ class DeployMailetContainerTest {
                 localDelivery = p;
             }
         }
-        assertThat(states).contains("root", "error", "transport", "local-delivery", "relay", "local-address-error",
-                "relay-denied", "bounces", "rrt-error");
+        assertThat(states)
+                .contains(
+                        "root",
+                        "error",
+                        "transport",
+                        "local-delivery",
+                        "relay",
+                        "local-address-error",
+                        "relay-denied",
+                        "bounces",
+                        "rrt-error");
         assertThat(localDelivery).isNotNull();
         List<String> mailets = new ArrayList<>();
         NodeList children = localDelivery.getElementsByTagName("mailet");
@@ -46,11 +54,17 @@ class DeployMailetContainerTest {
             mailets.add(m.getAttribute("match") + " " + m.getAttribute("class"));
         }
         assertThat(mailets.get(0)).isEqualTo("All dev.spamgpt.mailet.SpamGptClassifier");
-        assertThat(mailets.get(1)).isEqualTo("IsMarkedAsSpam=org.apache.james.spamgpt.status WithStorageDirective");
+        assertThat(mailets.get(1))
+                .isEqualTo("IsMarkedAsSpam=org.apache.james.spamgpt.status WithStorageDirective");
         assertThat(mailets.get(mailets.size() - 1)).isEqualTo("All LocalDelivery");
         Element classifier = (Element) children.item(0);
-        assertThat(classifier.getElementsByTagName("onMailetException").item(0).getTextContent()).isEqualTo("ignore");
-        assertThat(((Element) children.item(1)).getElementsByTagName("targetFolderName").item(0).getTextContent())
+        assertThat(classifier.getElementsByTagName("onMailetException").item(0).getTextContent())
+                .isEqualTo("ignore");
+        assertThat(
+                        ((Element) children.item(1))
+                                .getElementsByTagName("targetFolderName")
+                                .item(0)
+                                .getTextContent())
                 .isEqualTo("Spam");
     }
 }

@@ -5,10 +5,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.james.utils.TestIMAPClient;
 
-/** Reads, over real IMAP, which mails sit in INBOX and in Spam, with the headers the tests check. */
+/**
+ * Reads, over real IMAP, which mails sit in INBOX and in Spam, with the headers the tests check.
+ */
 final class ImapFolders {
 
     static final String INBOX = "INBOX";
@@ -35,8 +36,9 @@ final class ImapFolders {
     }
 
     private static final Pattern EXISTS = Pattern.compile("\\* (\\d+) EXISTS");
-    private static final String FIELDS = "X-Test-Id Subject X-Spam-Flag X-Spam-Score "
-            + "org.apache.james.spamgpt.status org.apache.james.spamgpt.flag";
+    private static final String FIELDS =
+            "X-Test-Id Subject X-Spam-Flag X-Spam-Score "
+                    + "org.apache.james.spamgpt.status org.apache.james.spamgpt.flag";
 
     private ImapFolders() {}
 
@@ -61,7 +63,8 @@ final class ImapFolders {
                 if (exists(imap, folder) == 0) {
                     continue;
                 }
-                String reply = imap.sendCommand("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (" + FIELDS + ")])");
+                String reply =
+                        imap.sendCommand("FETCH 1:* (BODY.PEEK[HEADER.FIELDS (" + FIELDS + ")])");
                 for (String item : reply.split("(?m)^\\* \\d+ FETCH")) {
                     Map<String, String> headers = parseHeaders(item);
                     String id = headers.get("x-test-id");
@@ -70,7 +73,8 @@ final class ImapFolders {
                     }
                     Delivered previous = mails.put(id, new Delivered(folder, headers));
                     if (previous != null) {
-                        throw new AssertionError(user + " got " + id + " twice: " + previous + " and " + folder);
+                        throw new AssertionError(
+                                user + " got " + id + " twice: " + previous + " and " + folder);
                     }
                 }
             }

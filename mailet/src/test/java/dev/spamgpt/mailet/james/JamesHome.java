@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
@@ -25,10 +24,20 @@ public final class JamesHome {
     static final String DOMAIN = "spamgpt.test";
     static final String PASSWORD = "secret";
 
-    private static final List<String> CONF_FILES = List.of(
-            "smtpserver.xml", "imapserver.xml", "lmtpserver.xml", "pop3server.xml",
-            "managesieveserver.xml", "dnsservice.xml", "domainlist.xml", "usersrepository.xml",
-            "mailrepositorystore.xml", "listeners.xml", "jmx.properties", "webadmin.properties");
+    private static final List<String> CONF_FILES =
+            List.of(
+                    "smtpserver.xml",
+                    "imapserver.xml",
+                    "lmtpserver.xml",
+                    "pop3server.xml",
+                    "managesieveserver.xml",
+                    "dnsservice.xml",
+                    "domainlist.xml",
+                    "usersrepository.xml",
+                    "mailrepositorystore.xml",
+                    "listeners.xml",
+                    "jmx.properties",
+                    "webadmin.properties");
 
     private JamesHome() {}
 
@@ -36,8 +45,10 @@ public final class JamesHome {
     static Path mailetJar() {
         Path jar = Paths.get(System.getProperty("spamgpt.mailet.jar", "target/spamgpt-mailet.jar"));
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run the integration tests through"
-                    + " 'mvn verify', which packages the jar first");
+            throw new IllegalStateException(
+                    jar
+                            + " is missing: run the integration tests through"
+                            + " 'mvn verify', which packages the jar first");
         }
         return jar;
     }
@@ -51,8 +62,9 @@ public final class JamesHome {
      */
     static Path prepare(Path root, String spamGptMailet) {
         try {
-            String container = new String(resource("mailetcontainer.xml.template"), StandardCharsets.UTF_8)
-                    .replace("@SPAMGPT_MAILET@", spamGptMailet);
+            String container =
+                    new String(resource("mailetcontainer.xml.template"), StandardCharsets.UTF_8)
+                            .replace("@SPAMGPT_MAILET@", spamGptMailet);
             return layOut(root, container, mailetJar());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -60,8 +72,8 @@ public final class JamesHome {
     }
 
     /**
-     * Writes {@code conf/} (the operator files: loopback, free ports, no TLS, plus the given
-     * {@code mailetcontainer.xml}) and {@code extensions-jars/spamgpt-mailet.jar}.
+     * Writes {@code conf/} (the operator files: loopback, free ports, no TLS, plus the given {@code
+     * mailetcontainer.xml}) and {@code extensions-jars/spamgpt-mailet.jar}.
      *
      * @param root the folder
      * @param mailetContainer the whole {@code mailetcontainer.xml}
@@ -69,14 +81,20 @@ public final class JamesHome {
      * @return root
      * @throws IOException if a file cannot be written or a resource is missing
      */
-    public static Path layOut(Path root, String mailetContainer, Path mailetJar) throws IOException {
+    public static Path layOut(Path root, String mailetContainer, Path mailetJar)
+            throws IOException {
         Path conf = Files.createDirectories(root.resolve("conf"));
         for (String name : CONF_FILES) {
             Files.write(conf.resolve(name), resource(name));
         }
-        Files.write(conf.resolve("mailetcontainer.xml"), mailetContainer.getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                conf.resolve("mailetcontainer.xml"),
+                mailetContainer.getBytes(StandardCharsets.UTF_8));
         Path extensions = Files.createDirectories(root.resolve("extensions-jars"));
-        Files.copy(mailetJar, extensions.resolve("spamgpt-mailet.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                mailetJar,
+                extensions.resolve("spamgpt-mailet.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
         return root;
     }
 
@@ -88,11 +106,12 @@ public final class JamesHome {
      * @throws Exception if James does not start
      */
     public static GuiceJamesServer start(Path root) throws Exception {
-        MemoryJamesConfiguration configuration = MemoryJamesConfiguration.builder()
-                .workingDirectory(root.toFile())
-                .configurationPath(new Configuration.ConfigurationPath("file://conf/"))
-                .usersRepository(UsersRepositoryModuleChooser.Implementation.DEFAULT)
-                .build();
+        MemoryJamesConfiguration configuration =
+                MemoryJamesConfiguration.builder()
+                        .workingDirectory(root.toFile())
+                        .configurationPath(new Configuration.ConfigurationPath("file://conf/"))
+                        .usersRepository(UsersRepositoryModuleChooser.Implementation.DEFAULT)
+                        .build();
         GuiceJamesServer server = MemoryJamesServerMain.createServer(configuration);
         server.start();
         return server;

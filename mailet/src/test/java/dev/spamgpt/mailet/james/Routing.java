@@ -20,8 +20,15 @@ final class Routing {
      * @param tagged whether the mailet was set to tag subjects and add X-Spam headers
      * @return how many mails are spam
      */
-    static int check(String host, int imapPort, List<String> users, List<String> mails, float[] scores,
-            float threshold, boolean tagged) throws Exception {
+    static int check(
+            String host,
+            int imapPort,
+            List<String> users,
+            List<String> mails,
+            float[] scores,
+            float threshold,
+            boolean tagged)
+            throws Exception {
         int spam = 0;
         for (String user : users) {
             Map<String, ImapFolders.Delivered> delivered = ImapFolders.read(host, imapPort, user);
@@ -37,16 +44,24 @@ final class Routing {
                     assertThat(status).as(id).isEqualTo("No, skipped=no text");
                 } else if (scores[i] >= threshold) {
                     spam++;
-                    assertThat(mail.folder).as("%s score %s threshold %s", id, scores[i], threshold)
+                    assertThat(mail.folder)
+                            .as("%s score %s threshold %s", id, scores[i], threshold)
                             .isEqualTo(ImapFolders.SPAM);
-                    assertThat(status).as(id).isEqualTo(String.format(Locale.ROOT,
-                            "Yes, score=%.2f required=%.2f", scores[i], threshold));
+                    assertThat(status)
+                            .as(id)
+                            .isEqualTo(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "Yes, score=%.2f required=%.2f",
+                                            scores[i],
+                                            threshold));
                     if (tagged) {
                         assertThat(mail.header("X-Spam-Flag")).as(id).isEqualTo("YES");
                         assertThat(mail.header("Subject")).as(id).startsWith("[SPAM]");
                     }
                 } else {
-                    assertThat(mail.folder).as("%s score %s threshold %s", id, scores[i], threshold)
+                    assertThat(mail.folder)
+                            .as("%s score %s threshold %s", id, scores[i], threshold)
                             .isEqualTo(ImapFolders.INBOX);
                     assertThat(status).as(id).startsWith("No, score=");
                     if (tagged) {
@@ -61,7 +76,9 @@ final class Routing {
 
     /** The count of {@code spamgpt_mails_total} for a verdict in a Prometheus scrape. */
     static int mailsCounted(String metrics, String verdict) {
-        Matcher m = Pattern.compile("spamgpt_mails_total\\{[^}]*verdict=\"" + verdict + "\"} ([0-9.]+)").matcher(metrics);
+        Matcher m =
+                Pattern.compile("spamgpt_mails_total\\{[^}]*verdict=\"" + verdict + "\"} ([0-9.]+)")
+                        .matcher(metrics);
         assertThat(m.find()).as("spamgpt_mails_total for %s in\n%s", verdict, metrics).isTrue();
         return (int) Double.parseDouble(m.group(1));
     }

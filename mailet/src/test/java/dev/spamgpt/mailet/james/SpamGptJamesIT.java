@@ -8,28 +8,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
-
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end in a real James 3.8.1 (the memory app, in this JVM): the packaged
- * {@code spamgpt-mailet.jar} sits in {@code extensions-jars/}, {@code mailetcontainer.xml} chains
- * it with {@code IsMarkedAsSpam} and {@code WithStorageDirective}, mails go in over SMTP and are
- * read back over IMAP. The model is a random-weight bundle whose score for every mail the test
- * learns first from the classifier itself; the threshold splits them, so both folders get mail.
+ * End to end in a real James 3.8.1 (the memory app, in this JVM): the packaged {@code
+ * spamgpt-mailet.jar} sits in {@code extensions-jars/}, {@code mailetcontainer.xml} chains it with
+ * {@code IsMarkedAsSpam} and {@code WithStorageDirective}, mails go in over SMTP and are read back
+ * over IMAP. The model is a random-weight bundle whose score for every mail the test learns first
+ * from the classifier itself; the threshold splits them, so both folders get mail.
  */
 class SpamGptJamesIT {
 
     static final String ALICE = "alice@" + DOMAIN;
     static final String BOB = "bob@" + DOMAIN;
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static MailetJames james;
     static List<String> mails;
@@ -41,7 +39,9 @@ class SpamGptJamesIT {
         long t0 = System.nanoTime();
         mails = TestMails.endToEnd(ALICE + ", " + BOB);
         Path bundle = tmp.resolve("bundle");
-        scores = Verdicts.score(bundle, 20261126L, mails, Files.createDirectories(tmp.resolve("verdicts")));
+        scores =
+                Verdicts.score(
+                        bundle, 20261126L, mails, Files.createDirectories(tmp.resolve("verdicts")));
         threshold = Verdicts.splitThreshold(scores);
         long t1 = System.nanoTime();
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -49,8 +49,11 @@ class SpamGptJamesIT {
         parameters.put("tagSubject", "[SPAM]");
         parameters.put("addHeaders", "true");
         james = MailetJames.start(tmp.resolve("james"), bundle, parameters, List.of(ALICE, BOB));
-        System.out.printf(Locale.ROOT, "[SpamGptJamesIT] verdicts in %d ms, James with the mailet started in %d ms%n",
-                (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        System.out.printf(
+                Locale.ROOT,
+                "[SpamGptJamesIT] verdicts in %d ms, James with the mailet started in %d ms%n",
+                (t1 - t0) / 1_000_000,
+                (System.nanoTime() - t1) / 1_000_000);
     }
 
     @AfterAll
@@ -62,12 +65,19 @@ class SpamGptJamesIT {
 
     @Test
     void theTestJvmShouldNotSeeTheMailetSoJamesMustLoadItFromExtensionsJars() {
-        for (String name : List.of("dev.spamgpt.mailet.SpamGptClassifier",
-                "dev.spamgpt.core.inference.SpamClassifier", "ai.djl.engine.Engine")) {
+        for (String name :
+                List.of(
+                        "dev.spamgpt.mailet.SpamGptClassifier",
+                        "dev.spamgpt.core.inference.SpamClassifier",
+                        "ai.djl.engine.Engine")) {
             try {
                 Class<?> found = Class.forName(name);
-                throw new AssertionError(name + " is on the test class path, loaded by " + found.getClassLoader()
-                        + " from " + found.getProtectionDomain().getCodeSource());
+                throw new AssertionError(
+                        name
+                                + " is on the test class path, loaded by "
+                                + found.getClassLoader()
+                                + " from "
+                                + found.getProtectionDomain().getCodeSource());
             } catch (ClassNotFoundException expected) {
                 // James can only have it from extensions-jars/.
             }
@@ -83,13 +93,22 @@ class SpamGptJamesIT {
         assertThat(ImapFolders.count(imapPort, ALICE)).isEqualTo(mails.size());
         assertThat(ImapFolders.count(imapPort, BOB)).isEqualTo(mails.size());
 
-        int spam = Routing.check("127.0.0.1", imapPort, List.of(ALICE, BOB), mails, scores, threshold, true);
+        int spam =
+                Routing.check(
+                        "127.0.0.1", imapPort, List.of(ALICE, BOB), mails, scores, threshold, true);
         assertThat(spam).as("mails in Spam").isPositive().isLessThan(mails.size() - 1);
-        for (String repository : List.of("memory://var/mail/error/", "memory://var/mail/relay-denied/")) {
+        for (String repository :
+                List.of("memory://var/mail/error/", "memory://var/mail/relay-denied/")) {
             assertThat(james.repositoryCount(repository)).as(repository).isZero();
         }
-        System.out.printf(Locale.ROOT, "[SpamGptJamesIT] %d mails x 2 recipients over SMTP, %d in Spam, %d in"
-                + " INBOX, threshold %.4f%n", mails.size(), spam, mails.size() - spam, threshold);
+        System.out.printf(
+                Locale.ROOT,
+                "[SpamGptJamesIT] %d mails x 2 recipients over SMTP, %d in Spam, %d in"
+                        + " INBOX, threshold %.4f%n",
+                mails.size(),
+                spam,
+                mails.size() - spam,
+                threshold);
 
         String metrics = james.scrapeMetrics();
         assertThat(Routing.mailsCounted(metrics, "spam")).isEqualTo(spam);

@@ -18,7 +18,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,8 +39,7 @@ class SpamGptLoadIT {
     static final long MAX_HEAP_GROWTH = 64L << 20;
     static final long MAX_RSS_GROWTH = 384L << 20;
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     static MailetJames james;
 
@@ -90,22 +88,42 @@ class SpamGptLoadIT {
         double p99 = quantile(metricsBefore, metrics, "spamgpt_scoring_seconds", 0.99);
         double passP50 = quantile(metricsBefore, metrics, "spamgpt_inference_seconds", 0.5);
         double passP99 = quantile(metricsBefore, metrics, "spamgpt_inference_seconds", 0.99);
-        double batches = value(metrics, "spamgpt_inference_batch_size_count\\{[^}]*}")
-                - value(metricsBefore, "spamgpt_inference_batch_size_count\\{[^}]*}");
-        double batchTexts = value(metrics, "spamgpt_inference_batch_size_sum\\{[^}]*}")
-                - value(metricsBefore, "spamgpt_inference_batch_size_sum\\{[^}]*}");
+        double batches =
+                value(metrics, "spamgpt_inference_batch_size_count\\{[^}]*}")
+                        - value(metricsBefore, "spamgpt_inference_batch_size_count\\{[^}]*}");
+        double batchTexts =
+                value(metrics, "spamgpt_inference_batch_size_sum\\{[^}]*}")
+                        - value(metricsBefore, "spamgpt_inference_batch_size_sum\\{[^}]*}");
         double errors = value(metrics, "spamgpt_mails_total\\{[^}]*verdict=\"error\"}");
 
         double seconds = (delivered - start) / 1e9;
-        System.out.printf(Locale.ROOT, "[SpamGptLoadIT] %d mails from %d SMTP clients: accepted in %.1f s,"
-                        + " delivered in %.1f s = %.1f mails/s%n", MAILS, CLIENTS, (sent - start) / 1e9,
-                seconds, MAILS / seconds);
-        System.out.printf(Locale.ROOT, "[SpamGptLoadIT] scoring latency per mail (histogram bucket bounds):"
-                + " p50 <= %.1f ms, p99 <= %.1f ms; %.0f forward passes (p50 <= %.1f ms, p99 <= %.1f ms),"
-                + " %.2f mails per pass%n", p50 * 1000, p99 * 1000,
-                batches, passP50 * 1000, passP99 * 1000, batchTexts / batches);
-        System.out.printf(Locale.ROOT, "[SpamGptLoadIT] heap after GC %s -> %s, RSS %s -> %s%n",
-                mb(before.heap), mb(after.heap), mb(before.rss), mb(after.rss));
+        System.out.printf(
+                Locale.ROOT,
+                "[SpamGptLoadIT] %d mails from %d SMTP clients: accepted in %.1f s,"
+                        + " delivered in %.1f s = %.1f mails/s%n",
+                MAILS,
+                CLIENTS,
+                (sent - start) / 1e9,
+                seconds,
+                MAILS / seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "[SpamGptLoadIT] scoring latency per mail (histogram bucket bounds): p50 <= %.1f"
+                    + " ms, p99 <= %.1f ms; %.0f forward passes (p50 <= %.1f ms, p99 <= %.1f ms),"
+                    + " %.2f mails per pass%n",
+                p50 * 1000,
+                p99 * 1000,
+                batches,
+                passP50 * 1000,
+                passP99 * 1000,
+                batchTexts / batches);
+        System.out.printf(
+                Locale.ROOT,
+                "[SpamGptLoadIT] heap after GC %s -> %s, RSS %s -> %s%n",
+                mb(before.heap),
+                mb(after.heap),
+                mb(before.rss),
+                mb(after.rss));
 
         assertThat(scored).isEqualTo(WARM_UP + MAILS);
         assertThat(errors).isZero();
@@ -130,7 +148,10 @@ class SpamGptLoadIT {
         return james.scrapeMetrics();
     }
 
-    /** The upper bound of the histogram bucket that holds quantile q of what was recorded between two scrapes. */
+    /**
+     * The upper bound of the histogram bucket that holds quantile q of what was recorded between
+     * two scrapes.
+     */
     private static double quantile(String before, String after, String histogram, double q) {
         TreeMap<Double, Double> grown = buckets(after, histogram);
         buckets(before, histogram).forEach((le, n) -> grown.merge(le, -n, Double::sum));
@@ -146,9 +167,14 @@ class SpamGptLoadIT {
 
     private static TreeMap<Double, Double> buckets(String metrics, String histogram) {
         TreeMap<Double, Double> buckets = new TreeMap<>();
-        Matcher m = Pattern.compile(histogram + "_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)").matcher(metrics);
+        Matcher m =
+                Pattern.compile(histogram + "_bucket\\{[^}]*le=\"([^\"]+)\"[^}]*} ([0-9.Ee+-]+)")
+                        .matcher(metrics);
         while (m.find()) {
-            double le = "+Inf".equals(m.group(1)) ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1));
+            double le =
+                    "+Inf".equals(m.group(1))
+                            ? Double.POSITIVE_INFINITY
+                            : Double.parseDouble(m.group(1));
             buckets.put(le, Double.parseDouble(m.group(2)));
         }
         assertThat(buckets).as("%s buckets", histogram).isNotEmpty();
@@ -182,7 +208,8 @@ class SpamGptLoadIT {
             }
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             long rss = 0;
-            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+            for (String line :
+                    Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
                 if (line.startsWith("VmRSS:")) {
                     rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }

@@ -3,7 +3,6 @@ package dev.spamgpt.mailet.james;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.testing.TinyBundles;
 import dev.spamgpt.core.text.MessageText;
-
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,15 +11,14 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
 /**
  * Runs in a JVM of its own, with core on the class path (the integration tests' JVM has none, like
- * a stock James): writes a random-weight bundle and asks the classifier for the score of each
- * mail, read the way the mailet reads it. Prints nothing on stdout; writes one line per mail:
- * the score, or {@code skip} for a mail without text.
+ * a stock James): writes a random-weight bundle and asks the classifier for the score of each mail,
+ * read the way the mailet reads it. Prints nothing on stdout; writes one line per mail: the score,
+ * or {@code skip} for a mail without text.
  *
  * <p>Arguments: bundle folder, seed, output file, .eml files.
  */
@@ -46,7 +44,10 @@ public final class VerdictTool {
                     message = new MimeMessage(session, in);
                 }
                 MessageText.Result text = MessageText.fromMessage(message, limits);
-                lines.add(text.hasText() ? Float.toString(classifier.spamProbability(text.text())) : "skip");
+                lines.add(
+                        text.hasText()
+                                ? Float.toString(classifier.spamProbability(text.text()))
+                                : "skip");
             }
         }
         Files.write(out, lines, StandardCharsets.UTF_8);

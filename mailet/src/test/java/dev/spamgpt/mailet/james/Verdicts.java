@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks the real classifier for each mail's score before James starts, so the tests know where
- * every mail must land. The classifier runs in a child JVM ({@link VerdictTool}): the test JVM
- * must not have core or DJL on its class path, else it would hide class-loading bugs of the
- * extension jar (and libtorch can be loaded by one class loader per JVM only).
+ * Asks the real classifier for each mail's score before James starts, so the tests know where every
+ * mail must land. The classifier runs in a child JVM ({@link VerdictTool}): the test JVM must not
+ * have core or DJL on its class path, else it would hide class-loading bugs of the extension jar
+ * (and libtorch can be loaded by one class loader per JVM only).
  */
 final class Verdicts {
 
@@ -30,11 +30,21 @@ final class Verdicts {
      *
      * @return one score per mail, NaN for a mail without text
      */
-    static float[] score(Path bundle, long seed, List<String> rawMails, Path work) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.offline=true",
-                "-cp", classpath(), TOOL, bundle.toString(), Long.toString(seed)));
+    static float[] score(Path bundle, long seed, List<String> rawMails, Path work)
+            throws Exception {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Paths.get(System.getProperty("java.home"), "bin", "java")
+                                        .toString(),
+                                "-Xmx1g",
+                                "-Dai.djl.pytorch.num_threads=1",
+                                "-Dai.djl.offline=true",
+                                "-cp",
+                                classpath(),
+                                TOOL,
+                                bundle.toString(),
+                                Long.toString(seed)));
         Path out = work.resolve("scores.txt");
         command.add(out.toString());
         for (int i = 0; i < rawMails.size(); i++) {
@@ -43,7 +53,11 @@ final class Verdicts {
             command.add(eml.toString());
         }
         Path log = work.resolve("verdict-tool.log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("the verdict tool did not finish in 180 s; see " + log);
@@ -74,7 +88,9 @@ final class Verdicts {
                 best = i;
             }
         }
-        assertThat(gap).as("gap between neighbouring scores %s", Arrays.toString(sorted)).isGreaterThan(1e-4f);
+        assertThat(gap)
+                .as("gap between neighbouring scores %s", Arrays.toString(sorted))
+                .isGreaterThan(1e-4f);
         return (sorted[best] + sorted[best + 1]) / 2;
     }
 
@@ -92,9 +108,14 @@ final class Verdicts {
     }
 
     static String classpath() throws IOException {
-        Path file = Paths.get(System.getProperty("spamgpt.verdict.classpath", "target/verdict-classpath.txt"));
+        Path file =
+                Paths.get(
+                        System.getProperty(
+                                "spamgpt.verdict.classpath", "target/verdict-classpath.txt"));
         String deps = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).trim();
-        return System.getProperty("spamgpt.test.classes", "target/test-classes") + File.pathSeparator + deps;
+        return System.getProperty("spamgpt.test.classes", "target/test-classes")
+                + File.pathSeparator
+                + deps;
     }
 
     static String tail(Path log) {

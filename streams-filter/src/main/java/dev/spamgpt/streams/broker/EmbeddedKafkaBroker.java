@@ -3,7 +3,6 @@ package dev.spamgpt.streams.broker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -23,26 +22,30 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Formats and starts a broker, and waits until it accepts clients (about 5 s).
+     * Formats and starts a broker, and waits until it accepts clients.
      *
      * @param maxMessageBytes the broker's {@code message.max.bytes}
      * @param extraConfig further broker properties (may be empty)
      * @return the running broker
      * @throws Exception when the broker cannot start
      */
-    public static EmbeddedKafkaBroker start(int maxMessageBytes, Map<String, String> extraConfig) throws Exception {
+    public static EmbeddedKafkaBroker start(int maxMessageBytes, Map<String, String> extraConfig)
+            throws Exception {
         // Our own temporary directory: the test kit's default one is deleted by a JVM shutdown
         // hook that can run while the broker is still writing to it.
         Path dataDir = Files.createTempDirectory("spamgpt-kafka-");
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setBaseDirectory(dataDir)
-                // The test kit defaults to the newest, unreleased metadata version; a broker for
-                // users runs the latest released one.
-                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build());
+        KafkaClusterTestKit.Builder builder =
+                new KafkaClusterTestKit.Builder(
+                        new TestKitNodes.Builder()
+                                .setBaseDirectory(dataDir)
+                                // The test kit defaults to the newest, unreleased metadata version;
+                                // a broker for
+                                // users runs the latest released one.
+                                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                                .setCombined(true)
+                                .setNumBrokerNodes(1)
+                                .setNumControllerNodes(1)
+                                .build());
         // One node: every internal topic has one replica. Few partitions keep start-up quick.
         builder.setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("offsets.topic.num.partitions", "4")
@@ -86,7 +89,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while stopping the embedded broker", e);
         } catch (Exception e) {
-            throw new IllegalStateException("embedded broker did not stop cleanly: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "embedded broker did not stop cleanly: " + e.getMessage(), e);
         }
     }
 }

@@ -1,10 +1,9 @@
 package dev.spamgpt.streams.config;
 
+import dev.spamgpt.streams.topology.JsonTextPath;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
-
-import dev.spamgpt.streams.topology.JsonTextPath;
 
 /**
  * What the topology needs to know: topics, how to read a value, the size limit and the micro-batch
@@ -36,7 +35,10 @@ public record FilterConfig(
     /** Default size limit: 1 MiB, about the broker's default {@code message.max.bytes}. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
-    /** Default classifier call timeout: far above a normal call, well inside {@code max.poll.interval.ms}. */
+    /**
+     * Default classifier call timeout: far above a normal call, well inside {@code
+     * max.poll.interval.ms}.
+     */
     public static final Duration DEFAULT_CLASSIFIER_TIMEOUT = Duration.ofSeconds(60);
 
     /** Largest accepted batch: keeps one flush well inside {@code max.poll.interval.ms}. */
@@ -52,32 +54,54 @@ public record FilterConfig(
         requireTopic(hamTopic, "ham topic");
         requireTopic(dlqTopic, "dead-letter topic");
         if (Set.of(inputTopic, spamTopic, hamTopic, dlqTopic).size() != 4) {
-            throw new IllegalArgumentException("input, spam, ham and dead-letter topics must all differ: "
-                    + String.join(", ", inputTopic, spamTopic, hamTopic, dlqTopic));
+            throw new IllegalArgumentException(
+                    "input, spam, ham and dead-letter topics must all differ: "
+                            + String.join(", ", inputTopic, spamTopic, hamTopic, dlqTopic));
         }
         if (valueFormat == ValueFormat.JSON) {
             JsonTextPath.compile(jsonPath);
         }
         if (maxRecordBytes < 1) {
-            throw new IllegalArgumentException("max record bytes must be positive, got " + maxRecordBytes);
+            throw new IllegalArgumentException(
+                    "max record bytes must be positive, got " + maxRecordBytes);
         }
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException(
                     "batch size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
         }
         if (batchWait.isNegative() || batchWait.isZero()) {
-            throw new IllegalArgumentException("batch wait must be positive, got " + batchWait.toMillis() + " ms");
+            throw new IllegalArgumentException(
+                    "batch wait must be positive, got " + batchWait.toMillis() + " ms");
         }
         if (classifierTimeout.isNegative()) {
             throw new IllegalArgumentException(
-                    "classifier timeout must not be negative, got " + classifierTimeout.toMillis() + " ms");
+                    "classifier timeout must not be negative, got "
+                            + classifierTimeout.toMillis()
+                            + " ms");
         }
     }
 
     /** The same with the {@link #DEFAULT_CLASSIFIER_TIMEOUT}. */
-    public FilterConfig(String inputTopic, String spamTopic, String hamTopic, String dlqTopic, ValueFormat valueFormat,
-                        String jsonPath, int maxRecordBytes, int batchSize, Duration batchWait) {
-        this(inputTopic, spamTopic, hamTopic, dlqTopic, valueFormat, jsonPath, maxRecordBytes, batchSize, batchWait,
+    public FilterConfig(
+            String inputTopic,
+            String spamTopic,
+            String hamTopic,
+            String dlqTopic,
+            ValueFormat valueFormat,
+            String jsonPath,
+            int maxRecordBytes,
+            int batchSize,
+            Duration batchWait) {
+        this(
+                inputTopic,
+                spamTopic,
+                hamTopic,
+                dlqTopic,
+                valueFormat,
+                jsonPath,
+                maxRecordBytes,
+                batchSize,
+                batchWait,
                 DEFAULT_CLASSIFIER_TIMEOUT);
     }
 

@@ -3,47 +3,76 @@ package dev.spamgpt.streams.config;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
-/** Command-line options (a picocli Mixin): the cluster (or the embedded broker) and the Kafka Streams settings. */
+/**
+ * Command-line options (a picocli Mixin): the cluster (or the embedded broker) and the Kafka
+ * Streams settings.
+ */
 public final class KafkaFlags {
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT",
             description = "Kafka cluster. Required unless --embedded-broker.")
     String bootstrapServers;
 
-    @Option(names = "--embedded-broker",
-            description = "Start a single-node Kafka broker (KRaft) in this process, print its address and use it."
-                    + " Implies --create-topics.")
+    @Option(
+            names = "--embedded-broker",
+            description =
+                    "Start a single-node Kafka broker (KRaft) in this process, print its address"
+                            + " and use it. Implies --create-topics.")
     boolean embeddedBroker;
 
-    @Option(names = "--application-id", paramLabel = "ID", defaultValue = "spamgpt-streams-filter",
-            description = "Kafka Streams application.id (consumer group, internal topic prefix). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--application-id",
+            paramLabel = "ID",
+            defaultValue = "spamgpt-streams-filter",
+            description =
+                    "Kafka Streams application.id (consumer group, internal topic prefix). Default:"
+                            + " ${DEFAULT-VALUE}.")
     String applicationId;
 
-    @Option(names = "--processing-guarantee", paramLabel = "GUARANTEE", defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
+    @Option(
+            names = "--processing-guarantee",
+            paramLabel = "GUARANTEE",
+            defaultValue = StreamsConfig.EXACTLY_ONCE_V2,
             description = "exactly_once_v2 or at_least_once. Default: ${DEFAULT-VALUE}.")
     String processingGuarantee;
 
-    @Option(names = "--stream-threads", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--stream-threads",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Kafka Streams threads in this instance. Default: ${DEFAULT-VALUE}.")
     int streamThreads;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory. Default: Kafka's.")
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
+            description = "Kafka Streams state directory. Default: Kafka's.")
     Path stateDir;
 
-    @Option(names = "--kafka-config", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "Raw Kafka Streams or client setting, repeatable, e.g. security.protocol=SASL_SSL.")
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "KEY=VALUE",
+            mapFallbackValue = "",
+            description =
+                    "Raw Kafka Streams or client setting, repeatable, e.g."
+                            + " security.protocol=SASL_SSL.")
     Map<String, String> kafkaConfig = new LinkedHashMap<>();
 
-    /** @return {@code --bootstrap-servers}, or null */
+    /**
+     * @return {@code --bootstrap-servers}, or null
+     */
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    /** @return whether {@code --embedded-broker} was given */
+    /**
+     * @return whether {@code --embedded-broker} was given
+     */
     public boolean embeddedBroker() {
         return embeddedBroker;
     }
@@ -57,7 +86,12 @@ public final class KafkaFlags {
      * @throws IllegalArgumentException naming the setting that is wrong
      */
     public KafkaOptions kafkaOptions(String bootstrap, LayeredDefaults defaults) {
-        return new KafkaOptions(applicationId, bootstrap, processingGuarantee, streamThreads, stateDir,
+        return new KafkaOptions(
+                applicationId,
+                bootstrap,
+                processingGuarantee,
+                streamThreads,
+                stateDir,
                 defaults.kafkaOverrides(kafkaConfig));
     }
 }

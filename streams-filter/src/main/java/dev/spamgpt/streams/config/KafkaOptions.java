@@ -3,7 +3,6 @@ package dev.spamgpt.streams.config;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
-
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -36,11 +35,17 @@ public record KafkaOptions(
         Objects.requireNonNull(processingGuarantee, "processingGuarantee");
         if (!processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)
                 && !processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
-            throw new IllegalArgumentException("processing guarantee must be " + StreamsConfig.EXACTLY_ONCE_V2
-                    + " or " + StreamsConfig.AT_LEAST_ONCE + ", got " + processingGuarantee);
+            throw new IllegalArgumentException(
+                    "processing guarantee must be "
+                            + StreamsConfig.EXACTLY_ONCE_V2
+                            + " or "
+                            + StreamsConfig.AT_LEAST_ONCE
+                            + ", got "
+                            + processingGuarantee);
         }
         if (streamThreads < 1) {
-            throw new IllegalArgumentException("stream threads must be at least 1, got " + streamThreads);
+            throw new IllegalArgumentException(
+                    "stream threads must be at least 1, got " + streamThreads);
         }
         overrides = Map.copyOf(overrides == null ? Map.of() : overrides);
     }

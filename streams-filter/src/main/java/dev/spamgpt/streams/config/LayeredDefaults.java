@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-
 import picocli.CommandLine;
 
 /**
@@ -17,14 +16,15 @@ import picocli.CommandLine;
  * <b>command-line flag &gt; environment variable &gt; properties file &gt; built-in default</b>.
  *
  * <p>For an option {@code --input-topic} the environment variable is {@code SPAMGPT_INPUT_TOPIC}
- * and the properties-file key is {@code input.topic}. Raw Kafka settings use the prefix
- * {@code kafka.} in the file ({@code kafka.security.protocol=SASL_SSL}) and {@code SPAMGPT_KAFKA_} in
- * the environment ({@code SPAMGPT_KAFKA_SECURITY_PROTOCOL}); see {@link #kafkaOverrides}.
+ * and the properties-file key is {@code input.topic}. Raw Kafka settings use the prefix {@code
+ * kafka.} in the file ({@code kafka.security.protocol=SASL_SSL}) and {@code SPAMGPT_KAFKA_} in the
+ * environment ({@code SPAMGPT_KAFKA_SECURITY_PROTOCOL}); see {@link #kafkaOverrides}.
  */
 public final class LayeredDefaults implements CommandLine.IDefaultValueProvider {
 
     /** Prefix of every environment variable the filter reads. */
     public static final String ENV_PREFIX = "SPAMGPT_";
+
     /** Prefix of raw Kafka settings in the file; the environment form is {@code SPAMGPT_KAFKA_}. */
     public static final String KAFKA_PREFIX = "kafka.";
 
@@ -52,7 +52,8 @@ public final class LayeredDefaults implements CommandLine.IDefaultValueProvider 
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             props.load(reader);
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read config file " + path + ": " + e.getMessage(), e);
         }
         return props;
     }
@@ -81,7 +82,8 @@ public final class LayeredDefaults implements CommandLine.IDefaultValueProvider 
 
     @Override
     public String defaultValue(CommandLine.Model.ArgSpec argSpec) {
-        if (!(argSpec instanceof CommandLine.Model.OptionSpec option) || option.longestName().equals("--config-file")
+        if (!(argSpec instanceof CommandLine.Model.OptionSpec option)
+                || option.longestName().equals("--config-file")
                 || option.isMultiValue()) {
             return null;
         }
@@ -94,8 +96,8 @@ public final class LayeredDefaults implements CommandLine.IDefaultValueProvider 
     }
 
     /**
-     * Collects raw Kafka settings from the file and the environment, then the command line's
-     * {@code --kafka-config} entries, each later layer winning per key.
+     * Collects raw Kafka settings from the file and the environment, then the command line's {@code
+     * --kafka-config} entries, each later layer winning per key.
      *
      * @param fromCommandLine the {@code --kafka-config} entries
      * @return the merged settings
@@ -108,11 +110,16 @@ public final class LayeredDefaults implements CommandLine.IDefaultValueProvider 
             }
         }
         String envPrefix = ENV_PREFIX + "KAFKA_";
-        env.forEach((name, value) -> {
-            if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
-                merged.put(name.substring(envPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
-            }
-        });
+        env.forEach(
+                (name, value) -> {
+                    if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+                        merged.put(
+                                name.substring(envPrefix.length())
+                                        .toLowerCase(Locale.ROOT)
+                                        .replace('_', '.'),
+                                value);
+                    }
+                });
         if (fromCommandLine != null) {
             merged.putAll(fromCommandLine);
         }
@@ -129,8 +136,14 @@ public final class LayeredDefaults implements CommandLine.IDefaultValueProvider 
     public static void require(Object value, String option) {
         if (value == null || value.toString().isBlank()) {
             String name = option.replaceFirst("^--", "");
-            throw new IllegalArgumentException("missing " + option + " (or " + envName(name) + ", or "
-                    + fileKey(name) + " in the --config-file)");
+            throw new IllegalArgumentException(
+                    "missing "
+                            + option
+                            + " (or "
+                            + envName(name)
+                            + ", or "
+                            + fileKey(name)
+                            + " in the --config-file)");
         }
     }
 

@@ -2,7 +2,10 @@ package dev.spamgpt.streams.config;
 
 import picocli.CommandLine.Option;
 
-/** Command-line options (a picocli Mixin): the filter's four topics, and whether and how to create them. */
+/**
+ * Command-line options (a picocli Mixin): the filter's four topics, and whether and how to create
+ * them.
+ */
 public final class TopicFlags {
 
     @Option(names = "--input-topic", paramLabel = "TOPIC", description = "Topic to read. Required.")
@@ -14,19 +17,30 @@ public final class TopicFlags {
     @Option(names = "--ham-topic", paramLabel = "TOPIC", description = "Topic for ham. Required.")
     String hamTopic;
 
-    @Option(names = "--dlq-topic", paramLabel = "TOPIC",
+    @Option(
+            names = "--dlq-topic",
+            paramLabel = "TOPIC",
             description = "Dead-letter topic for records that cannot be classified. Required.")
     String dlqTopic;
 
     @Option(names = "--create-topics", description = "Create missing topics at start.")
     boolean createTopics;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "3",
-            description = "Partitions of topics made by --create-topics. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "3",
+            description =
+                    "Partitions of topics made by --create-topics. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "-1",
-            description = "Replicas of topics made by --create-topics; -1 is the broker default. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            defaultValue = "-1",
+            description =
+                    "Replicas of topics made by --create-topics; -1 is the broker default. Default:"
+                            + " ${DEFAULT-VALUE}.")
     int replicationFactor;
 
     /**
@@ -41,17 +55,23 @@ public final class TopicFlags {
         LayeredDefaults.require(dlqTopic, "--dlq-topic");
     }
 
-    /** @return whether {@code --create-topics} was given */
+    /**
+     * @return whether {@code --create-topics} was given
+     */
     public boolean createTopics() {
         return createTopics;
     }
 
-    /** @return partitions of created topics */
+    /**
+     * @return partitions of created topics
+     */
     public int partitions() {
         return partitions;
     }
 
-    /** @return replicas of created topics, -1 for the broker default */
+    /**
+     * @return replicas of created topics, -1 for the broker default
+     */
     public int replicationFactor() {
         return replicationFactor;
     }

@@ -12,16 +12,33 @@ import org.slf4j.LoggerFactory;
  * so this is a safety net for custom serdes; text decoding errors are handled in the topology,
  * where they get a precise reason.
  */
-public class DeadLetterDeserializationHandler extends DeadLetterHandler implements DeserializationExceptionHandler {
+public class DeadLetterDeserializationHandler extends DeadLetterHandler
+        implements DeserializationExceptionHandler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+    private static final Logger LOG =
+            LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                                Exception exception) {
-        LOG.warn("Cannot deserialize {}-{}@{}; dead-lettering it", record.topic(), record.partition(), record.offset(),
+    public Response handleError(
+            ErrorHandlerContext context,
+            ConsumerRecord<byte[], byte[]> record,
+            Exception exception) {
+        LOG.warn(
+                "Cannot deserialize {}-{}@{}; dead-lettering it",
+                record.topic(),
+                record.partition(),
+                record.offset(),
                 exception);
-        return Response.resume(deadLetter(DeadLetterReason.DESERIALIZATION_ERROR, record.key(), record.value(),
-                record.timestamp(), record.headers(), exception, record.topic(), record.partition(), record.offset()));
+        return Response.resume(
+                deadLetter(
+                        DeadLetterReason.DESERIALIZATION_ERROR,
+                        record.key(),
+                        record.value(),
+                        record.timestamp(),
+                        record.headers(),
+                        exception,
+                        record.topic(),
+                        record.partition(),
+                        record.offset()));
     }
 }

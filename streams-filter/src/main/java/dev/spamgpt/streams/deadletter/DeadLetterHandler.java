@@ -2,7 +2,6 @@ package dev.spamgpt.streams.deadletter;
 
 import java.util.List;
 import java.util.Map;
-
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Configurable;
 import org.apache.kafka.common.header.Headers;
@@ -26,8 +25,8 @@ abstract class DeadLetterHandler implements Configurable {
     }
 
     /**
-     * Builds the dead letter for a failed record and counts it, as {@link DeadLetters#record} builds
-     * it within the size limit.
+     * Builds the dead letter for a failed record and counts it, as {@link DeadLetters#record}
+     * builds it within the size limit.
      *
      * @param reason why
      * @param key raw key, may be null
@@ -40,14 +39,32 @@ abstract class DeadLetterHandler implements Configurable {
      * @param offset source offset, or -1
      * @return the dead letter to send, or nothing when no dead-letter topic is configured
      */
-    final List<ProducerRecord<byte[], byte[]>> deadLetter(DeadLetterReason reason, byte[] key, byte[] value,
-                                                          long timestamp, Headers headers, Throwable error,
-                                                          String topic, int partition, long offset) {
+    final List<ProducerRecord<byte[], byte[]>> deadLetter(
+            DeadLetterReason reason,
+            byte[] key,
+            byte[] value,
+            long timestamp,
+            Headers headers,
+            Throwable error,
+            String topic,
+            int partition,
+            long offset) {
         if (settings.dlqTopic() == null) {
             return List.of();
         }
         settings.count(reason);
-        return List.of(DeadLetters.record(settings.dlqTopic(), key, value, timestamp, headers, reason, error, topic,
-                partition, offset, settings.maxRecordBytes()));
+        return List.of(
+                DeadLetters.record(
+                        settings.dlqTopic(),
+                        key,
+                        value,
+                        timestamp,
+                        headers,
+                        reason,
+                        error,
+                        topic,
+                        partition,
+                        offset,
+                        settings.maxRecordBytes()));
     }
 }

@@ -1,6 +1,8 @@
 package dev.spamgpt.streams.deadletter;
 
-/** Why a record went to the dead-letter topic; {@link #code()} is the {@code spam.dlq.reason} value. */
+/**
+ * Why a record went to the dead-letter topic; {@link #code()} is the {@code spam.dlq.reason} value.
+ */
 public enum DeadLetterReason {
     /** The value is not valid UTF-8 (strict decoding). */
     INVALID_UTF8("invalid-utf8"),
@@ -16,8 +18,8 @@ public enum DeadLetterReason {
     /** The value is null, or its text is empty or blank. */
     EMPTY_TEXT("empty-text"),
     /**
-     * Reading the text threw, for example a {@code StackOverflowError} on a deeply encoded mail: the
-     * failure is this record's, and the next one is processed.
+     * Reading the text threw, for example a {@code StackOverflowError} on a deeply encoded mail:
+     * the failure is this record's, and the next one is processed.
      */
     EXTRACTION_FAILURE("extraction-failure"),
     /** The classifier failed on this record, also when scored on its own. */

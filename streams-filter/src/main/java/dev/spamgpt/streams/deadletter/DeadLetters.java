@@ -1,11 +1,10 @@
 package dev.spamgpt.streams.deadletter;
 
+import dev.spamgpt.streams.topology.SpamHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-
-import dev.spamgpt.streams.topology.SpamHeaders;
 
 /**
  * Builds dead letters: the original record with headers that say why and where it came from. Used
@@ -16,8 +15,7 @@ public final class DeadLetters {
     /** Longest {@link SpamHeaders#DLQ_ERROR} value, in characters. */
     static final int MAX_ERROR_CHARS = 1000;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
     /**
      * Returns the headers of a dead letter, with every original header.
@@ -31,9 +29,23 @@ public final class DeadLetters {
      * @param droppedValueBytes size of a value the dead letter leaves out, or -1
      * @return new headers
      */
-    public static Headers headers(Headers original, DeadLetterReason reason, String error,
-                                  String topic, int partition, long offset, long droppedValueBytes) {
-        return headers(original, reason, error, topic, partition, offset, droppedValueBytes, Long.MAX_VALUE);
+    public static Headers headers(
+            Headers original,
+            DeadLetterReason reason,
+            String error,
+            String topic,
+            int partition,
+            long offset,
+            long droppedValueBytes) {
+        return headers(
+                original,
+                reason,
+                error,
+                topic,
+                partition,
+                offset,
+                droppedValueBytes,
+                Long.MAX_VALUE);
     }
 
     /**
@@ -52,8 +64,15 @@ public final class DeadLetters {
      * @param headerBudget bytes of original headers the dead letter may carry
      * @return new headers
      */
-    public static Headers headers(Headers original, DeadLetterReason reason, String error, String topic,
-                                  int partition, long offset, long droppedValueBytes, long headerBudget) {
+    public static Headers headers(
+            Headers original,
+            DeadLetterReason reason,
+            String error,
+            String topic,
+            int partition,
+            long offset,
+            long droppedValueBytes,
+            long headerBudget) {
         Headers headers = new RecordHeaders();
         int dropped = 0;
         if (original != null) {
@@ -74,7 +93,8 @@ public final class DeadLetters {
         SpamHeaders.put(headers, SpamHeaders.DLQ_SOURCE_PARTITION, Integer.toString(partition));
         SpamHeaders.put(headers, SpamHeaders.DLQ_SOURCE_OFFSET, Long.toString(offset));
         if (droppedValueBytes >= 0) {
-            SpamHeaders.put(headers, SpamHeaders.DLQ_ORIGINAL_SIZE, Long.toString(droppedValueBytes));
+            SpamHeaders.put(
+                    headers, SpamHeaders.DLQ_ORIGINAL_SIZE, Long.toString(droppedValueBytes));
         }
         if (dropped > 0) {
             SpamHeaders.put(headers, SpamHeaders.DLQ_DROPPED_HEADERS, Integer.toString(dropped));
@@ -100,18 +120,35 @@ public final class DeadLetters {
      * @param maxRecordBytes the filter's size limit
      * @return the record to send
      */
-    public static ProducerRecord<byte[], byte[]> record(String dlqTopic, byte[] key, byte[] value, long timestamp,
-                                                        Headers original, DeadLetterReason reason, Throwable error,
-                                                        String topic, int partition, long offset,
-                                                        int maxRecordBytes) {
+    public static ProducerRecord<byte[], byte[]> record(
+            String dlqTopic,
+            byte[] key,
+            byte[] value,
+            long timestamp,
+            Headers original,
+            DeadLetterReason reason,
+            Throwable error,
+            String topic,
+            int partition,
+            long offset,
+            int maxRecordBytes) {
         byte[] keptKey = key != null && key.length > maxRecordBytes ? null : key;
         long keyBytes = keptKey == null ? 0 : keptKey.length;
         boolean dropValue = value != null && keyBytes + value.length > maxRecordBytes;
         byte[] keptValue = dropValue ? null : value;
         long budget = maxRecordBytes - keyBytes - (keptValue == null ? 0 : keptValue.length);
-        Headers headers = headers(original, reason, describe(error), topic, partition, offset,
-                dropValue ? value.length : -1, budget);
-        return new ProducerRecord<>(dlqTopic, null, timestamp < 0 ? null : timestamp, keptKey, keptValue, headers);
+        Headers headers =
+                headers(
+                        original,
+                        reason,
+                        describe(error),
+                        topic,
+                        partition,
+                        offset,
+                        dropValue ? value.length : -1,
+                        budget);
+        return new ProducerRecord<>(
+                dlqTopic, null, timestamp < 0 ? null : timestamp, keptKey, keptValue, headers);
     }
 
     /**
@@ -130,7 +167,12 @@ public final class DeadLetters {
         }
         String text = error.getClass().getSimpleName() + ": " + error.getMessage();
         if (root != error) {
-            text += " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+            text +=
+                    " (caused by "
+                            + root.getClass().getSimpleName()
+                            + ": "
+                            + root.getMessage()
+                            + ")";
         }
         return text;
     }
@@ -140,6 +182,8 @@ public final class DeadLetters {
             return "";
         }
         String line = text.replace('\r', ' ').replace('\n', ' ');
-        return line.length() <= MAX_ERROR_CHARS ? line : line.substring(0, MAX_ERROR_CHARS - 3) + "...";
+        return line.length() <= MAX_ERROR_CHARS
+                ? line
+                : line.substring(0, MAX_ERROR_CHARS - 3) + "...";
     }
 }

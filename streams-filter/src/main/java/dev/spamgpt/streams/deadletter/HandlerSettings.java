@@ -1,12 +1,10 @@
 package dev.spamgpt.streams.deadletter;
 
-import java.util.Map;
-
-import org.apache.kafka.streams.StreamsConfig;
-
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.metrics.FilterMetrics;
+import java.util.Map;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * What the exception handlers read from the Streams configuration: the dead-letter topic (Kafka's
@@ -25,7 +23,9 @@ record HandlerSettings(String dlqTopic, int maxRecordBytes, FilterMetrics metric
         Object metrics = configs.get(StreamsSettings.METRICS_CONFIG);
         return new HandlerSettings(
                 topic == null ? null : topic.toString(),
-                limit == null ? FilterConfig.DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(limit.toString()),
+                limit == null
+                        ? FilterConfig.DEFAULT_MAX_RECORD_BYTES
+                        : Integer.parseInt(limit.toString()),
                 metrics instanceof FilterMetrics m ? m : null);
     }
 

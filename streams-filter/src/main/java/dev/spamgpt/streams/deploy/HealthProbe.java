@@ -8,14 +8,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * The container health check: {@code java -cp spamgpt-streams.jar dev.spamgpt.streams.deploy.HealthProbe URL}
- * exits 0 when the URL answers 200 within 3 s, and 1 otherwise (any other status, refused,
- * timed out). The JRE base image is not guaranteed to have curl or wget, so the jar brings its own.
+ * The container health check: {@code java -cp spamgpt-streams.jar
+ * dev.spamgpt.streams.deploy.HealthProbe URL} exits 0 when the URL answers 200 within 3 s, and 1
+ * otherwise (any other status, refused, timed out). The JRE base image is not guaranteed to have
+ * curl or wget, so the jar brings its own.
  */
 public final class HealthProbe {
 
-    private HealthProbe() {
-    }
+    private HealthProbe() {}
 
     /**
      * Probes one URL.
@@ -38,7 +38,8 @@ public final class HealthProbe {
         HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
         try {
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    client.send(request, HttpResponse.BodyHandlers.ofString());
             System.out.println(response.statusCode() + " " + response.body().strip());
             return response.statusCode() == 200;
         } catch (IOException e) {

@@ -1,27 +1,25 @@
 package dev.spamgpt.streams.metrics;
 
-import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
-import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The filter's own meters. Names use Micrometer's dotted form; Prometheus shows them with
  * underscores, for example {@code spamgpt_records_classified_total{label="spam"}}.
  *
  * <ul>
- *   <li>{@code spamgpt.records.classified} (counter, tag {@code label}: spam or ham)</li>
- *   <li>{@code spamgpt.records.dead.lettered} (counter, tag {@code reason})</li>
- *   <li>{@code spamgpt.inference} (timer of one {@code spamProbabilities} call, p50 and p99)</li>
- *   <li>{@code spamgpt.inference.batch.size} (texts per call, p50 and p99)</li>
+ *   <li>{@code spamgpt.records.classified} (counter, tag {@code label}: spam or ham)
+ *   <li>{@code spamgpt.records.dead.lettered} (counter, tag {@code reason})
+ *   <li>{@code spamgpt.inference} (timer of one {@code spamProbabilities} call, p50 and p99)
+ *   <li>{@code spamgpt.inference.batch.size} (texts per call, p50 and p99)
  * </ul>
  */
 public final class FilterMetrics {
@@ -29,7 +27,8 @@ public final class FilterMetrics {
     private final MeterRegistry registry;
     private final Counter spam;
     private final Counter ham;
-    private final Map<DeadLetterReason, Counter> deadLetters = new EnumMap<>(DeadLetterReason.class);
+    private final Map<DeadLetterReason, Counter> deadLetters =
+            new EnumMap<>(DeadLetterReason.class);
     private final Map<String, Counter> threadReplacements = new ConcurrentHashMap<>();
     private final Timer inference;
     private final DistributionSummary batchSize;
@@ -44,20 +43,24 @@ public final class FilterMetrics {
         this.spam = classified(registry, "spam");
         this.ham = classified(registry, "ham");
         for (DeadLetterReason reason : DeadLetterReason.values()) {
-            deadLetters.put(reason, Counter.builder("spamgpt.records.dead.lettered")
-                    .description("Records written to the dead-letter topic, by reason")
-                    .tag("reason", reason.code())
-                    .register(registry));
+            deadLetters.put(
+                    reason,
+                    Counter.builder("spamgpt.records.dead.lettered")
+                            .description("Records written to the dead-letter topic, by reason")
+                            .tag("reason", reason.code())
+                            .register(registry));
         }
-        this.inference = Timer.builder("spamgpt.inference")
-                .description("Time of one classifier call (one micro-batch)")
-                .publishPercentiles(0.5, 0.99)
-                .register(registry);
-        this.batchSize = DistributionSummary.builder("spamgpt.inference.batch.size")
-                .description("Texts scored per classifier call")
-                .baseUnit("records")
-                .publishPercentiles(0.5, 0.99)
-                .register(registry);
+        this.inference =
+                Timer.builder("spamgpt.inference")
+                        .description("Time of one classifier call (one micro-batch)")
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry);
+        this.batchSize =
+                DistributionSummary.builder("spamgpt.inference.batch.size")
+                        .description("Texts scored per classifier call")
+                        .baseUnit("records")
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry);
     }
 
     /**
@@ -104,10 +107,17 @@ public final class FilterMetrics {
      * @param cause the exception class that killed it
      */
     public void threadReplaced(String cause) {
-        threadReplacements.computeIfAbsent(cause, c -> Counter.builder("spamgpt.stream.threads.replaced")
-                .description("Stream threads that died on an unexpected error and were replaced")
-                .tag("exception", c)
-                .register(registry)).increment();
+        threadReplacements
+                .computeIfAbsent(
+                        cause,
+                        c ->
+                                Counter.builder("spamgpt.stream.threads.replaced")
+                                        .description(
+                                                "Stream threads that died on an unexpected error"
+                                                        + " and were replaced")
+                                        .tag("exception", c)
+                                        .register(registry))
+                .increment();
     }
 
     /** Returns the inference timer (for reports). */

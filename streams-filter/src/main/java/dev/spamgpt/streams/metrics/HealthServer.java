@@ -1,5 +1,6 @@
 package dev.spamgpt.streams.metrics;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -18,33 +19,33 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
-
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A small HTTP server with three endpoints:
+ *
  * <ul>
- *   <li>{@code /metrics}: every meter in Prometheus text format;</li>
- *   <li>{@code /health/live}: 200 unless Kafka Streams has failed or stopped (ERROR,
- *       PENDING_ERROR, NOT_RUNNING), so that an orchestrator restarts a dead instance;</li>
+ *   <li>{@code /metrics}: every meter in Prometheus text format;
+ *   <li>{@code /health/live}: 200 unless Kafka Streams has failed or stopped (ERROR, PENDING_ERROR,
+ *       NOT_RUNNING), so that an orchestrator restarts a dead instance;
  *   <li>{@code /health/ready}: 200 only while Kafka Streams is RUNNING (not while it starts,
- *       rebalances or restores).</li>
+ *       rebalances or restores).
  * </ul>
+ *
  * Each answers with the current state in the body.
  *
  * <p><b>Why its own loop.</b> A probe must be answered however other clients behave. The JDK's
  * {@code HttpServer} reads a request on a worker thread, so a few clients that trickle their
  * headers occupy every worker, and its request time limits are JVM-wide system properties. This
- * server reads every connection on one non-blocking selector thread instead: a slow client costs
- * a buffer, not a thread. Each connection gets {@code requestTimeout} from accept to the end of
- * its response (a 408 when its request is not complete by then), a request head is at most
- * {@value #MAX_HEAD_BYTES} bytes (431 beyond), every response closes the connection, and at most
- * {@value #MAX_CONNECTIONS} connections are open at once: a new one beyond that evicts the oldest,
- * which is the one most likely to be stuck. The answers are computed on the selector thread; they
- * take microseconds (a metrics scrape milliseconds).
+ * server reads every connection on one non-blocking selector thread instead: a slow client costs a
+ * buffer, not a thread. Each connection gets {@code requestTimeout} from accept to the end of its
+ * response (a 408 when its request is not complete by then), a request head is at most {@value
+ * #MAX_HEAD_BYTES} bytes (431 beyond), every response closes the connection, and at most {@value
+ * #MAX_CONNECTIONS} connections are open at once: a new one beyond that evicts the oldest, which is
+ * the one most likely to be stuck. The answers are computed on the selector thread; they take
+ * microseconds (a metrics scrape milliseconds).
  */
 public final class HealthServer implements AutoCloseable {
 
@@ -53,12 +54,16 @@ public final class HealthServer implements AutoCloseable {
 
     static final int MAX_HEAD_BYTES = 8 * 1024;
     static final int MAX_CONNECTIONS = 256;
+
     /** How long a timed-out connection is drained after its 408 before it is closed. */
     private static final long DRAIN_NANOS = Duration.ofSeconds(1).toNanos();
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
-    private static final Set<KafkaStreams.State> DEAD = EnumSet.of(
-            KafkaStreams.State.ERROR, KafkaStreams.State.PENDING_ERROR, KafkaStreams.State.NOT_RUNNING);
+    private static final Set<KafkaStreams.State> DEAD =
+            EnumSet.of(
+                    KafkaStreams.State.ERROR,
+                    KafkaStreams.State.PENDING_ERROR,
+                    KafkaStreams.State.NOT_RUNNING);
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final ServerSocketChannel listener;
@@ -66,13 +71,19 @@ public final class HealthServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Supplier<KafkaStreams.State> state;
     private final long timeoutNanos;
+
     /** Open connections, oldest first. */
     private final Set<SelectionKey> connections = new LinkedHashSet<>();
+
     private final Thread loop;
     private volatile boolean running = true;
 
-    private HealthServer(ServerSocketChannel listener, Selector selector, PrometheusMeterRegistry registry,
-                         Supplier<KafkaStreams.State> state, Duration requestTimeout) {
+    private HealthServer(
+            ServerSocketChannel listener,
+            Selector selector,
+            PrometheusMeterRegistry registry,
+            Supplier<KafkaStreams.State> state,
+            Duration requestTimeout) {
         this.listener = listener;
         this.selector = selector;
         this.registry = registry;
@@ -92,8 +103,12 @@ public final class HealthServer implements AutoCloseable {
      * @return the running server
      * @throws IOException when the address cannot be bound
      */
-    public static HealthServer start(String host, int port, PrometheusMeterRegistry registry,
-                                     Supplier<KafkaStreams.State> state) throws IOException {
+    public static HealthServer start(
+            String host,
+            int port,
+            PrometheusMeterRegistry registry,
+            Supplier<KafkaStreams.State> state)
+            throws IOException {
         return start(host, port, registry, state, DEFAULT_REQUEST_TIMEOUT);
     }
 
@@ -108,11 +123,16 @@ public final class HealthServer implements AutoCloseable {
      * @return the running server
      * @throws IOException when the address cannot be bound
      */
-    public static HealthServer start(String host, int port, PrometheusMeterRegistry registry,
-                                     Supplier<KafkaStreams.State> state, Duration requestTimeout)
+    public static HealthServer start(
+            String host,
+            int port,
+            PrometheusMeterRegistry registry,
+            Supplier<KafkaStreams.State> state,
+            Duration requestTimeout)
             throws IOException {
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("request timeout must be positive, got " + requestTimeout);
+            throw new IllegalArgumentException(
+                    "request timeout must be positive, got " + requestTimeout);
         }
         Selector selector = Selector.open();
         ServerSocketChannel listener = ServerSocketChannel.open();
@@ -153,7 +173,9 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    /** One connection's progress: reading its request head, then writing the answer, then draining. */
+    /**
+     * One connection's progress: reading its request head, then writing the answer, then draining.
+     */
     private static final class Connection {
         long deadline;
         final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD_BYTES);
@@ -215,8 +237,11 @@ public final class HealthServer implements AutoCloseable {
                 close(connections.iterator().next());
             }
             channel.configureBlocking(false);
-            SelectionKey key = channel.register(selector, SelectionKey.OP_READ,
-                    new Connection(System.nanoTime() + timeoutNanos));
+            SelectionKey key =
+                    channel.register(
+                            selector,
+                            SelectionKey.OP_READ,
+                            new Connection(System.nanoTime() + timeoutNanos));
             connections.add(key);
         }
     }
@@ -257,8 +282,9 @@ public final class HealthServer implements AutoCloseable {
         byte[] bytes = c.head.array();
         int limit = c.head.position();
         for (int i = Math.max(0, c.scanned - 3); i < limit; i++) {
-            if (bytes[i] == '\n' && ((i >= 1 && bytes[i - 1] == '\n')
-                    || (i >= 2 && bytes[i - 1] == '\r' && bytes[i - 2] == '\n'))) {
+            if (bytes[i] == '\n'
+                    && ((i >= 1 && bytes[i - 1] == '\n')
+                            || (i >= 2 && bytes[i - 1] == '\r' && bytes[i - 2] == '\n'))) {
                 return i + 1;
             }
         }
@@ -339,9 +365,13 @@ public final class HealthServer implements AutoCloseable {
         String target = requestLine[1];
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);
-        boolean known = path.equals("/metrics") || path.equals("/health/live") || path.equals("/health/ready");
+        boolean known =
+                path.equals("/metrics")
+                        || path.equals("/health/live")
+                        || path.equals("/health/ready");
         if (!known) {
-            return Response.text(404, "endpoints: /metrics /health/live /health/ready\n").head(method.equals("HEAD"));
+            return Response.text(404, "endpoints: /metrics /health/live /health/ready\n")
+                    .head(method.equals("HEAD"));
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             return Response.text(405, "method not allowed\n").allow("GET, HEAD");
@@ -349,15 +379,25 @@ public final class HealthServer implements AutoCloseable {
         boolean head = method.equals("HEAD");
         try {
             return switch (path) {
-                case "/metrics" -> new Response(200, "text/plain; version=0.0.4; charset=utf-8",
-                        registry.scrape(), null, head);
+                case "/metrics" ->
+                        new Response(
+                                200,
+                                "text/plain; version=0.0.4; charset=utf-8",
+                                registry.scrape(),
+                                null,
+                                head);
                 case "/health/live" -> {
                     KafkaStreams.State s = state.get();
                     yield new Response(DEAD.contains(s) ? 503 : 200, TEXT, s + "\n", null, head);
                 }
                 default -> {
                     KafkaStreams.State s = state.get();
-                    yield new Response(s == KafkaStreams.State.RUNNING ? 200 : 503, TEXT, s + "\n", null, head);
+                    yield new Response(
+                            s == KafkaStreams.State.RUNNING ? 200 : 503,
+                            TEXT,
+                            s + "\n",
+                            null,
+                            head);
                 }
             };
         } catch (RuntimeException e) {
@@ -383,11 +423,20 @@ public final class HealthServer implements AutoCloseable {
 
         ByteBuffer bytes() {
             byte[] content = body.getBytes(StandardCharsets.UTF_8);
-            StringBuilder headers = new StringBuilder()
-                    .append("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n")
-                    .append("Content-Type: ").append(contentType).append("\r\n")
-                    .append("Content-Length: ").append(content.length).append("\r\n")
-                    .append("Connection: close\r\n");
+            StringBuilder headers =
+                    new StringBuilder()
+                            .append("HTTP/1.1 ")
+                            .append(status)
+                            .append(' ')
+                            .append(reason(status))
+                            .append("\r\n")
+                            .append("Content-Type: ")
+                            .append(contentType)
+                            .append("\r\n")
+                            .append("Content-Length: ")
+                            .append(content.length)
+                            .append("\r\n")
+                            .append("Connection: close\r\n");
             if (allow != null) {
                 headers.append("Allow: ").append(allow).append("\r\n");
             }

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -28,9 +27,16 @@ import org.apache.kafka.common.utils.Bytes;
  * @param headers the record's headers, as read
  */
 public record BufferedRecord(
-        String topic, int partition, long offset, long timestamp, byte[] key, byte[] value, Headers headers) {
+        String topic,
+        int partition,
+        long offset,
+        long timestamp,
+        byte[] key,
+        byte[] value,
+        Headers headers) {
 
     private static final byte FORMAT = 1;
+
     /** The stored length of a null field; any other negative length is corruption. */
     private static final int NULL_LENGTH = -1;
 
@@ -65,7 +71,8 @@ public record BufferedRecord(
             }
             byte[] source = r.topic().getBytes(StandardCharsets.UTF_8);
             Header[] headers = r.headers().toArray();
-            int size = 1 + 4 + 8 + 8 + 4 + source.length + 4 + len(r.key()) + 4 + len(r.value()) + 4;
+            int size =
+                    1 + 4 + 8 + 8 + 4 + source.length + 4 + len(r.key()) + 4 + len(r.value()) + 4;
             List<byte[]> names = new ArrayList<>(headers.length);
             for (Header h : headers) {
                 byte[] name = h.key().getBytes(StandardCharsets.UTF_8);
@@ -101,30 +108,40 @@ public record BufferedRecord(
                 int partition = in.getInt();
                 long offset = in.getLong();
                 long timestamp = in.getLong();
-                String source = new String(requireNonNull(getBytes(in, "source topic"), "source topic"),
-                        StandardCharsets.UTF_8);
+                String source =
+                        new String(
+                                requireNonNull(getBytes(in, "source topic"), "source topic"),
+                                StandardCharsets.UTF_8);
                 byte[] key = getBytes(in, "key");
                 byte[] value = getBytes(in, "value");
                 int count = in.getInt();
                 // Each header takes at least its two length fields.
                 if (count < 0 || count > in.remaining() / 8) {
-                    throw corrupt("header count " + count + " does not fit in the " + in.remaining()
-                            + " bytes left");
+                    throw corrupt(
+                            "header count "
+                                    + count
+                                    + " does not fit in the "
+                                    + in.remaining()
+                                    + " bytes left");
                 }
                 Headers headers = new RecordHeaders();
                 for (int i = 0; i < count; i++) {
-                    String name = new String(requireNonNull(getBytes(in, "header name"), "header name"),
-                            StandardCharsets.UTF_8);
+                    String name =
+                            new String(
+                                    requireNonNull(getBytes(in, "header name"), "header name"),
+                                    StandardCharsets.UTF_8);
                     headers.add(name, getBytes(in, "header value"));
                 }
                 if (in.hasRemaining()) {
                     throw corrupt(in.remaining() + " bytes after the last header");
                 }
-                return new BufferedRecord(source, partition, offset, timestamp, key, value, headers);
+                return new BufferedRecord(
+                        source, partition, offset, timestamp, key, value, headers);
             } catch (SerializationException e) {
                 throw e;
             } catch (RuntimeException e) {
-                throw new SerializationException("corrupt buffered record in the state store: " + e, e);
+                throw new SerializationException(
+                        "corrupt buffered record in the state store: " + e, e);
             }
         }
     }
@@ -148,8 +165,13 @@ public record BufferedRecord(
             return null;
         }
         if (length < 0 || length > in.remaining()) {
-            throw corrupt(field + " length " + length + " is not in [0, " + in.remaining()
-                    + "] (the bytes left)");
+            throw corrupt(
+                    field
+                            + " length "
+                            + length
+                            + " is not in [0, "
+                            + in.remaining()
+                            + "] (the bytes left)");
         }
         byte[] bytes = new byte[length];
         in.get(bytes);

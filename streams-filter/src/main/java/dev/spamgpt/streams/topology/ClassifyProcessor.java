@@ -1,5 +1,11 @@
 package dev.spamgpt.streams.topology;
 
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.util.Failures;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetters;
+import dev.spamgpt.streams.metrics.FilterMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +19,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Bytes;
@@ -28,45 +33,35 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.spamgpt.core.util.Failures;
-
-import dev.spamgpt.core.inference.SpamScorer;
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.deadletter.DeadLetterReason;
-import dev.spamgpt.streams.deadletter.DeadLetters;
-import dev.spamgpt.streams.metrics.FilterMetrics;
-
 /**
  * Classifies records in micro-batches and tags each with its route.
  *
  * <p>Records with text are buffered until {@code batchSize} are waiting or the oldest has waited
  * {@code batchWait} (checked by a wall-clock punctuator every half wait), then scored with one
- * {@link SpamScorer#spamProbabilities} call and forwarded in input order. Grouping by length happens
- * inside that call: {@code SpamClassifier} tokenizes the texts, sorts them by token count and runs
- * forward passes over neighbours, packed several to a row so that a pass computes almost no
- * padding. Records without usable text go to the dead-letter route at once.
+ * {@link SpamScorer#spamProbabilities} call and forwarded in input order. Grouping by length
+ * happens inside that call: {@code SpamClassifier} tokenizes the texts, sorts them by token count
+ * and runs forward passes over neighbours, packed several to a row so that a pass computes almost
+ * no padding. Records without usable text go to the dead-letter route at once.
  *
- * <p><b>Why a state store.</b> Kafka Streams commits a task's input offsets after
- * {@code process()} returns, on its own schedule ({@code commit.interval.ms}), and offers
- * processors no hook that runs before a commit. A buffer held only in memory could therefore be
- * behind a committed offset when the process dies, and those records would be lost. Each buffered
- * record is therefore also written to a changelogged key-value store, keyed by (partition, offset),
- * and deleted when it has been forwarded. The puts, deletes, forwarded records and offsets go into
- * the same commit (the same transaction under {@code exactly_once_v2}), so after a crash the store
- * is restored to exactly the records that were buffered at the last commit, and {@link #init}
- * reloads them. Nothing is flushed in {@link #close}: a clean close commits the store, and whoever
- * owns the task next flushes it. The store is in memory with a changelog and a cache, so a record
- * that is put and deleted within one commit interval costs only a tombstone in the changelog.
+ * <p><b>Why a state store.</b> Kafka Streams commits a task's input offsets after {@code process()}
+ * returns, on its own schedule ({@code commit.interval.ms}), and offers processors no hook that
+ * runs before a commit. A buffer held only in memory could therefore be behind a committed offset
+ * when the process dies, and those records would be lost. Each buffered record is therefore also
+ * written to a changelogged key-value store, keyed by (partition, offset), and deleted when it has
+ * been forwarded. The puts, deletes, forwarded records and offsets go into the same commit (the
+ * same transaction under {@code exactly_once_v2}), so after a crash the store is restored to
+ * exactly the records that were buffered at the last commit, and {@link #init} reloads them.
+ * Nothing is flushed in {@link #close}: a clean close commits the store, and whoever owns the task
+ * next flushes it. The store is in memory with a changelog and a cache, so a record that is put and
+ * deleted within one commit interval costs only a tombstone in the changelog.
  *
- * <p>With {@code batchSize} 1 there is no buffer and no store: each record is scored as it
- * arrives.
+ * <p>With {@code batchSize} 1 there is no buffer and no store: each record is scored as it arrives.
  *
- * <p><b>One record, one outcome.</b> Whatever reading or scoring one record throws, a
- * {@code StackOverflowError} included, becomes that record's dead letter; only
- * {@link Failures#isFatal fatal} errors stop the thread. A classifier call runs on a worker thread
- * and is given up after {@code classifierTimeout}: its records are dead-lettered
- * ({@code classifier-timeout}) and the call is interrupted, but it may go on running on that
- * worker until the model returns.
+ * <p><b>One record, one outcome.</b> Whatever reading or scoring one record throws, a {@code
+ * StackOverflowError} included, becomes that record's dead letter; only {@link Failures#isFatal
+ * fatal} errors stop the thread. A classifier call runs on a worker thread and is given up after
+ * {@code classifierTimeout}: its records are dead-lettered ({@code classifier-timeout}) and the
+ * call is interrupted, but it may go on running on that worker until the model returns.
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Routed> {
 
@@ -76,16 +71,19 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     private static final int SLOW_CALL_FRACTION = 10;
 
     /** Worker threads of classifier calls, shared by every task; a timed-out call keeps its own. */
-    private static final ExecutorService CALLS = Executors.newCachedThreadPool(new ThreadFactory() {
-        private final AtomicInteger count = new AtomicInteger();
+    private static final ExecutorService CALLS =
+            Executors.newCachedThreadPool(
+                    new ThreadFactory() {
+                        private final AtomicInteger count = new AtomicInteger();
 
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "spamgpt-classifier-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
+                        @Override
+                        public Thread newThread(Runnable r) {
+                            Thread t =
+                                    new Thread(r, "spamgpt-classifier-" + count.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        }
+                    });
 
     /** A classifier call that did not return within the classifier timeout. */
     static final class ClassifierTimeoutException extends RuntimeException {
@@ -106,14 +104,18 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     private ProcessorContext<byte[], Routed> context;
     private KeyValueStore<Bytes, BufferedRecord> store;
     private long slowCallNanos;
+
     /** Wall-clock time at which the oldest record in the buffer entered it. */
     private long oldestBufferedAtMs;
+
     /** Wall-clock time at which the last flush returned, as far as this processor can tell. */
     private long lastFlushEndedAtMs;
 
-    /** A buffered record and its text (or why it has none, for a record restored under a new config). */
-    private record Pending(BufferedRecord record, ExtractedText extraction) {
-    }
+    /**
+     * A buffered record and its text (or why it has none, for a record restored under a new
+     * config).
+     */
+    private record Pending(BufferedRecord record, ExtractedText extraction) {}
 
     ClassifyProcessor(FilterConfig config, SpamScorer scorer, FilterMetrics metrics) {
         this.config = config;
@@ -126,8 +128,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     @Override
     public void init(ProcessorContext<byte[], Routed> context) {
         this.context = context;
-        this.slowCallNanos = Duration.ofMillis(maxPollIntervalMs(context) / SLOW_CALL_FRACTION).toNanos();
-        // init runs again when a task is revived after an aborted transaction: start from the store.
+        this.slowCallNanos =
+                Duration.ofMillis(maxPollIntervalMs(context) / SLOW_CALL_FRACTION).toNanos();
+        // init runs again when a task is revived after an aborted transaction: start from the
+        // store.
         buffer.clear();
         if (!config.batching()) {
             return;
@@ -137,22 +141,31 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             while (restored.hasNext()) {
                 KeyValue<Bytes, BufferedRecord> entry = restored.next();
                 BufferedRecord record = entry.value;
-                buffer.add(new Pending(record, extractor.extract(record.key(), record.value(), record.headers())));
+                buffer.add(
+                        new Pending(
+                                record,
+                                extractor.extract(record.key(), record.value(), record.headers())));
             }
         }
         if (!buffer.isEmpty()) {
             oldestBufferedAtMs = context.currentSystemTimeMs();
-            LOG.info("Task {}: {} buffered records restored from the state store", context.taskId(), buffer.size());
+            LOG.info(
+                    "Task {}: {} buffered records restored from the state store",
+                    context.taskId(),
+                    buffer.size());
         }
         // Check twice per wait, and flush only a buffer whose oldest record has waited long enough:
         // after a slow flush the punctuation is overdue, and flushing whatever is there at that
         // moment would shrink every later batch to a record or two.
         long waitMs = config.batchWait().toMillis();
-        context.schedule(Duration.ofMillis(Math.max(1, waitMs / 2)), PunctuationType.WALL_CLOCK_TIME, now -> {
-            if (!buffer.isEmpty() && now - oldestBufferedAtMs >= waitMs) {
-                flush();
-            }
-        });
+        context.schedule(
+                Duration.ofMillis(Math.max(1, waitMs / 2)),
+                PunctuationType.WALL_CLOCK_TIME,
+                now -> {
+                    if (!buffer.isEmpty() && now - oldestBufferedAtMs >= waitMs) {
+                        flush();
+                    }
+                });
     }
 
     @Override
@@ -165,16 +178,27 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             Failures.requireNonFatal(e);
             // The processing exception handler sees only exceptions: wrapped, the error becomes
             // this record's processing-error dead letter instead of killing the thread.
-            throw new IllegalStateException("processing the record threw " + DeadLetters.describe(e), e);
+            throw new IllegalStateException(
+                    "processing the record threw " + DeadLetters.describe(e), e);
         }
     }
 
     private void processOne(Record<byte[], byte[]> record) {
-        RecordMetadata source = context.recordMetadata()
-                .orElseThrow(() -> new IllegalStateException("record without source metadata"));
-        BufferedRecord input = new BufferedRecord(source.topic(), source.partition(), source.offset(),
-                record.timestamp(), record.key(), record.value(), record.headers());
-        ExtractedText extraction = extractor.extract(record.key(), record.value(), record.headers());
+        RecordMetadata source =
+                context.recordMetadata()
+                        .orElseThrow(
+                                () -> new IllegalStateException("record without source metadata"));
+        BufferedRecord input =
+                new BufferedRecord(
+                        source.topic(),
+                        source.partition(),
+                        source.offset(),
+                        record.timestamp(),
+                        record.key(),
+                        record.value(),
+                        record.headers());
+        ExtractedText extraction =
+                extractor.extract(record.key(), record.value(), record.headers());
         if (!extraction.ok()) {
             forwardDeadLetter(input, extraction.reason(), extraction.error());
             return;
@@ -217,10 +241,12 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             }
         } catch (Throwable e) {
             Failures.requireNonFatal(e);
-            throw new BatchFailedException("flushing " + buffer.size() + " buffered records failed", e);
+            throw new BatchFailedException(
+                    "flushing " + buffer.size() + " buffered records failed", e);
         }
         buffer.clear();
-        lastFlushEndedAtMs = startedAtMs + Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+        lastFlushEndedAtMs =
+                startedAtMs + Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
     }
 
     private void classifyAndForward(List<Pending> batch) {
@@ -241,8 +267,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             int i = next++;
             Throwable error = scores.errors[i];
             if (error != null) {
-                forwardDeadLetter(pending.record(), error instanceof ClassifierTimeoutException
-                        ? DeadLetterReason.CLASSIFIER_TIMEOUT : DeadLetterReason.CLASSIFIER_FAILURE,
+                forwardDeadLetter(
+                        pending.record(),
+                        error instanceof ClassifierTimeoutException
+                                ? DeadLetterReason.CLASSIFIER_TIMEOUT
+                                : DeadLetterReason.CLASSIFIER_FAILURE,
                         DeadLetters.describe(error));
             } else {
                 forwardClassified(pending.record(), scores.values[i]);
@@ -281,7 +310,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
                 return scores;
             }
             // One bad text must not dead-letter its neighbours: find it by scoring each alone.
-            LOG.warn("Classifier failed on a batch of {}; scoring its texts one by one", texts.size(), batchError);
+            LOG.warn(
+                    "Classifier failed on a batch of {}; scoring its texts one by one",
+                    texts.size(),
+                    batchError);
         }
         for (int i = 0; i < texts.size(); i++) {
             try {
@@ -303,16 +335,24 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         long elapsed = System.nanoTime() - start;
         metrics.inference(n, Duration.ofNanos(elapsed));
         if (elapsed > slowCallNanos) {
-            LOG.warn("Classifier call for {} texts took {} ms, over a tenth of max.poll.interval.ms:"
-                    + " lower --batch-size", n, elapsed / 1_000_000);
+            LOG.warn(
+                    "Classifier call for {} texts took {} ms, over a tenth of max.poll.interval.ms:"
+                            + " lower --batch-size",
+                    n,
+                    elapsed / 1_000_000);
         }
         if (scores == null || scores.length != n) {
-            throw new IllegalStateException("classifier returned "
-                    + (scores == null ? "null" : scores.length + " scores") + " for " + n + " texts");
+            throw new IllegalStateException(
+                    "classifier returned "
+                            + (scores == null ? "null" : scores.length + " scores")
+                            + " for "
+                            + n
+                            + " texts");
         }
         for (float p : scores) {
             if (!(p >= 0f && p <= 1f)) {
-                throw new IllegalStateException("classifier returned the score " + p + ", outside [0, 1]");
+                throw new IllegalStateException(
+                        "classifier returned the score " + p + ", outside [0, 1]");
             }
         }
         return scores;
@@ -328,10 +368,17 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
             return call.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            LOG.error("Classifier call for {} texts did not return within {} ms; dead-lettering its records",
-                    texts.size(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
-            throw new ClassifierTimeoutException("classifier call for " + texts.size()
-                    + " texts did not return within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+            LOG.error(
+                    "Classifier call for {} texts did not return within {} ms; dead-lettering its"
+                            + " records",
+                    texts.size(),
+                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+            throw new ClassifierTimeoutException(
+                    "classifier call for "
+                            + texts.size()
+                            + " texts did not return within "
+                            + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                            + " ms");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
@@ -354,8 +401,12 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         SpamHeaders.put(headers, SpamHeaders.LABEL, spam ? "spam" : "ham");
         SpamHeaders.put(headers, SpamHeaders.SCORE, String.format(Locale.ROOT, "%.6f", score));
         SpamHeaders.put(headers, SpamHeaders.MODEL, scorer.modelId());
-        context.forward(new Record<>(record.key(), new Routed(spam ? Route.SPAM : Route.HAM, record.value()),
-                record.timestamp(), headers));
+        context.forward(
+                new Record<>(
+                        record.key(),
+                        new Routed(spam ? Route.SPAM : Route.HAM, record.value()),
+                        record.timestamp(),
+                        headers));
         metrics.classified(spam);
     }
 
@@ -365,12 +416,26 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         // The same goes for headers that do not fit in the limit beside the key and value kept.
         boolean dropValue = reason == DeadLetterReason.TOO_LARGE && record.value() != null;
         boolean dropKey = record.key() != null && record.key().length > config.maxRecordBytes();
-        long budget = (long) config.maxRecordBytes() - (dropKey || record.key() == null ? 0 : record.key().length)
-                - (dropValue || record.value() == null ? 0 : record.value().length);
-        Headers headers = DeadLetters.headers(record.headers(), reason, error, record.topic(), record.partition(),
-                record.offset(), dropValue ? record.value().length : -1, Math.max(0, budget));
-        context.forward(new Record<>(dropKey ? null : record.key(),
-                new Routed(Route.DEAD_LETTER, dropValue ? null : record.value()), record.timestamp(), headers));
+        long budget =
+                (long) config.maxRecordBytes()
+                        - (dropKey || record.key() == null ? 0 : record.key().length)
+                        - (dropValue || record.value() == null ? 0 : record.value().length);
+        Headers headers =
+                DeadLetters.headers(
+                        record.headers(),
+                        reason,
+                        error,
+                        record.topic(),
+                        record.partition(),
+                        record.offset(),
+                        dropValue ? record.value().length : -1,
+                        Math.max(0, budget));
+        context.forward(
+                new Record<>(
+                        dropKey ? null : record.key(),
+                        new Routed(Route.DEAD_LETTER, dropValue ? null : record.value()),
+                        record.timestamp(),
+                        headers));
         metrics.deadLettered(reason);
     }
 

@@ -24,14 +24,17 @@ public final class JsonTextPath {
     public static final String OPTION = "--json-path";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    // The Jackson providers: the document is already a Jackson tree, and no second JSON library is loaded.
-    private static final Configuration CONFIGURATION = Configuration.builder()
-            .jsonProvider(new JacksonJsonNodeJsonProvider(JSON))
-            .mappingProvider(new JacksonMappingProvider(JSON))
-            .options(Option.SUPPRESS_EXCEPTIONS)
-            .build();
-    private static final String NOT_ONE_FIELD = "must name one field: wildcards, deep scan (..), filters,"
-            + " slices, unions and functions are not supported";
+    // The Jackson providers: the document is already a Jackson tree, and no second JSON library is
+    // loaded.
+    private static final Configuration CONFIGURATION =
+            Configuration.builder()
+                    .jsonProvider(new JacksonJsonNodeJsonProvider(JSON))
+                    .mappingProvider(new JacksonMappingProvider(JSON))
+                    .options(Option.SUPPRESS_EXCEPTIONS)
+                    .build();
+    private static final String NOT_ONE_FIELD =
+            "must name one field: wildcards, deep scan (..), filters,"
+                    + " slices, unions and functions are not supported";
 
     private final String expression;
     private final JsonPath path;
@@ -50,7 +53,8 @@ public final class JsonTextPath {
      */
     public static JsonTextPath compile(String expression) {
         if (expression == null || expression.isBlank()) {
-            throw new IllegalArgumentException("missing JSON path for " + OPTION + " (for example $.body.text)");
+            throw new IllegalArgumentException(
+                    "missing JSON path for " + OPTION + " (for example $.body.text)");
         }
         String p = expression.trim();
         if (p.charAt(0) != '$') {
@@ -99,7 +103,10 @@ public final class JsonTextPath {
         return expression;
     }
 
-    /** Whether {@code c} occurs outside the quoted names; a quote without its closing match quotes nothing. */
+    /**
+     * Whether {@code c} occurs outside the quoted names; a quote without its closing match quotes
+     * nothing.
+     */
     private static boolean hasUnquoted(String p, char c) {
         for (int i = 0; i < p.length(); i++) {
             char ch = p.charAt(i);

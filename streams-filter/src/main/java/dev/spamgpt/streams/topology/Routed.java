@@ -5,8 +5,7 @@ package dev.spamgpt.streams.topology;
  * that unwraps it, inside one sub-topology, so it never needs a serde.
  *
  * @param route where the record goes
- * @param value the original value bytes, unchanged (null for a dead letter that drops an
- *     oversized value)
+ * @param value the original value bytes, unchanged (null for a dead letter that drops an oversized
+ *     value)
  */
-public record Routed(Route route, byte[] value) {
-}
+public record Routed(Route route, byte[] value) {}

@@ -5,8 +5,8 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
  * Uses the record's own timestamp; for the rare record with an invalid (negative) one, the
- * partition time or else the wall clock. The default extractor would stop the app on such a
- * record, and skipping it would lose it.
+ * partition time or else the wall clock. The default extractor would stop the app on such a record,
+ * and skipping it would lose it.
  */
 public class SafeTimestampExtractor implements TimestampExtractor {
 

@@ -1,7 +1,9 @@
 package dev.spamgpt.streams.topology;
 
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.metrics.FilterMetrics;
 import java.util.Map;
-
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,10 +18,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import dev.spamgpt.core.inference.SpamScorer;
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.metrics.FilterMetrics;
-
 /**
  * The filter's topology:
  *
@@ -29,17 +27,19 @@ import dev.spamgpt.streams.metrics.FilterMetrics;
  *                                                             └─▶ dead-letter topic
  * </pre>
  *
- * Keys, values, timestamps and headers pass through as read; classified records gain
- * {@code spam.label}, {@code spam.score} and {@code spam.model}, dead letters gain
- * {@code spam.dlq.*}. See {@link SpamHeaders}.
+ * Keys, values, timestamps and headers pass through as read; classified records gain {@code
+ * spam.label}, {@code spam.score} and {@code spam.model}, dead letters gain {@code spam.dlq.*}. See
+ * {@link SpamHeaders}.
  */
 public final class SpamFilterTopology {
 
-    /** Name of the micro-batch buffer store; its changelog is {@code <application.id>-spamgpt-batch-buffer-changelog}. */
+    /**
+     * Name of the micro-batch buffer store; its changelog is {@code
+     * <application.id>-spamgpt-batch-buffer-changelog}.
+     */
     public static final String BUFFER_STORE = "spamgpt-batch-buffer";
 
-    private SpamFilterTopology() {
-    }
+    private SpamFilterTopology() {}
 
     /**
      * Builds the topology. Pure: it only wires processors, so {@code TopologyTestDriver} tests and
@@ -58,24 +58,35 @@ public final class SpamFilterTopology {
             builder.addStateStore(bufferStore(config));
             stores = new String[] {BUFFER_STORE};
         }
-        KStream<byte[], Routed> classified = builder
-                .stream(config.inputTopic(), Consumed.with(bytes, bytes).withName("input"))
-                .process(() -> new ClassifyProcessor(config, scorer, metrics), Named.as("classify"), stores);
-        classified.split(Named.as("route-"))
-                .branch((key, routed) -> routed.route() == Route.SPAM,
-                        Branched.withConsumer(spam -> unwrapTo(spam, config.spamTopic(), "spam"), "spam"))
-                .branch((key, routed) -> routed.route() == Route.HAM,
-                        Branched.withConsumer(ham -> unwrapTo(ham, config.hamTopic(), "ham"), "ham"))
-                .branch((key, routed) -> routed.route() == Route.DEAD_LETTER,
-                        Branched.withConsumer(dead -> unwrapTo(dead, config.dlqTopic(), "dead-letter"), "dead-letter"))
+        KStream<byte[], Routed> classified =
+                builder.stream(config.inputTopic(), Consumed.with(bytes, bytes).withName("input"))
+                        .process(
+                                () -> new ClassifyProcessor(config, scorer, metrics),
+                                Named.as("classify"),
+                                stores);
+        classified
+                .split(Named.as("route-"))
+                .branch(
+                        (key, routed) -> routed.route() == Route.SPAM,
+                        Branched.withConsumer(
+                                spam -> unwrapTo(spam, config.spamTopic(), "spam"), "spam"))
+                .branch(
+                        (key, routed) -> routed.route() == Route.HAM,
+                        Branched.withConsumer(
+                                ham -> unwrapTo(ham, config.hamTopic(), "ham"), "ham"))
+                .branch(
+                        (key, routed) -> routed.route() == Route.DEAD_LETTER,
+                        Branched.withConsumer(
+                                dead -> unwrapTo(dead, config.dlqTopic(), "dead-letter"),
+                                "dead-letter"))
                 .noDefaultBranch();
         return builder.build();
     }
 
     /**
-     * Returns the bytes a topic that receives filter records must accept per record
-     * ({@code max.message.bytes}): the size limit plus room for key, headers and batch overhead,
-     * never below the broker default.
+     * Returns the bytes a topic that receives filter records must accept per record ({@code
+     * max.message.bytes}): the size limit plus room for key, headers and batch overhead, never
+     * below the broker default.
      *
      * @param config the filter configuration
      * @return bytes
@@ -86,15 +97,22 @@ public final class SpamFilterTopology {
 
     private static void unwrapTo(KStream<byte[], Routed> branch, String topic, String name) {
         branch.mapValues(Routed::value, Named.as("unwrap-" + name))
-                .to(topic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("to-" + name));
+                .to(
+                        topic,
+                        Produced.with(Serdes.ByteArray(), Serdes.ByteArray())
+                                .withName("to-" + name));
     }
 
-    private static StoreBuilder<KeyValueStore<org.apache.kafka.common.utils.Bytes, BufferedRecord>> bufferStore(
-            FilterConfig config) {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BUFFER_STORE), Serdes.Bytes(),
+    private static StoreBuilder<KeyValueStore<org.apache.kafka.common.utils.Bytes, BufferedRecord>>
+            bufferStore(FilterConfig config) {
+        return Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore(BUFFER_STORE),
+                        Serdes.Bytes(),
                         BufferedRecord.serde())
-                .withLoggingEnabled(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                        Integer.toString(maxMessageBytes(config))))
+                .withLoggingEnabled(
+                        Map.of(
+                                TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                                Integer.toString(maxMessageBytes(config))))
                 .withCachingEnabled();
     }
 }

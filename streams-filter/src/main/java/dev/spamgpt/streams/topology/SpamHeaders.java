@@ -1,7 +1,6 @@
 package dev.spamgpt.streams.topology;
 
 import java.nio.charset.StandardCharsets;
-
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -11,26 +10,37 @@ public final class SpamHeaders {
 
     /** {@code spam} or {@code ham}. */
     public static final String LABEL = "spam.label";
+
     /** The spam probability, six decimals, for example {@code 0.973120}. */
     public static final String SCORE = "spam.score";
+
     /** The model id and version, as {@code SpamScorer.modelId()} gives it. */
     public static final String MODEL = "spam.model";
 
-    /** Why a record was dead-lettered: one of the {@link dev.spamgpt.streams.deadletter.DeadLetterReason} codes. */
+    /**
+     * Why a record was dead-lettered: one of the {@link
+     * dev.spamgpt.streams.deadletter.DeadLetterReason} codes.
+     */
     public static final String DLQ_REASON = "spam.dlq.reason";
+
     /** A one-line description of the error. */
     public static final String DLQ_ERROR = "spam.dlq.error";
+
     /** Topic the record was read from. */
     public static final String DLQ_SOURCE_TOPIC = "spam.dlq.source.topic";
+
     /** Partition the record was read from. */
     public static final String DLQ_SOURCE_PARTITION = "spam.dlq.source.partition";
+
     /** Offset the record was read at. */
     public static final String DLQ_SOURCE_OFFSET = "spam.dlq.source.offset";
+
     /**
      * Size in bytes of a value that the dead-letter record does not carry (records over the size
      * limit); the source coordinates point at the original.
      */
     public static final String DLQ_ORIGINAL_SIZE = "spam.dlq.original.size";
+
     /**
      * How many of the input record's headers a dead letter leaves out because they do not fit in
      * the size limit; only present when some were left out.
@@ -39,11 +49,16 @@ public final class SpamHeaders {
 
     private static final String[] CLASSIFICATION = {LABEL, SCORE, MODEL};
     private static final String[] DEAD_LETTER = {
-        DLQ_REASON, DLQ_ERROR, DLQ_SOURCE_TOPIC, DLQ_SOURCE_PARTITION, DLQ_SOURCE_OFFSET, DLQ_ORIGINAL_SIZE, DLQ_DROPPED_HEADERS
+        DLQ_REASON,
+        DLQ_ERROR,
+        DLQ_SOURCE_TOPIC,
+        DLQ_SOURCE_PARTITION,
+        DLQ_SOURCE_OFFSET,
+        DLQ_ORIGINAL_SIZE,
+        DLQ_DROPPED_HEADERS
     };
 
-    private SpamHeaders() {
-    }
+    private SpamHeaders() {}
 
     /**
      * Copies headers without any classification or dead-letter header already there, so that a
@@ -72,7 +87,9 @@ public final class SpamHeaders {
      */
     public static String text(Headers headers, String name) {
         var header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null || header.value() == null
+                ? null
+                : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /**

@@ -1,5 +1,15 @@
 package dev.spamgpt.streams.topology;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.spamgpt.core.text.MessageText;
+import dev.spamgpt.core.util.Failures;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.deadletter.DeadLetters;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
@@ -7,32 +17,19 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-
 import org.apache.kafka.common.header.Headers;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.spamgpt.core.text.MessageText;
-import dev.spamgpt.core.util.Failures;
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.config.ValueFormat;
-import dev.spamgpt.streams.deadletter.DeadLetterReason;
-import dev.spamgpt.streams.deadletter.DeadLetters;
-
 /**
- * Reads the text to classify out of a record, or says why it cannot. The checks run cheapest
- * first: size, null, UTF-8, then the format. Never throws for a record's content: whatever the
- * format's parser throws (a {@code StackOverflowError} included) becomes an
- * {@link DeadLetterReason#EXTRACTION_FAILURE}; only {@link Failures#isFatal fatal} errors pass.
+ * Reads the text to classify out of a record, or says why it cannot. The checks run cheapest first:
+ * size, null, UTF-8, then the format. Never throws for a record's content: whatever the format's
+ * parser throws (a {@code StackOverflowError} included) becomes an {@link
+ * DeadLetterReason#EXTRACTION_FAILURE}; only {@link Failures#isFatal fatal} errors pass.
  * Thread-safe.
  */
 public final class TextExtractor {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ValueFormat format;
     private final JsonTextPath jsonPath;
@@ -75,9 +72,18 @@ public final class TextExtractor {
         long headerBytes = SpamHeaders.sizeOf(headers);
         long size = (long) length(key) + length(value) + headerBytes;
         if (size > maxRecordBytes) {
-            return ExtractedText.rejected(DeadLetterReason.TOO_LARGE, "record is " + size + " bytes (key "
-                    + length(key) + ", value " + length(value) + ", headers " + headerBytes + "), the limit is "
-                    + maxRecordBytes);
+            return ExtractedText.rejected(
+                    DeadLetterReason.TOO_LARGE,
+                    "record is "
+                            + size
+                            + " bytes (key "
+                            + length(key)
+                            + ", value "
+                            + length(value)
+                            + ", headers "
+                            + headerBytes
+                            + "), the limit is "
+                            + maxRecordBytes);
         }
         if (value == null) {
             return ExtractedText.rejected(DeadLetterReason.EMPTY_TEXT, "record value is null");
@@ -96,7 +102,8 @@ public final class TextExtractor {
 
     private static String describeFailure(Throwable e) {
         if (e instanceof StackOverflowError) {
-            return "StackOverflowError while reading the text: the value is nested or encoded too deeply";
+            return "StackOverflowError while reading the text: the value is nested or encoded too"
+                    + " deeply";
         }
         return "reading the text failed: " + DeadLetters.describe(e);
     }
@@ -122,18 +129,25 @@ public final class TextExtractor {
         try {
             root = JSON.readTree(document);
         } catch (JsonProcessingException e) {
-            return ExtractedText.rejected(DeadLetterReason.INVALID_JSON, firstLine(e.getOriginalMessage()));
+            return ExtractedText.rejected(
+                    DeadLetterReason.INVALID_JSON, firstLine(e.getOriginalMessage()));
         }
         if (root == null || root.isMissingNode()) {
-            return ExtractedText.rejected(DeadLetterReason.INVALID_JSON, "no JSON document in the value");
+            return ExtractedText.rejected(
+                    DeadLetterReason.INVALID_JSON, "no JSON document in the value");
         }
         JsonNode field = jsonPath.find(root);
         if (field.isMissingNode() || field.isNull()) {
-            return ExtractedText.rejected(DeadLetterReason.MISSING_FIELD, "no field at " + jsonPath);
+            return ExtractedText.rejected(
+                    DeadLetterReason.MISSING_FIELD, "no field at " + jsonPath);
         }
         if (!field.isTextual()) {
-            return ExtractedText.rejected(DeadLetterReason.MISSING_FIELD,
-                    "field at " + jsonPath + " is " + field.getNodeType().name().toLowerCase(Locale.ROOT)
+            return ExtractedText.rejected(
+                    DeadLetterReason.MISSING_FIELD,
+                    "field at "
+                            + jsonPath
+                            + " is "
+                            + field.getNodeType().name().toLowerCase(Locale.ROOT)
                             + ", not a string");
         }
         return nonBlank(field.textValue());
@@ -142,14 +156,17 @@ public final class TextExtractor {
     /**
      * The {@code email} format: a raw RFC 822 message through {@link MessageText}, the same
      * extraction the trainer and the James mailet use, so a mail scores the same everywhere.
-     * MessageText is lenient (bad MIME or charsets give whatever text can be read, plus problems); a
-     * message without any readable text is dead-lettered with those problems as the error.
+     * MessageText is lenient (bad MIME or charsets give whatever text can be read, plus problems);
+     * a message without any readable text is dead-lettered with those problems as the error.
      */
     private ExtractedText fromMime(byte[] value) {
         MessageText.Result result = MessageText.fromMime(value, mimeLimits);
         if (!result.hasText()) {
-            String why = result.problems().isEmpty() ? "no readable text in the message"
-                    : "no readable text in the message: " + String.join("; ", result.problems());
+            String why =
+                    result.problems().isEmpty()
+                            ? "no readable text in the message"
+                            : "no readable text in the message: "
+                                    + String.join("; ", result.problems());
             return ExtractedText.rejected(DeadLetterReason.EMPTY_TEXT, why);
         }
         return ExtractedText.text(result.text());
@@ -171,9 +188,11 @@ public final class TextExtractor {
      * @throws MalformedUtf8Exception with the byte offset of the first bad sequence
      */
     static String decodeUtf8(byte[] bytes) throws MalformedUtf8Exception {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharsetDecoder decoder =
+                StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         // UTF-8 never decodes to more chars than it has bytes.
         CharBuffer out = CharBuffer.allocate(bytes.length);

@@ -6,13 +6,15 @@ import picocli.CommandLine;
 final class BenchDefaults {
 
     /**
-     * 120 tokens per text, as in a trained bundle. The benchmarks' random bundles allow the
-     * model's whole context, which would let the few long SMS texts cost far more than in use.
+     * 120 tokens per text, as in a trained bundle. The benchmarks' random bundles allow the model's
+     * whole context, which would let the few long SMS texts cost far more than in use.
      */
-    static final CommandLine.IDefaultValueProvider MAX_TOKENS_120 = arg ->
-            arg instanceof CommandLine.Model.OptionSpec option && option.longestName().equals("--max-tokens")
-                    ? "120" : null;
+    static final CommandLine.IDefaultValueProvider MAX_TOKENS_120 =
+            arg ->
+                    arg instanceof CommandLine.Model.OptionSpec option
+                                    && option.longestName().equals("--max-tokens")
+                            ? "120"
+                            : null;
 
-    private BenchDefaults() {
-    }
+    private BenchDefaults() {}
 }

@@ -1,27 +1,5 @@
 package dev.spamgpt.streams.bench;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
-import io.micrometer.core.instrument.distribution.HistogramSnapshot;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.StreamsConfig;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.model.GptConfig;
@@ -36,41 +14,82 @@ import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.testing.KafkaClients;
 import dev.spamgpt.streams.testing.OutputWatcher;
 import dev.spamgpt.streams.testing.SmsCorpus;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * End-to-end throughput of the filter through a real in-JVM KRaft broker, per-record inference
- * against micro-batched inference in the same run, for the tiny model and a GPT-2 124M-shaped
- * model with random weights (same cost as a trained one). Not part of the test run; see
- * {@code streams-filter/README.md} for the command.
+ * against micro-batched inference in the same run, for the tiny model and a GPT-2 124M-shaped model
+ * with random weights (same cost as a trained one). Not part of the test run; see {@code
+ * streams-filter/README.md} for the command.
  *
  * <p>For each model and mode: a fresh filter (exactly_once_v2, one stream thread) is started and
  * warmed up on a few records; then the clock starts, {@code --records} SMS texts are produced and
  * the clock stops when a read-committed consumer has seen all of them in the output topics.
  */
-@Command(name = "streams-bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "streams-bench",
+        mixinStandardHelpOptions = true,
         description = "Records/s end to end and inference latency, per-record vs micro-batched.")
 public final class StreamsBench implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = "both", description = "tiny, 124m or both. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--model",
+            defaultValue = "both",
+            description = "tiny, 124m or both. Default: ${DEFAULT-VALUE}.")
     String model;
 
-    @Option(names = "--records", description = "Records per run; default 2000 for tiny, 300 for 124m.")
+    @Option(
+            names = "--records",
+            description = "Records per run; default 2000 for tiny, 300 for 124m.")
     Integer records;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "64",
+            description = "Micro-batch size. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
-    @Option(names = "--batch-wait-ms", defaultValue = "100", description = "Micro-batch wait. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-wait-ms",
+            defaultValue = "100",
+            description = "Micro-batch wait. Default: ${DEFAULT-VALUE}.")
     int batchWaitMs;
 
-    @Mixin
-    InferenceFlags inference = new InferenceFlags();
+    @Mixin InferenceFlags inference = new InferenceFlags();
 
-    @Option(names = "--work-dir", description = "Where bundles and state go. Default: a temporary directory.")
+    @Option(
+            names = "--work-dir",
+            description = "Where bundles and state go. Default: a temporary directory.")
     Path workDir;
 
-    private record Run(String model, String mode, int batch, int records, double seconds, double p50Ms,
-                       double p99Ms, double meanBatch) {
+    private record Run(
+            String model,
+            String mode,
+            int batch,
+            int records,
+            double seconds,
+            double p50Ms,
+            double p99Ms,
+            double meanBatch) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -82,78 +101,170 @@ public final class StreamsBench implements Callable<Integer> {
 
     /** The command, with 120 tokens per text by default, as in a trained bundle. */
     static CommandLine commandLine() {
-        return new CommandLine(new StreamsBench()).setDefaultValueProvider(BenchDefaults.MAX_TOKENS_120);
+        return new CommandLine(new StreamsBench())
+                .setDefaultValueProvider(BenchDefaults.MAX_TOKENS_120);
     }
 
     @Override
     public Integer call() throws Exception {
-        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("streams-bench");
-        System.out.printf("streams-bench: %d cores, ai.djl.pytorch.num_threads=%s, texts from %s%n",
-                Runtime.getRuntime().availableProcessors(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
+        Path dir =
+                workDir != null
+                        ? Files.createDirectories(workDir)
+                        : Files.createTempDirectory("streams-bench");
+        System.out.printf(
+                "streams-bench: %d cores, ai.djl.pytorch.num_threads=%s, texts from %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("ai.djl.pytorch.num_threads", "default"),
                 SmsCorpus.source());
         ClassifierOptions options = inference.classifierOptions();
         inference.applyEngineThreads();
-        System.out.printf("micro-batches of %d records or %d ms, forward passes of %d texts or %d tokens,"
-                + " %d tokens per text%n", batchSize, batchWaitMs, options.maxBatchSize(), options.tokenBudget(),
+        System.out.printf(
+                "micro-batches of %d records or %d ms, forward passes of %d texts or %d tokens,"
+                        + " %d tokens per text%n",
+                batchSize,
+                batchWaitMs,
+                options.maxBatchSize(),
+                options.tokenBudget(),
                 options.maxTokens());
         List<Run> runs = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(2 * 1024 * 1024, Map.of())) {
             if (model.equals("tiny") || model.equals("both")) {
-                Path bundle = TinyBundles.randomBundle(Files.createDirectories(dir.resolve("tiny")), 1L);
-                runs.addAll(compare(broker, bundle, options, "tiny", records != null ? records : 2000, dir));
+                Path bundle =
+                        TinyBundles.randomBundle(Files.createDirectories(dir.resolve("tiny")), 1L);
+                runs.addAll(
+                        compare(
+                                broker,
+                                bundle,
+                                options,
+                                "tiny",
+                                records != null ? records : 2000,
+                                dir));
             }
             if (model.equals("124m") || model.equals("both")) {
                 Path bundleDir = dir.resolve("gpt2-124m");
                 if (!Files.exists(bundleDir.resolve("manifest.json"))) {
                     long t = System.nanoTime();
-                    TinyBundles.randomBundle(Files.createDirectories(bundleDir), GptConfig.preset("gpt2-small"), 1L, 0.5f);
-                    System.out.printf("wrote a random 124M bundle in %.1f s%n", (System.nanoTime() - t) / 1e9);
+                    TinyBundles.randomBundle(
+                            Files.createDirectories(bundleDir),
+                            GptConfig.preset("gpt2-small"),
+                            1L,
+                            0.5f);
+                    System.out.printf(
+                            "wrote a random 124M bundle in %.1f s%n",
+                            (System.nanoTime() - t) / 1e9);
                 }
-                runs.addAll(compare(broker, bundleDir, options, "124M", records != null ? records : 300, dir));
+                runs.addAll(
+                        compare(
+                                broker,
+                                bundleDir,
+                                options,
+                                "124M",
+                                records != null ? records : 300,
+                                dir));
             }
         }
         System.out.println();
-        System.out.printf("%-5s %-14s %5s %7s %8s %10s %10s %10s %10s%n", "model", "mode", "batch", "records",
-                "seconds", "records/s", "infer p50", "infer p99", "mean call");
+        System.out.printf(
+                "%-5s %-14s %5s %7s %8s %10s %10s %10s %10s%n",
+                "model",
+                "mode",
+                "batch",
+                "records",
+                "seconds",
+                "records/s",
+                "infer p50",
+                "infer p99",
+                "mean call");
         for (Run r : runs) {
-            System.out.printf(Locale.ROOT, "%-5s %-14s %5d %7d %8.2f %10.1f %8.1fms %8.1fms %10.1f%n", r.model(),
-                    r.mode(), r.batch(), r.records(), r.seconds(), r.recordsPerSecond(), r.p50Ms(), r.p99Ms(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-5s %-14s %5d %7d %8.2f %10.1f %8.1fms %8.1fms %10.1f%n",
+                    r.model(),
+                    r.mode(),
+                    r.batch(),
+                    r.records(),
+                    r.seconds(),
+                    r.recordsPerSecond(),
+                    r.p50Ms(),
+                    r.p99Ms(),
                     r.meanBatch());
         }
         for (int i = 0; i + 1 < runs.size(); i += 2) {
-            System.out.printf(Locale.ROOT, "%s: micro-batched / per-record = %.2fx records/s%n", runs.get(i).model(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: micro-batched / per-record = %.2fx records/s%n",
+                    runs.get(i).model(),
                     runs.get(i + 1).recordsPerSecond() / runs.get(i).recordsPerSecond());
         }
         return 0;
     }
 
-    private List<Run> compare(EmbeddedKafkaBroker broker, Path bundle, ClassifierOptions options, String name,
-                              int count, Path dir) throws Exception {
-        List<String> texts = SmsCorpus.load(count + 2 * batchSize).stream().map(SmsCorpus.Sms::text).toList();
+    private List<Run> compare(
+            EmbeddedKafkaBroker broker,
+            Path bundle,
+            ClassifierOptions options,
+            String name,
+            int count,
+            Path dir)
+            throws Exception {
+        List<String> texts =
+                SmsCorpus.load(count + 2 * batchSize).stream().map(SmsCorpus.Sms::text).toList();
         List<Run> out = new ArrayList<>();
         try (SpamClassifier classifier = SpamClassifier.open(bundle, options)) {
-            classifier.spamProbabilities(texts.subList(0, Math.min(texts.size(), 2 * options.maxBatchSize())));
+            classifier.spamProbabilities(
+                    texts.subList(0, Math.min(texts.size(), 2 * options.maxBatchSize())));
             out.add(run(broker, classifier, name, "per-record", 1, texts, count, dir));
             out.add(run(broker, classifier, name, "micro-batched", batchSize, texts, count, dir));
         }
         return out;
     }
 
-    private Run run(EmbeddedKafkaBroker broker, SpamClassifier classifier, String name, String mode, int batch,
-                    List<String> texts, int count, Path dir) throws Exception {
+    private Run run(
+            EmbeddedKafkaBroker broker,
+            SpamClassifier classifier,
+            String name,
+            String mode,
+            int batch,
+            List<String> texts,
+            int count,
+            Path dir)
+            throws Exception {
         String prefix = "bench-" + name.toLowerCase(Locale.ROOT) + "-" + mode;
         String bootstrap = broker.bootstrapServers();
-        FilterConfig config = new FilterConfig(prefix + "-in", prefix + "-spam", prefix + "-ham", prefix + "-dlq",
-                ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batch, Duration.ofMillis(batchWaitMs));
+        FilterConfig config =
+                new FilterConfig(
+                        prefix + "-in",
+                        prefix + "-spam",
+                        prefix + "-ham",
+                        prefix + "-dlq",
+                        ValueFormat.TEXT,
+                        null,
+                        FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                        batch,
+                        Duration.ofMillis(batchWaitMs));
         TopicSetup.createMissing(KafkaClients.admin(bootstrap), config, 1, 1);
-        FilterService service = new FilterService(config,
-                new KafkaOptions(prefix, bootstrap, StreamsConfig.EXACTLY_ONCE_V2, 1, dir.resolve("state-" + prefix),
-                        Map.of()),
-                classifier, new SimpleMeterRegistry());
+        FilterService service =
+                new FilterService(
+                        config,
+                        new KafkaOptions(
+                                prefix,
+                                bootstrap,
+                                StreamsConfig.EXACTLY_ONCE_V2,
+                                1,
+                                dir.resolve("state-" + prefix),
+                                Map.of()),
+                        classifier,
+                        new SimpleMeterRegistry());
         int warmup = 2 * batchSize;
-        try (KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, 2 * 1024 * 1024);
-             OutputWatcher watcher = new OutputWatcher(bootstrap,
-                     List.of(config.spamTopic(), config.hamTopic(), config.dlqTopic()))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                        KafkaClients.producer(bootstrap, 2 * 1024 * 1024);
+                OutputWatcher watcher =
+                        new OutputWatcher(
+                                bootstrap,
+                                List.of(
+                                        config.spamTopic(),
+                                        config.hamTopic(),
+                                        config.dlqTopic()))) {
             service.start();
             if (!service.awaitRunning(Duration.ofSeconds(120))) {
                 throw new IllegalStateException("filter did not start: " + service.state());
@@ -183,11 +294,15 @@ public final class StreamsBench implements Callable<Integer> {
         }
     }
 
-    private static void produce(KafkaProducer<byte[], byte[]> producer, FilterConfig config, List<String> texts) {
+    private static void produce(
+            KafkaProducer<byte[], byte[]> producer, FilterConfig config, List<String> texts) {
         int i = 0;
         for (String text : texts) {
-            producer.send(new ProducerRecord<>(config.inputTopic(), ("k" + i++).getBytes(StandardCharsets.UTF_8),
-                    text.getBytes(StandardCharsets.UTF_8)));
+            producer.send(
+                    new ProducerRecord<>(
+                            config.inputTopic(),
+                            ("k" + i++).getBytes(StandardCharsets.UTF_8),
+                            text.getBytes(StandardCharsets.UTF_8)));
         }
         producer.flush();
     }

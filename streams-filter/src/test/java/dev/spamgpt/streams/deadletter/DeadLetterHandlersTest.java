@@ -2,12 +2,15 @@ package dev.spamgpt.streams.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spamgpt.streams.config.StreamsSettings;
+import dev.spamgpt.streams.metrics.FilterMetrics;
+import dev.spamgpt.streams.topology.BatchFailedException;
+import dev.spamgpt.streams.topology.SpamHeaders;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -25,12 +28,10 @@ import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
-import dev.spamgpt.streams.config.StreamsSettings;
-import dev.spamgpt.streams.metrics.FilterMetrics;
-import dev.spamgpt.streams.topology.BatchFailedException;
-import dev.spamgpt.streams.topology.SpamHeaders;
-
-/** The three exception handlers on their own: what each resumes, fails or retries, and the dead letter it sends. */
+/**
+ * The three exception handlers on their own: what each resumes, fails or retries, and the dead
+ * letter it sends.
+ */
 class DeadLetterHandlersTest {
 
     private static final byte[] KEY = "k".getBytes(StandardCharsets.UTF_8);
@@ -50,17 +51,24 @@ class DeadLetterHandlersTest {
 
     private static ErrorHandlerContext context(String topic) {
         Headers headers = new RecordHeaders().add("h", "v".getBytes(StandardCharsets.UTF_8));
-        return new DefaultErrorHandlerContext(null, topic, 2, 42L, headers, "classify", new TaskId(0, 2), 1000L,
-                KEY, VALUE);
+        return new DefaultErrorHandlerContext(
+                null, topic, 2, 42L, headers, "classify", new TaskId(0, 2), 1000L, KEY, VALUE);
     }
 
-    private static void assertDeadLetter(ProducerRecord<byte[], byte[]> letter, DeadLetterReason reason, String topic,
-                                         long offset) {
+    private static void assertDeadLetter(
+            ProducerRecord<byte[], byte[]> letter,
+            DeadLetterReason reason,
+            String topic,
+            long offset) {
         assertThat(letter.topic()).isEqualTo("dlq");
-        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_REASON)).isEqualTo(reason.code());
-        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo(topic);
-        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_SOURCE_PARTITION)).isEqualTo("2");
-        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo(Long.toString(offset));
+        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_REASON))
+                .isEqualTo(reason.code());
+        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_SOURCE_TOPIC))
+                .isEqualTo(topic);
+        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_SOURCE_PARTITION))
+                .isEqualTo("2");
+        assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_SOURCE_OFFSET))
+                .isEqualTo(Long.toString(offset));
         assertThat(SpamHeaders.text(letter.headers(), "h")).isEqualTo("v");
         assertThat(letter.key()).isEqualTo(KEY);
     }
@@ -69,12 +77,22 @@ class DeadLetterHandlersTest {
     void deserializationHandlerShouldDeadLetterTheRawRecordAndCountIt() {
         DeadLetterDeserializationHandler handler = new DeadLetterDeserializationHandler();
         handler.configure(configs("dlq"));
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("in", 2, 7L, 1000L, TimestampType.CREATE_TIME,
-                KEY.length, VALUE.length, KEY, VALUE,
-                new RecordHeaders().add("h", "v".getBytes(StandardCharsets.UTF_8)), Optional.empty());
+        ConsumerRecord<byte[], byte[]> record =
+                new ConsumerRecord<>(
+                        "in",
+                        2,
+                        7L,
+                        1000L,
+                        TimestampType.CREATE_TIME,
+                        KEY.length,
+                        VALUE.length,
+                        KEY,
+                        VALUE,
+                        new RecordHeaders().add("h", "v".getBytes(StandardCharsets.UTF_8)),
+                        Optional.empty());
 
-        DeserializationExceptionHandler.Response response = handler.handleError(context("in"), record,
-                new IllegalStateException("bad bytes"));
+        DeserializationExceptionHandler.Response response =
+                handler.handleError(context("in"), record, new IllegalStateException("bad bytes"));
 
         assertThat(response.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).hasSize(1);
@@ -97,12 +115,18 @@ class DeadLetterHandlersTest {
         production.configure(configs(null));
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("in", 2, 7L, KEY, VALUE);
 
-        DeserializationExceptionHandler.Response d = deserialization.handleError(context("in"), record,
-                new IllegalStateException("x"));
-        ProcessingExceptionHandler.Response p = processing.handleError(context("in"), new Record<>(KEY, VALUE, 1L),
-                new IllegalStateException("x"));
-        ProductionExceptionHandler.Response w = production.handleError(context("in"),
-                new ProducerRecord<>("spam", KEY, VALUE), new RecordTooLargeException("x"));
+        DeserializationExceptionHandler.Response d =
+                deserialization.handleError(context("in"), record, new IllegalStateException("x"));
+        ProcessingExceptionHandler.Response p =
+                processing.handleError(
+                        context("in"),
+                        new Record<>(KEY, VALUE, 1L),
+                        new IllegalStateException("x"));
+        ProductionExceptionHandler.Response w =
+                production.handleError(
+                        context("in"),
+                        new ProducerRecord<>("spam", KEY, VALUE),
+                        new RecordTooLargeException("x"));
 
         assertThat(d.result()).isEqualTo(DeserializationExceptionHandler.Result.RESUME);
         assertThat(d.deadLetterQueueRecords()).isEmpty();
@@ -119,14 +143,20 @@ class DeadLetterHandlersTest {
     void processingHandlerShouldDeadLetterTheSourceRecordButFailTheTaskForABatchOrAPunctuation() {
         DeadLetterProcessingHandler handler = new DeadLetterProcessingHandler();
         handler.configure(configs("dlq"));
-        Record<byte[], byte[]> record = new Record<>("other".getBytes(StandardCharsets.UTF_8), null, 1L);
+        Record<byte[], byte[]> record =
+                new Record<>("other".getBytes(StandardCharsets.UTF_8), null, 1L);
 
-        ProcessingExceptionHandler.Response resumed = handler.handleError(context("in"), record,
-                new IllegalStateException("boom"));
-        ProcessingExceptionHandler.Response batch = handler.handleError(context("in"), record,
-                new IllegalStateException("wrapped", new BatchFailedException("flush", new RuntimeException())));
-        ProcessingExceptionHandler.Response punctuation = handler.handleError(context(null), record,
-                new IllegalStateException("boom"));
+        ProcessingExceptionHandler.Response resumed =
+                handler.handleError(context("in"), record, new IllegalStateException("boom"));
+        ProcessingExceptionHandler.Response batch =
+                handler.handleError(
+                        context("in"),
+                        record,
+                        new IllegalStateException(
+                                "wrapped",
+                                new BatchFailedException("flush", new RuntimeException())));
+        ProcessingExceptionHandler.Response punctuation =
+                handler.handleError(context(null), record, new IllegalStateException("boom"));
 
         assertThat(resumed.result()).isEqualTo(ProcessingExceptionHandler.Result.RESUME);
         assertThat(resumed.deadLetterQueueRecords()).hasSize(1);
@@ -142,15 +172,24 @@ class DeadLetterHandlersTest {
     void productionHandlerShouldRetryRetriableErrorsAndDeadLetterOthersWithoutTheValue() {
         DeadLetterProductionHandler handler = new DeadLetterProductionHandler();
         handler.configure(configs("dlq"));
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("spam", null, 1000L, KEY, VALUE,
-                new RecordHeaders().add("h", "v".getBytes(StandardCharsets.UTF_8)));
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(
+                        "spam",
+                        null,
+                        1000L,
+                        KEY,
+                        VALUE,
+                        new RecordHeaders().add("h", "v".getBytes(StandardCharsets.UTF_8)));
 
-        ProductionExceptionHandler.Response retried = handler.handleError(context("in"), record,
-                new TimeoutException("later"));
-        ProductionExceptionHandler.Response replaced = handler.handleError(context("in"), record,
-                new RecordTooLargeException("too big"));
-        ProductionExceptionHandler.Response dropped = handler.handleError(context("in"),
-                new ProducerRecord<>("dlq", KEY, VALUE), new RecordTooLargeException("too big"));
+        ProductionExceptionHandler.Response retried =
+                handler.handleError(context("in"), record, new TimeoutException("later"));
+        ProductionExceptionHandler.Response replaced =
+                handler.handleError(context("in"), record, new RecordTooLargeException("too big"));
+        ProductionExceptionHandler.Response dropped =
+                handler.handleError(
+                        context("in"),
+                        new ProducerRecord<>("dlq", KEY, VALUE),
+                        new RecordTooLargeException("too big"));
 
         assertThat(retried.result()).isEqualTo(ProductionExceptionHandler.Result.RETRY);
         assertThat(replaced.result()).isEqualTo(ProductionExceptionHandler.Result.RESUME);
@@ -160,8 +199,9 @@ class DeadLetterHandlersTest {
         assertThat(letter.value()).isNull();
         assertThat(SpamHeaders.text(letter.headers(), SpamHeaders.DLQ_ORIGINAL_SIZE))
                 .isEqualTo(Integer.toString(VALUE.length));
-        assertThat(dropped.result()).as("a dead letter that cannot be written").isEqualTo(
-                ProductionExceptionHandler.Result.RESUME);
+        assertThat(dropped.result())
+                .as("a dead letter that cannot be written")
+                .isEqualTo(ProductionExceptionHandler.Result.RESUME);
         assertThat(dropped.deadLetterQueueRecords()).isEmpty();
         assertThat(metrics.deadLetterCount(DeadLetterReason.PRODUCTION_ERROR)).isEqualTo(1);
     }

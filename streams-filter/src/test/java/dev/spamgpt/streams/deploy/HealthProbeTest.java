@@ -2,6 +2,7 @@ package dev.spamgpt.streams.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,8 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,15 +25,17 @@ class HealthProbeTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/ready", exchange -> answer(exchange, 200, "RUNNING\n"));
         server.createContext("/rebalancing", exchange -> answer(exchange, 503, "REBALANCING\n"));
-        server.createContext("/slow", exchange -> {
-            // Answers only once the test is over: a probe that says true did not time out.
-            try {
-                testOver.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            answer(exchange, 200, "late\n");
-        });
+        server.createContext(
+                "/slow",
+                exchange -> {
+                    // Answers only once the test is over: a probe that says true did not time out.
+                    try {
+                        testOver.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    answer(exchange, 200, "late\n");
+                });
         server.start();
     }
 
@@ -56,7 +57,10 @@ class HealthProbeTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        assertThat(HealthProbe.probe(URI.create("http://127.0.0.1:" + port + "/health/ready"), Duration.ofSeconds(3)))
+        assertThat(
+                        HealthProbe.probe(
+                                URI.create("http://127.0.0.1:" + port + "/health/ready"),
+                                Duration.ofSeconds(3)))
                 .isFalse();
     }
 
@@ -69,7 +73,8 @@ class HealthProbeTest {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String body)
+    private static void answer(
+            com.sun.net.httpserver.HttpExchange exchange, int status, String body)
             throws java.io.IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length);

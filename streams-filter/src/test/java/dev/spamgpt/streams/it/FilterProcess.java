@@ -1,5 +1,6 @@
 package dev.spamgpt.streams.it;
 
+import dev.spamgpt.streams.StreamsFilterApp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,11 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.spamgpt.streams.StreamsFilterApp;
-
 /**
- * The filter's real command line in a child JVM, so that a test can kill it the hard way
- * ({@code SIGKILL}: no shutdown hook, no commit, no leaving the group) and start it again.
+ * The filter's real command line in a child JVM, so that a test can kill it the hard way ({@code
+ * SIGKILL}: no shutdown hook, no commit, no leaving the group) and start it again.
  */
 final class FilterProcess implements AutoCloseable {
 
@@ -34,10 +33,11 @@ final class FilterProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add(StreamsFilterApp.class.getName());
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process process =
+                new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
         return new FilterProcess(process, log);
     }
 
@@ -67,7 +67,8 @@ final class FilterProcess implements AutoCloseable {
      * @throws InterruptedException when interrupted
      * @throws IllegalStateException with the log, on timeout or if the child exits
      */
-    String awaitLine(String regex, java.time.Duration timeout) throws IOException, InterruptedException {
+    String awaitLine(String regex, java.time.Duration timeout)
+            throws IOException, InterruptedException {
         java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -76,11 +77,13 @@ final class FilterProcess implements AutoCloseable {
                 return m.group(1);
             }
             if (!process.isAlive()) {
-                throw new IllegalStateException("filter exited with " + process.exitValue() + ":\n" + log());
+                throw new IllegalStateException(
+                        "filter exited with " + process.exitValue() + ":\n" + log());
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("no line matching " + regex + " in " + timeout.toSeconds() + " s:\n" + log());
+        throw new IllegalStateException(
+                "no line matching " + regex + " in " + timeout.toSeconds() + " s:\n" + log());
     }
 
     boolean isAlive() {

@@ -2,6 +2,21 @@ package dev.spamgpt.streams.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spamgpt.core.inference.ClassifierOptions;
+import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.streams.FilterService;
+import dev.spamgpt.streams.TopicSetup;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.KafkaOptions;
+import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.metrics.HealthServer;
+import dev.spamgpt.streams.testing.KafkaClients;
+import dev.spamgpt.streams.testing.OutputWatcher;
+import dev.spamgpt.streams.testing.SmsCorpus;
+import dev.spamgpt.streams.topology.SpamHeaders;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,29 +30,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
-
-import dev.spamgpt.core.inference.ClassifierOptions;
-import dev.spamgpt.core.inference.SpamClassifier;
-import dev.spamgpt.streams.FilterService;
-import dev.spamgpt.streams.TopicSetup;
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.config.KafkaOptions;
-import dev.spamgpt.streams.config.ValueFormat;
-import dev.spamgpt.streams.deadletter.DeadLetterReason;
-import dev.spamgpt.streams.metrics.HealthServer;
-import dev.spamgpt.streams.topology.SpamHeaders;
-import dev.spamgpt.streams.testing.KafkaClients;
-import dev.spamgpt.streams.testing.OutputWatcher;
-import dev.spamgpt.streams.testing.SmsCorpus;
 
 /**
  * The end-to-end routing check, run against any broker (in-JVM KRaft or a container): labelled SMS
@@ -46,20 +44,32 @@ import dev.spamgpt.streams.testing.SmsCorpus;
  */
 final class RoutingScenario {
 
-    /** Scores within this of the threshold may land on either side after batching (float rounding). */
+    /**
+     * Scores within this of the threshold may land on either side after batching (float rounding).
+     */
     private static final float TIE = 1e-4f;
+
     private static final int LIMIT = 64 * 1024;
 
-    private RoutingScenario() {
-    }
+    private RoutingScenario() {}
 
     /** What one input record must become. */
-    private record Expected(String text, String smsLabel, DeadLetterReason reason, RecordMetadata written) {
-    }
+    private record Expected(
+            String text, String smsLabel, DeadLetterReason reason, RecordMetadata written) {}
 
-    static void run(String bootstrap, Path bundle, Path stateDir, String prefix, int smsCount) throws Exception {
-        FilterConfig config = new FilterConfig(prefix + "-in", prefix + "-spam", prefix + "-ham", prefix + "-dlq",
-                ValueFormat.TEXT, null, LIMIT, 16, Duration.ofMillis(50));
+    static void run(String bootstrap, Path bundle, Path stateDir, String prefix, int smsCount)
+            throws Exception {
+        FilterConfig config =
+                new FilterConfig(
+                        prefix + "-in",
+                        prefix + "-spam",
+                        prefix + "-ham",
+                        prefix + "-dlq",
+                        ValueFormat.TEXT,
+                        null,
+                        LIMIT,
+                        16,
+                        Duration.ofMillis(50));
         TopicSetup.createMissing(KafkaClients.admin(bootstrap), config, 3, 1);
         List<SmsCorpus.Sms> sms = SmsCorpus.load(smsCount);
         System.out.println("Routing " + sms.size() + " SMS from " + SmsCorpus.source());
@@ -75,26 +85,44 @@ final class RoutingScenario {
         Arrays.sort(sorted);
         float threshold = sorted[sorted.length / 2];
 
-        try (SpamClassifier classifier = SpamClassifier.open(bundle,
-                     ClassifierOptions.defaults().withThreshold(threshold).withMaxBatchSize(8));
-             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(bootstrap, 1024 * 1024)) {
-            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            FilterService service = new FilterService(config,
-                    new KafkaOptions(prefix + "-app", bootstrap, StreamsConfig.EXACTLY_ONCE_V2, 1, stateDir, Map.of()),
-                    classifier, registry);
+        try (SpamClassifier classifier =
+                        SpamClassifier.open(
+                                bundle,
+                                ClassifierOptions.defaults()
+                                        .withThreshold(threshold)
+                                        .withMaxBatchSize(8));
+                KafkaProducer<byte[], byte[]> producer =
+                        KafkaClients.producer(bootstrap, 1024 * 1024)) {
+            PrometheusMeterRegistry registry =
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            FilterService service =
+                    new FilterService(
+                            config,
+                            new KafkaOptions(
+                                    prefix + "-app",
+                                    bootstrap,
+                                    StreamsConfig.EXACTLY_ONCE_V2,
+                                    1,
+                                    stateDir,
+                                    Map.of()),
+                            classifier,
+                            registry);
             try (HealthServer http = HealthServer.start("127.0.0.1", 0, registry, service::state)) {
                 HttpClient client = HttpClient.newHttpClient();
                 String base = "http://127.0.0.1:" + http.port();
                 assertThat(get(client, base + "/health/ready").statusCode()).isEqualTo(503);
 
-                // Half the records before the filter starts, half while it runs, bad ones in between.
+                // Half the records before the filter starts, half while it runs, bad ones in
+                // between.
                 Map<String, Future<RecordMetadata>> sent = new HashMap<>();
                 Map<String, Expected> expected = new HashMap<>();
                 int half = sms.size() / 2;
                 send(producer, config, sms.subList(0, half), 0, sent, expected);
                 sendBad(producer, config, sent, expected, "early");
                 service.start();
-                assertThat(service.awaitRunning(Duration.ofSeconds(60))).as("streams running").isTrue();
+                assertThat(service.awaitRunning(Duration.ofSeconds(60)))
+                        .as("streams running")
+                        .isTrue();
                 send(producer, config, sms.subList(half, sms.size()), half, sent, expected);
                 sendBad(producer, config, sent, expected, "late");
                 producer.flush();
@@ -104,8 +132,13 @@ final class RoutingScenario {
                 }
 
                 List<ConsumerRecord<byte[], byte[]>> out;
-                try (OutputWatcher watcher = new OutputWatcher(bootstrap,
-                        List.of(config.spamTopic(), config.hamTopic(), config.dlqTopic()))) {
+                try (OutputWatcher watcher =
+                        new OutputWatcher(
+                                bootstrap,
+                                List.of(
+                                        config.spamTopic(),
+                                        config.hamTopic(),
+                                        config.dlqTopic()))) {
                     watcher.awaitAtLeast(expected.size(), Duration.ofSeconds(180));
                     watcher.settle(Duration.ofSeconds(2));
                     out = watcher.records();
@@ -127,36 +160,56 @@ final class RoutingScenario {
                         continue;
                     }
                     float ref = reference[index.get(key)];
-                    float score = Float.parseFloat(SpamHeaders.text(record.headers(), SpamHeaders.SCORE));
+                    float score =
+                            Float.parseFloat(SpamHeaders.text(record.headers(), SpamHeaders.SCORE));
                     String label = SpamHeaders.text(record.headers(), SpamHeaders.LABEL);
-                    assertThat(score).as("score of %s", key).isCloseTo(ref, org.assertj.core.data.Offset.offset(TIE));
-                    assertThat(record.topic()).as(key).isEqualTo(label.equals("spam") ? config.spamTopic() : config.hamTopic());
+                    assertThat(score)
+                            .as("score of %s", key)
+                            .isCloseTo(ref, org.assertj.core.data.Offset.offset(TIE));
+                    assertThat(record.topic())
+                            .as(key)
+                            .isEqualTo(
+                                    label.equals("spam") ? config.spamTopic() : config.hamTopic());
                     if (Math.abs(ref - threshold) < TIE) {
                         ties++;
                     } else {
-                        assertThat(label).as("label of %s (reference %s, threshold %s)", key, ref, threshold)
+                        assertThat(label)
+                                .as("label of %s (reference %s, threshold %s)", key, ref, threshold)
                                 .isEqualTo(ref >= threshold ? "spam" : "ham");
                     }
                     spamCount += label.equals("spam") ? 1 : 0;
-                    assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo(want.text());
-                    assertThat(SpamHeaders.text(record.headers(), "sms.label")).isEqualTo(want.smsLabel());
-                    assertThat(SpamHeaders.text(record.headers(), SpamHeaders.MODEL)).isEqualTo(classifier.modelId());
+                    assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                            .isEqualTo(want.text());
+                    assertThat(SpamHeaders.text(record.headers(), "sms.label"))
+                            .isEqualTo(want.smsLabel());
+                    assertThat(SpamHeaders.text(record.headers(), SpamHeaders.MODEL))
+                            .isEqualTo(classifier.modelId());
                     assertThat(record.timestamp()).isEqualTo(written.get(key).timestamp());
                 }
                 assertThat(ties).as("scores on the threshold").isLessThanOrEqualTo(smsCount / 100);
                 assertThat(spamCount).as("spam routed").isBetween(smsCount / 4, smsCount * 3 / 4);
 
                 assertThat(service.metrics().classifiedCount(true)).isEqualTo(spamCount);
-                assertThat(service.metrics().classifiedCount(false)).isEqualTo(smsCount - spamCount);
-                assertThat(service.metrics().deadLetterCount(DeadLetterReason.INVALID_UTF8)).isEqualTo(6);
-                assertThat(service.metrics().deadLetterCount(DeadLetterReason.EMPTY_TEXT)).isEqualTo(6);
-                assertThat(service.metrics().deadLetterCount(DeadLetterReason.TOO_LARGE)).isEqualTo(4);
-                assertThat(service.metrics().batchSizes().max()).as("micro-batches formed").isGreaterThan(1);
+                assertThat(service.metrics().classifiedCount(false))
+                        .isEqualTo(smsCount - spamCount);
+                assertThat(service.metrics().deadLetterCount(DeadLetterReason.INVALID_UTF8))
+                        .isEqualTo(6);
+                assertThat(service.metrics().deadLetterCount(DeadLetterReason.EMPTY_TEXT))
+                        .isEqualTo(6);
+                assertThat(service.metrics().deadLetterCount(DeadLetterReason.TOO_LARGE))
+                        .isEqualTo(4);
+                assertThat(service.metrics().batchSizes().max())
+                        .as("micro-batches formed")
+                        .isGreaterThan(1);
 
                 assertThat(get(client, base + "/health/ready").statusCode()).isEqualTo(200);
                 assertThat(get(client, base + "/health/live").statusCode()).isEqualTo(200);
                 String metrics = get(client, base + "/metrics").body();
-                assertThat(metrics).contains("spamgpt_records_classified_total{label=\"spam\"} " + spamCount + ".0")
+                assertThat(metrics)
+                        .contains(
+                                "spamgpt_records_classified_total{label=\"spam\"} "
+                                        + spamCount
+                                        + ".0")
                         .contains("spamgpt_records_dead_lettered_total{reason=\"too-large\"} 4.0")
                         .contains("spamgpt_inference_seconds{quantile=\"0.99\"}")
                         .contains("spamgpt_inference_batch_size_records{quantile=\"0.5\"}")
@@ -168,28 +221,53 @@ final class RoutingScenario {
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> producer, FilterConfig config, List<SmsCorpus.Sms> sms,
-                             int first, Map<String, Future<RecordMetadata>> sent, Map<String, Expected> expected) {
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            FilterConfig config,
+            List<SmsCorpus.Sms> sms,
+            int first,
+            Map<String, Future<RecordMetadata>> sent,
+            Map<String, Expected> expected) {
         for (int i = 0; i < sms.size(); i++) {
             String key = "sms-" + (first + i);
             SmsCorpus.Sms m = sms.get(i);
             RecordHeaders headers = new RecordHeaders();
             headers.add("sms.label", m.label().getBytes(StandardCharsets.UTF_8));
-            sent.put(key, producer.send(new ProducerRecord<>(config.inputTopic(), null, null,
-                    key.getBytes(StandardCharsets.UTF_8), m.text().getBytes(StandardCharsets.UTF_8), headers)));
+            sent.put(
+                    key,
+                    producer.send(
+                            new ProducerRecord<>(
+                                    config.inputTopic(),
+                                    null,
+                                    null,
+                                    key.getBytes(StandardCharsets.UTF_8),
+                                    m.text().getBytes(StandardCharsets.UTF_8),
+                                    headers)));
             expected.put(key, new Expected(m.text(), m.label(), null, null));
         }
     }
 
     /** Three invalid UTF-8, three empty or blank, two over the 64 KiB limit. */
-    private static void sendBad(KafkaProducer<byte[], byte[]> producer, FilterConfig config,
-                                Map<String, Future<RecordMetadata>> sent, Map<String, Expected> expected, String tag) {
+    private static void sendBad(
+            KafkaProducer<byte[], byte[]> producer,
+            FilterConfig config,
+            Map<String, Future<RecordMetadata>> sent,
+            Map<String, Expected> expected,
+            String tag) {
         List<Object[]> bad = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            bad.add(new Object[] {"bad-utf8-" + tag + i, new byte[] {'o', 'k', (byte) 0xE2, (byte) 0x28, (byte) 0xA1},
-                DeadLetterReason.INVALID_UTF8});
-            bad.add(new Object[] {"bad-empty-" + tag + i, (i == 0 ? "" : " \t\n").getBytes(StandardCharsets.UTF_8),
-                DeadLetterReason.EMPTY_TEXT});
+            bad.add(
+                    new Object[] {
+                        "bad-utf8-" + tag + i,
+                        new byte[] {'o', 'k', (byte) 0xE2, (byte) 0x28, (byte) 0xA1},
+                        DeadLetterReason.INVALID_UTF8
+                    });
+            bad.add(
+                    new Object[] {
+                        "bad-empty-" + tag + i,
+                        (i == 0 ? "" : " \t\n").getBytes(StandardCharsets.UTF_8),
+                        DeadLetterReason.EMPTY_TEXT
+                    });
         }
         for (int i = 0; i < 2; i++) {
             byte[] big = new byte[100 * 1024];
@@ -198,19 +276,34 @@ final class RoutingScenario {
         }
         for (Object[] b : bad) {
             String key = (String) b[0];
-            sent.put(key, producer.send(new ProducerRecord<>(config.inputTopic(),
-                    key.getBytes(StandardCharsets.UTF_8), (byte[]) b[1])));
-            expected.put(key, new Expected(new String((byte[]) b[1], StandardCharsets.ISO_8859_1), null,
-                    (DeadLetterReason) b[2], null));
+            sent.put(
+                    key,
+                    producer.send(
+                            new ProducerRecord<>(
+                                    config.inputTopic(),
+                                    key.getBytes(StandardCharsets.UTF_8),
+                                    (byte[]) b[1])));
+            expected.put(
+                    key,
+                    new Expected(
+                            new String((byte[]) b[1], StandardCharsets.ISO_8859_1),
+                            null,
+                            (DeadLetterReason) b[2],
+                            null));
         }
     }
 
-    static void assertExactlyOnce(List<ConsumerRecord<byte[], byte[]>> out, java.util.Set<String> keys) {
+    static void assertExactlyOnce(
+            List<ConsumerRecord<byte[], byte[]>> out, java.util.Set<String> keys) {
         Map<String, Integer> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : out) {
             seen.merge(new String(record.key(), StandardCharsets.UTF_8), 1, Integer::sum);
         }
-        List<String> duplicated = seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
+        List<String> duplicated =
+                seen.entrySet().stream()
+                        .filter(e -> e.getValue() > 1)
+                        .map(Map.Entry::getKey)
+                        .toList();
         List<String> lost = keys.stream().filter(k -> !seen.containsKey(k)).sorted().toList();
         List<String> unknown = seen.keySet().stream().filter(k -> !keys.contains(k)).toList();
         assertThat(duplicated).as("duplicated keys").isEmpty();
@@ -219,24 +312,32 @@ final class RoutingScenario {
         assertThat(out).hasSize(keys.size());
     }
 
-    private static void assertDeadLetter(ConsumerRecord<byte[], byte[]> record, Expected want, RecordMetadata source,
-                                         FilterConfig config) {
-        assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_REASON)).isEqualTo(want.reason().code());
-        assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo(config.inputTopic());
+    private static void assertDeadLetter(
+            ConsumerRecord<byte[], byte[]> record,
+            Expected want,
+            RecordMetadata source,
+            FilterConfig config) {
+        assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_REASON))
+                .isEqualTo(want.reason().code());
+        assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_SOURCE_TOPIC))
+                .isEqualTo(config.inputTopic());
         assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_SOURCE_PARTITION))
                 .isEqualTo(Integer.toString(source.partition()));
         assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_SOURCE_OFFSET))
                 .isEqualTo(Long.toString(source.offset()));
         if (want.reason() == DeadLetterReason.TOO_LARGE) {
             assertThat(record.value()).isNull();
-            assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_ORIGINAL_SIZE)).isEqualTo("102400");
+            assertThat(SpamHeaders.text(record.headers(), SpamHeaders.DLQ_ORIGINAL_SIZE))
+                    .isEqualTo("102400");
         } else {
-            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1)).isEqualTo(want.text());
+            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1))
+                    .isEqualTo(want.text());
         }
     }
 
     private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -2,6 +2,8 @@ package dev.spamgpt.streams.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,9 +19,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +44,12 @@ class HealthServerTest {
     }
 
     private HealthServer start() throws IOException {
-        server = HealthServer.start("127.0.0.1", 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                () -> KafkaStreams.State.RUNNING);
+        server =
+                HealthServer.start(
+                        "127.0.0.1",
+                        0,
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        () -> KafkaStreams.State.RUNNING);
         return server;
     }
 
@@ -56,22 +59,30 @@ class HealthServerTest {
             Socket socket = new Socket("127.0.0.1", server.port());
             slowClients.add(socket);
             OutputStream out = socket.getOutputStream();
-            out.write("GET /health/live HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    "GET /health/live HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
             out.flush();
             int n = i;
-            trickle.scheduleWithFixedDelay(() -> {
-                try {
-                    out.write(("X-Slow-" + n + ": a\r\n").getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    // The server may have closed it: that is the point.
-                }
-            }, 200, 200, TimeUnit.MILLISECONDS);
+            trickle.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            out.write(
+                                    ("X-Slow-" + n + ": a\r\n")
+                                            .getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                        } catch (IOException e) {
+                            // The server may have closed it: that is the point.
+                        }
+                    },
+                    200,
+                    200,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
     private static HttpResponse<String> probe(HttpClient client, String url) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_TIMEOUT).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_TIMEOUT).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -101,15 +112,24 @@ class HealthServerTest {
 
         HttpResponse<String> metrics = probe(client, base + "/metrics");
         HttpResponse<String> missing = probe(client, base + "/nothing");
-        HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(base + "/health/live"))
-                .timeout(PROBE_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> head = client.send(HttpRequest.newBuilder(URI.create(base + "/health/ready?verbose"))
-                .timeout(PROBE_TIMEOUT).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/health/live"))
+                                .timeout(PROBE_TIMEOUT)
+                                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/health/ready?verbose"))
+                                .timeout(PROBE_TIMEOUT)
+                                .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(metrics.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.body()).contains("/health/live");
         assertThat(post.statusCode()).isEqualTo(405);
@@ -120,8 +140,13 @@ class HealthServerTest {
 
     @Test
     void shouldCloseAConnectionThatDoesNotFinishItsRequestInTime() throws Exception {
-        server = HealthServer.start("127.0.0.1", 0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                () -> KafkaStreams.State.RUNNING, Duration.ofMillis(500));
+        server =
+                HealthServer.start(
+                        "127.0.0.1",
+                        0,
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        () -> KafkaStreams.State.RUNNING,
+                        Duration.ofMillis(500));
         trickleHeaders(1);
         Socket slow = slowClients.get(0);
         // Hang guard only: the server's limit is half a second.

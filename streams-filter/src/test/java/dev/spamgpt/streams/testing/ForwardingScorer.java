@@ -1,12 +1,11 @@
 package dev.spamgpt.streams.testing;
 
+import dev.spamgpt.core.inference.SpamScorer;
 import java.util.List;
 
-import dev.spamgpt.core.inference.SpamScorer;
-
 /**
- * Passes every call to a real scorer; tests override the one call they want to change. Closing
- * it leaves the delegate open: the delegate belongs to whoever made it.
+ * Passes every call to a real scorer; tests override the one call they want to change. Closing it
+ * leaves the delegate open: the delegate belongs to whoever made it.
  */
 public class ForwardingScorer implements SpamScorer {
 
@@ -45,6 +44,5 @@ public class ForwardingScorer implements SpamScorer {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -1,7 +1,6 @@
 package dev.spamgpt.streams.testing;
 
 import java.util.Properties;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -9,8 +8,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /** Plain producers for the broker tests. */
 public final class KafkaClients {
 
-    private KafkaClients() {
-    }
+    private KafkaClients() {}
 
     /**
      * An idempotent byte producer.

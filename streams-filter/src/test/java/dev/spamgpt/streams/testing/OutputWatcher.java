@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,7 +34,9 @@ public final class OutputWatcher implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
-        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             for (PartitionInfo p : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
@@ -57,8 +58,14 @@ public final class OutputWatcher implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (records.size() < n) {
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("saw " + records.size() + " of " + n + " committed records in "
-                        + timeout.toSeconds() + " s");
+                throw new TimeoutException(
+                        "saw "
+                                + records.size()
+                                + " of "
+                                + n
+                                + " committed records in "
+                                + timeout.toSeconds()
+                                + " s");
             }
             consumer.poll(Duration.ofMillis(100)).forEach(records::add);
         }

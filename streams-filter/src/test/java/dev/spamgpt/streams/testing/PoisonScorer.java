@@ -1,9 +1,8 @@
 package dev.spamgpt.streams.testing;
 
+import dev.spamgpt.core.inference.SpamScorer;
 import java.util.ArrayList;
 import java.util.List;
-
-import dev.spamgpt.core.inference.SpamScorer;
 
 /**
  * Wraps a real scorer and fails every call that includes a text containing a marker, the way a

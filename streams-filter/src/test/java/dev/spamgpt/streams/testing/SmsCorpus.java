@@ -17,12 +17,13 @@ import java.util.Random;
 public final class SmsCorpus {
 
     /** One labelled message. */
-    public record Sms(String label, String text) {
-    }
+    public record Sms(String label, String text) {}
 
     private static final String[] HAM = {
-        "are we still on for lunch", "ok see u at home", "call me when you get this", "i'm running late sorry",
-        "did you finish the report", "happy birthday!! have a great day", "where are you now", "love you, sleep well"
+        "are we still on for lunch", "ok see u at home", "call me when you get this",
+                "i'm running late sorry",
+        "did you finish the report", "happy birthday!! have a great day", "where are you now",
+                "love you, sleep well"
     };
     private static final String[] SPAM = {
         "WINNER! claim your FREE prize now", "URGENT: your account has a reward, text WIN to 80086",
@@ -30,8 +31,7 @@ public final class SmsCorpus {
         "Congratulations, you are selected for a holiday, call now", "txt STOP to end, 150p/msg"
     };
 
-    private SmsCorpus() {
-    }
+    private SmsCorpus() {}
 
     /**
      * Returns the shared collection's path if the shared folder is there and has it.
@@ -70,8 +70,12 @@ public final class SmsCorpus {
         while (out.size() < n) {
             boolean spam = random.nextInt(7) == 0;
             String[] pool = spam ? SPAM : HAM;
-            String text = pool[random.nextInt(pool.length)] + " " + pool[random.nextInt(pool.length)]
-                    + " #" + out.size();
+            String text =
+                    pool[random.nextInt(pool.length)]
+                            + " "
+                            + pool[random.nextInt(pool.length)]
+                            + " #"
+                            + out.size();
             out.add(new Sms(spam ? "spam" : "ham", text));
         }
         return out;

@@ -1,13 +1,12 @@
 package dev.spamgpt.streams.testing;
 
+import dev.spamgpt.core.inference.ClassifierOptions;
+import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.core.testing.TinyBundles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-
-import dev.spamgpt.core.inference.ClassifierOptions;
-import dev.spamgpt.core.inference.SpamClassifier;
-import dev.spamgpt.core.testing.TinyBundles;
 
 /**
  * Real classifiers on small random-weight bundles. A random model has no idea what spam is, so
@@ -17,8 +16,7 @@ import dev.spamgpt.core.testing.TinyBundles;
  */
 public final class TestModels {
 
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /**
      * Writes a tiny random bundle (threshold 0.5).
@@ -29,7 +27,8 @@ public final class TestModels {
      */
     public static Path tinyBundle(Path dir, long seed) {
         try {
-            return TinyBundles.randomBundle(Files.createDirectories(dir.resolve("tiny-" + seed)), seed);
+            return TinyBundles.randomBundle(
+                    Files.createDirectories(dir.resolve("tiny-" + seed)), seed);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -51,7 +50,8 @@ public final class TestModels {
             int mid = sorted.length / 2;
             threshold = (sorted[mid - 1] + sorted[mid]) / 2f;
             if (!(sorted[mid] - sorted[mid - 1] > 1e-4f)) {
-                throw new IllegalStateException("middle scores too close to split: " + Arrays.toString(sorted));
+                throw new IllegalStateException(
+                        "middle scores too close to split: " + Arrays.toString(sorted));
             }
         }
         return SpamClassifier.open(bundle, ClassifierOptions.defaults().withThreshold(threshold));

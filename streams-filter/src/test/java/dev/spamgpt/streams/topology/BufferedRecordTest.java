@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serde;
@@ -19,11 +18,19 @@ class BufferedRecordTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
         headers.add("empty", null);
-        BufferedRecord record = new BufferedRecord("in", 7, 123_456_789_012L, 1_700_000_000_000L, null,
-                "hello".getBytes(StandardCharsets.UTF_8), headers);
+        BufferedRecord record =
+                new BufferedRecord(
+                        "in",
+                        7,
+                        123_456_789_012L,
+                        1_700_000_000_000L,
+                        null,
+                        "hello".getBytes(StandardCharsets.UTF_8),
+                        headers);
         Serde<BufferedRecord> serde = BufferedRecord.serde();
 
-        BufferedRecord back = serde.deserializer().deserialize("x", serde.serializer().serialize("x", record));
+        BufferedRecord back =
+                serde.deserializer().deserialize("x", serde.serializer().serialize("x", record));
 
         assertThat(back.topic()).isEqualTo("in");
         assertThat(back.partition()).isEqualTo(7);
@@ -32,7 +39,8 @@ class BufferedRecordTest {
         assertThat(back.key()).isNull();
         assertThat(back.value()).isEqualTo(record.value());
         assertThat(back.headers().toArray()).hasSize(2);
-        assertThat(back.headers().lastHeader("trace").value()).isEqualTo("t-1".getBytes(StandardCharsets.UTF_8));
+        assertThat(back.headers().lastHeader("trace").value())
+                .isEqualTo("t-1".getBytes(StandardCharsets.UTF_8));
         assertThat(back.headers().lastHeader("empty").value()).isNull();
     }
 
@@ -84,8 +92,15 @@ class BufferedRecordTest {
     private static byte[] serialized() {
         RecordHeaders headers = new RecordHeaders();
         headers.add("trace", "t-1".getBytes(StandardCharsets.UTF_8));
-        BufferedRecord record = new BufferedRecord("in", 0, 5L, 1_700_000_000_000L, null,
-                "hello".getBytes(StandardCharsets.UTF_8), headers);
+        BufferedRecord record =
+                new BufferedRecord(
+                        "in",
+                        0,
+                        5L,
+                        1_700_000_000_000L,
+                        null,
+                        "hello".getBytes(StandardCharsets.UTF_8),
+                        headers);
         return BufferedRecord.serde().serializer().serialize("x", record);
     }
 

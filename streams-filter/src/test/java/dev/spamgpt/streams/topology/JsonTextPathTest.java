@@ -3,29 +3,38 @@ package dev.spamgpt.streams.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 /** The {@code --json-path} option: which paths it accepts, and what the filter reads with them. */
 class JsonTextPathTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final String DOC = "{\"body\": {\"text\": \"a\", \"parts\": [{\"plain text\": \"b\"}, \"last\"],"
-            + " \"n\": 1, \"nothing\": null, \"nested\": {\"x\": \"y\"}, \"flag\": true}, \"x.y\": \"c\","
-            + " \"it's\": \"d\", \"list\": [\"e\", \"f\"]}";
+    private static final String DOC =
+            "{\"body\": {\"text\": \"a\", \"parts\": [{\"plain text\": \"b\"}, \"last\"], \"n\": 1,"
+                + " \"nothing\": null, \"nested\": {\"x\": \"y\"}, \"flag\": true}, \"x.y\": \"c\","
+                + " \"it's\": \"d\", \"list\": [\"e\", \"f\"]}";
 
     private static ExtractedText extract(String path, String json) {
-        TextExtractor extractor = new TextExtractor(new FilterConfig("i", "s", "h", "d", ValueFormat.JSON, path, 1000,
-                1, Duration.ofMillis(10)));
+        TextExtractor extractor =
+                new TextExtractor(
+                        new FilterConfig(
+                                "i",
+                                "s",
+                                "h",
+                                "d",
+                                ValueFormat.JSON,
+                                path,
+                                1000,
+                                1,
+                                Duration.ofMillis(10)));
         return extractor.extract(null, json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -34,36 +43,54 @@ class JsonTextPathTest {
         JsonNode doc = JSON.readTree(DOC);
 
         assertThat(JsonTextPath.compile("$.body.text").find(doc).asText()).isEqualTo("a");
-        assertThat(JsonTextPath.compile("$.body.parts[0]['plain text']").find(doc).asText()).isEqualTo("b");
+        assertThat(JsonTextPath.compile("$.body.parts[0]['plain text']").find(doc).asText())
+                .isEqualTo("b");
         assertThat(JsonTextPath.compile("$[\"x.y\"]").find(doc).asText()).isEqualTo("c");
         assertThat(JsonTextPath.compile("$.body.parts[3].text").find(doc).isMissingNode()).isTrue();
         assertThat(JsonTextPath.compile("$").find(doc)).isSameAs(doc);
-        assertThat(JsonTextPath.compile("  $.body.text ").find(doc).asText()).as("blanks around").isEqualTo("a");
-        assertThat(JsonTextPath.compile("$.body.parts[-1]").find(doc).asText()).as("from the end").isEqualTo("last");
-        assertThat(JsonTextPath.compile("$['it\\'s']").find(doc).asText()).as("escaped quote").isEqualTo("d");
+        assertThat(JsonTextPath.compile("  $.body.text ").find(doc).asText())
+                .as("blanks around")
+                .isEqualTo("a");
+        assertThat(JsonTextPath.compile("$.body.parts[-1]").find(doc).asText())
+                .as("from the end")
+                .isEqualTo("last");
+        assertThat(JsonTextPath.compile("$['it\\'s']").find(doc).asText())
+                .as("escaped quote")
+                .isEqualTo("d");
         assertThat(JsonTextPath.compile("$[\"it's\"]").find(doc).asText()).isEqualTo("d");
     }
 
     @Test
     void shouldRefuseWhatDoesNotNameOneFieldNamingTheOption() {
-        assertThatThrownBy(() -> JsonTextPath.compile("body.text")).hasMessageContaining("must start with $")
+        assertThatThrownBy(() -> JsonTextPath.compile("body.text"))
+                .hasMessageContaining("must start with $")
                 .hasMessageContaining("--json-path 'body.text'");
-        assertThatThrownBy(() -> JsonTextPath.compile("@.text")).hasMessageContaining("must start with $");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.body.*")).hasMessageContaining("must name one field")
+        assertThatThrownBy(() -> JsonTextPath.compile("@.text"))
+                .hasMessageContaining("must start with $");
+        assertThatThrownBy(() -> JsonTextPath.compile("$.body.*"))
+                .hasMessageContaining("must name one field")
                 .hasMessageContaining("--json-path '$.body.*'");
-        assertThatThrownBy(() -> JsonTextPath.compile("$..text")).hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.items[?(@.x)]")).hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.items[0:2]")).hasMessageContaining("must name one field");
+        assertThatThrownBy(() -> JsonTextPath.compile("$..text"))
+                .hasMessageContaining("must name one field");
+        assertThatThrownBy(() -> JsonTextPath.compile("$.items[?(@.x)]"))
+                .hasMessageContaining("must name one field");
+        assertThatThrownBy(() -> JsonTextPath.compile("$.items[0:2]"))
+                .hasMessageContaining("must name one field");
         assertThatThrownBy(() -> JsonTextPath.compile("$['text','subject']"))
                 .hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.text.length()")).hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.a.length().b")).hasMessageContaining("must name one field");
+        assertThatThrownBy(() -> JsonTextPath.compile("$.text.length()"))
+                .hasMessageContaining("must name one field");
+        assertThatThrownBy(() -> JsonTextPath.compile("$.a.length().b"))
+                .hasMessageContaining("must name one field");
         assertThatThrownBy(() -> JsonTextPath.compile("$.items[0"))
-                .hasMessageStartingWith("bad --json-path '$.items[0': ").hasMessageContaining("position");
+                .hasMessageStartingWith("bad --json-path '$.items[0': ")
+                .hasMessageContaining("position");
         assertThatThrownBy(() -> JsonTextPath.compile("$.a b")).hasMessageContaining("bracket");
-        assertThatThrownBy(() -> JsonTextPath.compile(" ")).hasMessageContaining("missing JSON path")
+        assertThatThrownBy(() -> JsonTextPath.compile(" "))
+                .hasMessageContaining("missing JSON path")
                 .hasMessageContaining("--json-path");
-        assertThatThrownBy(() -> JsonTextPath.compile(null)).hasMessageContaining("missing JSON path");
+        assertThatThrownBy(() -> JsonTextPath.compile(null))
+                .hasMessageContaining("missing JSON path");
     }
 
     @Test
@@ -76,18 +103,31 @@ class JsonTextPathTest {
 
     @Test
     void shouldFailAtStartupWhenTheFilterConfigHasABadPath() {
-        assertThatThrownBy(() -> new FilterConfig("i", "s", "h", "d", ValueFormat.JSON, "$.body.*", 1000, 1,
-                Duration.ofMillis(10))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(
+                        () ->
+                                new FilterConfig(
+                                        "i",
+                                        "s",
+                                        "h",
+                                        "d",
+                                        ValueFormat.JSON,
+                                        "$.body.*",
+                                        1000,
+                                        1,
+                                        Duration.ofMillis(10)))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--json-path '$.body.*'");
         // The path is only read for the json format.
-        new FilterConfig("i", "s", "h", "d", ValueFormat.TEXT, "$.body.*", 1000, 1, Duration.ofMillis(10));
+        new FilterConfig(
+                "i", "s", "h", "d", ValueFormat.TEXT, "$.body.*", 1000, 1, Duration.ofMillis(10));
     }
 
     @Test
     void shouldReadOnlyAStringAndDeadLetterEverythingElseAsAMissingField() {
         assertThat(extract("$.body.text", DOC).text()).isEqualTo("a");
         assertThat(extract("$.list[1]", DOC).text()).isEqualTo("f");
-        assertThat(extract("$", "\"a whole string document\"").text()).isEqualTo("a whole string document");
+        assertThat(extract("$", "\"a whole string document\"").text())
+                .isEqualTo("a whole string document");
 
         assertMissing(extract("$.body.missing", DOC), "no field at $.body.missing");
         assertMissing(extract("$.body.nothing", DOC), "no field at $.body.nothing");
@@ -98,7 +138,8 @@ class JsonTextPathTest {
         assertMissing(extract("$.text", "[{\"text\": \"in an array\"}]"), "no field at $.text");
         assertMissing(extract("$.body.n", DOC), "field at $.body.n is number, not a string");
         assertMissing(extract("$.body.flag", DOC), "field at $.body.flag is boolean, not a string");
-        assertMissing(extract("$.body.nested", DOC), "field at $.body.nested is object, not a string");
+        assertMissing(
+                extract("$.body.nested", DOC), "field at $.body.nested is object, not a string");
         assertMissing(extract("$.list", DOC), "field at $.list is array, not a string");
         assertMissing(extract("$", DOC), "field at $ is object, not a string");
     }

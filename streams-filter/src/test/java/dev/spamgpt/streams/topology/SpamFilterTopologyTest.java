@@ -2,14 +2,25 @@ package dev.spamgpt.streams.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.testing.CraftedMail;
+import dev.spamgpt.streams.config.FilterConfig;
+import dev.spamgpt.streams.config.KafkaOptions;
+import dev.spamgpt.streams.config.StreamsSettings;
+import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.deadletter.DeadLetterReason;
+import dev.spamgpt.streams.metrics.FilterMetrics;
+import dev.spamgpt.streams.testing.ForwardingScorer;
+import dev.spamgpt.streams.testing.PoisonScorer;
+import dev.spamgpt.streams.testing.TestModels;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -25,34 +36,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.spamgpt.core.inference.SpamClassifier;
-import dev.spamgpt.core.inference.SpamScorer;
-import dev.spamgpt.core.testing.CraftedMail;
-import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.config.KafkaOptions;
-import dev.spamgpt.streams.config.StreamsSettings;
-import dev.spamgpt.streams.config.ValueFormat;
-import dev.spamgpt.streams.deadletter.DeadLetterReason;
-import dev.spamgpt.streams.metrics.FilterMetrics;
-import dev.spamgpt.streams.testing.ForwardingScorer;
-import dev.spamgpt.streams.testing.PoisonScorer;
-import dev.spamgpt.streams.testing.TestModels;
-
 class SpamFilterTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-11-26T12:00:00Z");
-    private static final List<String> SMS = List.of(
-            "Free entry in 2 a wkly comp to win FA Cup final tkts",
-            "Ok lar... Joking wif u oni...",
-            "WINNER!! As a valued network customer you have been selected to receive a prize reward!",
-            "I'm gonna be home soon and i don't want to talk about this stuff anymore tonight",
-            "URGENT! You have won a 1 week FREE membership in our prize Jackpot!",
-            "Eh u remember how 2 spell his name... Yes i did.",
-            "Had your mobile 11 months or more? U R entitled to Update to the latest colour mobiles",
-            "Fine if that's the way u feel. That's the way its gotta b");
+    private static final List<String> SMS =
+            List.of(
+                    "Free entry in 2 a wkly comp to win FA Cup final tkts",
+                    "Ok lar... Joking wif u oni...",
+                    "WINNER!! As a valued network customer you have been selected to receive a"
+                            + " prize reward!",
+                    "I'm gonna be home soon and i don't want to talk about this stuff anymore"
+                            + " tonight",
+                    "URGENT! You have won a 1 week FREE membership in our prize Jackpot!",
+                    "Eh u remember how 2 spell his name... Yes i did.",
+                    "Had your mobile 11 months or more? U R entitled to Update to the latest colour"
+                            + " mobiles",
+                    "Fine if that's the way u feel. That's the way its gotta b");
 
-    @TempDir
-    static Path models;
+    @TempDir static Path models;
     private static Path bundle;
     private static SpamClassifier classifier;
     private static SpamClassifier halfSpam;
@@ -89,22 +90,49 @@ class SpamFilterTopologyTest {
         }
     }
 
-    private void start(ValueFormat format, String jsonPath, int maxBytes, int batchSize, SpamScorer scorer) {
-        start(new FilterConfig("in", "spam", "ham", "dlq", format, jsonPath, maxBytes, batchSize,
-                Duration.ofMillis(100)), scorer);
+    private void start(
+            ValueFormat format, String jsonPath, int maxBytes, int batchSize, SpamScorer scorer) {
+        start(
+                new FilterConfig(
+                        "in",
+                        "spam",
+                        "ham",
+                        "dlq",
+                        format,
+                        jsonPath,
+                        maxBytes,
+                        batchSize,
+                        Duration.ofMillis(100)),
+                scorer);
     }
 
     private void start(FilterConfig config, SpamScorer scorer) {
         this.scorer = scorer;
         metrics = FilterMetrics.inMemory();
-        Properties props = StreamsSettings.properties(
-                new KafkaOptions("spamgpt-test", "localhost:9", StreamsConfig.EXACTLY_ONCE_V2, 1, null, null),
-                config, metrics);
-        driver = new TopologyTestDriver(SpamFilterTopology.build(config, scorer, metrics), props, T0);
+        Properties props =
+                StreamsSettings.properties(
+                        new KafkaOptions(
+                                "spamgpt-test",
+                                "localhost:9",
+                                StreamsConfig.EXACTLY_ONCE_V2,
+                                1,
+                                null,
+                                null),
+                        config,
+                        metrics);
+        driver =
+                new TopologyTestDriver(
+                        SpamFilterTopology.build(config, scorer, metrics), props, T0);
         input = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
-        spam = driver.createOutputTopic("spam", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        ham = driver.createOutputTopic("ham", new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        dlq = driver.createOutputTopic("dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        spam =
+                driver.createOutputTopic(
+                        "spam", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        ham =
+                driver.createOutputTopic(
+                        "ham", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dlq =
+                driver.createOutputTopic(
+                        "dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     private void startText(int batchSize) {
@@ -139,8 +167,12 @@ class SpamFilterTopologyTest {
 
         assertThat(keysWhere(true)).isNotEmpty();
         assertThat(keysWhere(false)).isNotEmpty();
-        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(true));
-        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(false));
+        assertThat(spam.readKeyValuesToList())
+                .extracting(kv -> text(kv.key))
+                .containsExactlyElementsOf(keysWhere(true));
+        assertThat(ham.readKeyValuesToList())
+                .extracting(kv -> text(kv.key))
+                .containsExactlyElementsOf(keysWhere(false));
         assertThat(dlq.isEmpty()).isTrue();
         assertThat(metrics.classifiedCount(true)).isEqualTo(keysWhere(true).size());
         assertThat(metrics.classifiedCount(false)).isEqualTo(keysWhere(false).size());
@@ -160,10 +192,12 @@ class SpamFilterTopologyTest {
         assertThat(text(out.value())).isEqualTo(text);
         assertThat(out.getRecordTime()).isEqualTo(when);
         assertThat(SpamHeaders.text(out.headers(), "trace-id")).isEqualTo("abc-123");
-        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL)).isEqualTo(isSpam(text) ? "spam" : "ham");
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.LABEL))
+                .isEqualTo(isSpam(text) ? "spam" : "ham");
         assertThat(Float.parseFloat(SpamHeaders.text(out.headers(), SpamHeaders.SCORE)))
                 .isCloseTo(SCORES.get(text), org.assertj.core.data.Offset.offset(2e-6f));
-        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.MODEL)).isEqualTo("tiny-random:seed11");
+        assertThat(SpamHeaders.text(out.headers(), SpamHeaders.MODEL))
+                .isEqualTo("tiny-random:seed11");
     }
 
     @Test
@@ -171,8 +205,11 @@ class SpamFilterTopologyTest {
         startText(1);
         String text = SMS.get(0);
         String forgedLabel = isSpam(text) ? "ham" : "spam";
-        Headers forged = new RecordHeaders().add(SpamHeaders.LABEL, bytes(forgedLabel))
-                .add(SpamHeaders.SCORE, bytes("0.5")).add(SpamHeaders.DLQ_REASON, bytes("too-large"));
+        Headers forged =
+                new RecordHeaders()
+                        .add(SpamHeaders.LABEL, bytes(forgedLabel))
+                        .add(SpamHeaders.SCORE, bytes("0.5"))
+                        .add(SpamHeaders.DLQ_REASON, bytes("too-large"));
 
         input.pipeInput(new TestRecord<>(bytes("k"), bytes(text), forged, T0));
 
@@ -185,13 +222,28 @@ class SpamFilterTopologyTest {
 
     @Test
     void shouldClassifyTheTextAtTheJsonPath() {
-        start(ValueFormat.JSON, "$.body['text']", FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
-        String spamText = SMS.stream().filter(SpamFilterTopologyTest::isSpam).findFirst().orElseThrow();
+        start(
+                ValueFormat.JSON,
+                "$.body['text']",
+                FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                1,
+                halfSpam);
+        String spamText =
+                SMS.stream().filter(SpamFilterTopologyTest::isSpam).findFirst().orElseThrow();
         String hamText = SMS.stream().filter(t -> !isSpam(t)).findFirst().orElseThrow();
         // The other fields hold the opposite text: only the one at the path may decide.
-        String spamJson = "{\"id\": 1, \"body\": {\"text\": \"" + spamText + "\", \"lang\": \"en\"}, \"note\": \""
-                + hamText + "\"}";
-        String hamJson = "{\"id\": 2, \"body\": {\"text\": \"" + hamText + "\"}, \"note\": \"" + spamText + "\"}";
+        String spamJson =
+                "{\"id\": 1, \"body\": {\"text\": \""
+                        + spamText
+                        + "\", \"lang\": \"en\"}, \"note\": \""
+                        + hamText
+                        + "\"}";
+        String hamJson =
+                "{\"id\": 2, \"body\": {\"text\": \""
+                        + hamText
+                        + "\"}, \"note\": \""
+                        + spamText
+                        + "\"}";
 
         input.pipeInput(bytes("a"), bytes(spamJson));
         input.pipeInput(bytes("b"), bytes(hamJson));
@@ -208,14 +260,31 @@ class SpamFilterTopologyTest {
     void shouldClassifyTheDecodedTextOfAnEmail() {
         start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
         String body = SMS.get(4);
-        String raw = String.join("\r\n",
-                "From: promo@example.com", "To: you@example.org", "Subject: You are a winner",
-                "MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"b1\"", "",
-                "--b1", "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: base64", "",
-                java.util.Base64.getMimeEncoder().encodeToString(bytes(body)), "",
-                "--b1", "Content-Type: text/html; charset=utf-8", "", "<p>" + body + "</p>", "--b1--", "");
-        String extracted = dev.spamgpt.core.text.MessageText.fromMime(bytes(raw),
-                dev.spamgpt.core.text.MessageText.Limits.defaults()).text();
+        String raw =
+                String.join(
+                        "\r\n",
+                        "From: promo@example.com",
+                        "To: you@example.org",
+                        "Subject: You are a winner",
+                        "MIME-Version: 1.0",
+                        "Content-Type: multipart/alternative; boundary=\"b1\"",
+                        "",
+                        "--b1",
+                        "Content-Type: text/plain; charset=utf-8",
+                        "Content-Transfer-Encoding: base64",
+                        "",
+                        java.util.Base64.getMimeEncoder().encodeToString(bytes(body)),
+                        "",
+                        "--b1",
+                        "Content-Type: text/html; charset=utf-8",
+                        "",
+                        "<p>" + body + "</p>",
+                        "--b1--",
+                        "");
+        String extracted =
+                dev.spamgpt.core.text.MessageText.fromMime(
+                                bytes(raw), dev.spamgpt.core.text.MessageText.Limits.defaults())
+                        .text();
         assertThat(extracted).contains("You are a winner").contains(body);
         boolean expectSpam = halfSpam.spamProbability(extracted) >= halfSpam.threshold();
 
@@ -224,23 +293,38 @@ class SpamFilterTopologyTest {
         TestRecord<byte[], byte[]> out = (expectSpam ? spam : ham).readRecord();
         assertThat(text(out.value())).isEqualTo(raw);
         assertThat(Float.parseFloat(SpamHeaders.text(out.headers(), SpamHeaders.SCORE)))
-                .isCloseTo(halfSpam.spamProbability(extracted), org.assertj.core.data.Offset.offset(2e-6f));
+                .isCloseTo(
+                        halfSpam.spamProbability(extracted),
+                        org.assertj.core.data.Offset.offset(2e-6f));
     }
 
     @Test
     void shouldDeadLetterAnEmailWithoutReadableText() {
         start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, halfSpam);
-        String raw = String.join("\r\n",
-                "From: a@example.com", "MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=\"b\"", "",
-                "--b", "Content-Type: application/octet-stream", "Content-Disposition: attachment; filename=x.bin",
-                "Content-Transfer-Encoding: base64", "", "AAECAwQF", "--b--", "");
+        String raw =
+                String.join(
+                        "\r\n",
+                        "From: a@example.com",
+                        "MIME-Version: 1.0",
+                        "Content-Type: multipart/mixed; boundary=\"b\"",
+                        "",
+                        "--b",
+                        "Content-Type: application/octet-stream",
+                        "Content-Disposition: attachment; filename=x.bin",
+                        "Content-Transfer-Encoding: base64",
+                        "",
+                        "AAECAwQF",
+                        "--b--",
+                        "");
 
         input.pipeInput(bytes("mail-2"), bytes(raw));
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(text(dead.value())).isEqualTo(raw);
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("empty-text");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("no readable text");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
+                .isEqualTo("empty-text");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
+                .contains("no readable text");
     }
 
     @Test
@@ -251,10 +335,16 @@ class SpamFilterTopologyTest {
         input.pipeInput(bytes("b"), bytes("{\"body\": {\"text\": 42}}"));
 
         List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
-        assertThat(dead).hasSize(2).allSatisfy(r ->
-                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("missing-field"));
-        assertThat(SpamHeaders.text(dead.get(0).headers(), SpamHeaders.DLQ_ERROR)).contains("$.body.text");
-        assertThat(SpamHeaders.text(dead.get(1).headers(), SpamHeaders.DLQ_ERROR)).contains("number");
+        assertThat(dead)
+                .hasSize(2)
+                .allSatisfy(
+                        r ->
+                                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON))
+                                        .isEqualTo("missing-field"));
+        assertThat(SpamHeaders.text(dead.get(0).headers(), SpamHeaders.DLQ_ERROR))
+                .contains("$.body.text");
+        assertThat(SpamHeaders.text(dead.get(1).headers(), SpamHeaders.DLQ_ERROR))
+                .contains("number");
         assertThat(metrics.deadLetterCount(DeadLetterReason.MISSING_FIELD)).isEqualTo(2);
     }
 
@@ -265,7 +355,8 @@ class SpamFilterTopologyTest {
         input.pipeInput(bytes("a"), bytes("{\"text\": \"unterminated"));
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("invalid-json");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
+                .isEqualTo("invalid-json");
         assertThat(text(dead.value())).isEqualTo("{\"text\": \"unterminated");
     }
 
@@ -277,14 +368,15 @@ class SpamFilterTopologyTest {
 
         input.pipeInput(bytes("bad"), invalid);
 
-
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(dead.value()).isEqualTo(invalid);
         assertThat(text(dead.key())).isEqualTo("bad");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("invalid-utf8");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
+                .isEqualTo("invalid-utf8");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("byte 3");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("in");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_PARTITION)).isEqualTo("0");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_PARTITION))
+                .isEqualTo("0");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("1");
         assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(1);
     }
@@ -301,7 +393,8 @@ class SpamFilterTopologyTest {
         assertThat(dead.value()).isNull();
         assertThat(text(dead.key())).isEqualTo("big");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("too-large");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ORIGINAL_SIZE)).isEqualTo("10485760");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ORIGINAL_SIZE))
+                .isEqualTo("10485760");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
         assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
     }
@@ -316,8 +409,11 @@ class SpamFilterTopologyTest {
 
         List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
         assertThat(dead).extracting(r -> text(r.key())).containsExactly("empty", "blank", "null");
-        assertThat(dead).allSatisfy(r ->
-                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("empty-text"));
+        assertThat(dead)
+                .allSatisfy(
+                        r ->
+                                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON))
+                                        .isEqualTo("empty-text"));
         assertThat(metrics.deadLetterCount(DeadLetterReason.EMPTY_TEXT)).isEqualTo(3);
     }
 
@@ -330,17 +426,27 @@ class SpamFilterTopologyTest {
             input.pipeInput(bytes("k" + i), bytes(SMS.get(i)));
         }
         assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
-        assertThat(driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
-                SpamFilterTopology.BUFFER_STORE).approximateNumEntries()).isEqualTo(SMS.size() - 1);
+        assertThat(
+                        driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>
+                                        getKeyValueStore(SpamFilterTopology.BUFFER_STORE)
+                                .approximateNumEntries())
+                .isEqualTo(SMS.size() - 1);
 
         int last = SMS.size() - 1;
         input.pipeInput(bytes("k" + last), bytes(SMS.get(last)));
 
         assertThat(counting.callSizes()).containsExactly(SMS.size());
-        assertThat(spam.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(true));
-        assertThat(ham.readKeyValuesToList()).extracting(kv -> text(kv.key)).containsExactlyElementsOf(keysWhere(false));
-        assertThat(driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
-                SpamFilterTopology.BUFFER_STORE).approximateNumEntries()).isZero();
+        assertThat(spam.readKeyValuesToList())
+                .extracting(kv -> text(kv.key))
+                .containsExactlyElementsOf(keysWhere(true));
+        assertThat(ham.readKeyValuesToList())
+                .extracting(kv -> text(kv.key))
+                .containsExactlyElementsOf(keysWhere(false));
+        assertThat(
+                        driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>
+                                        getKeyValueStore(SpamFilterTopology.BUFFER_STORE)
+                                .approximateNumEntries())
+                .isZero();
     }
 
     @Test
@@ -362,7 +468,12 @@ class SpamFilterTopologyTest {
     void shouldCountANewBatchsWaitFromTheEndOfTheFlushBeforeIt() {
         // Kafka Streams gives all records of one processing round the clock read at the round's
         // start. The driver's clock stands still during the 300 ms call in the same way.
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 2, new SlowScorer(halfSpam, 300));
+        start(
+                ValueFormat.TEXT,
+                null,
+                FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                2,
+                new SlowScorer(halfSpam, 300));
 
         input.pipeInput(bytes("1"), bytes(SMS.get(0)));
         input.pipeInput(bytes("2"), bytes(SMS.get(1))); // a full batch: flushed, slowly
@@ -400,16 +511,30 @@ class SpamFilterTopologyTest {
     @Test
     void shouldKeepInputOrderWithinEachTopic() {
         // The classifier scores a batch shortest-first; the outputs must still come in input order.
-        List<String> texts = List.of("a much longer message than the others, with many more tokens in it",
-                "hi", "medium size text here", "yo", "ok then", "another fairly long text to push the order about");
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, texts.size(), classifier);
+        List<String> texts =
+                List.of(
+                        "a much longer message than the others, with many more tokens in it",
+                        "hi",
+                        "medium size text here",
+                        "yo",
+                        "ok then",
+                        "another fairly long text to push the order about");
+        start(
+                ValueFormat.TEXT,
+                null,
+                FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                texts.size(),
+                classifier);
 
         for (int i = 0; i < texts.size(); i++) {
             input.pipeInput(bytes(Integer.toString(i)), bytes(texts.get(i)));
         }
 
-        List<String> out = new java.util.ArrayList<>(ham.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList());
-        List<String> outSpam = spam.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList();
+        List<String> out =
+                new java.util.ArrayList<>(
+                        ham.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList());
+        List<String> outSpam =
+                spam.readValuesToList().stream().map(SpamFilterTopologyTest::text).toList();
         assertThat(out).isEqualTo(texts.stream().filter(out::contains).toList());
         assertThat(outSpam).isEqualTo(texts.stream().filter(outSpam::contains).toList());
         assertThat(out.size() + outSpam.size()).isEqualTo(texts.size());
@@ -427,30 +552,37 @@ class SpamFilterTopologyTest {
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(text(dead.key())).isEqualTo("2");
         assertThat(text(dead.value())).isEqualTo("POISON pill");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-failure");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("cannot score");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
+                .isEqualTo("classifier-failure");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
+                .contains("cannot score");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("1");
         assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
-        assertThat(poisoned.callSizes()).as("batch failed, then the two good texts alone").containsExactly(1, 1);
+        assertThat(poisoned.callSizes())
+                .as("batch failed, then the two good texts alone")
+                .containsExactly(1, 1);
         assertThat(dlq.isEmpty()).isTrue();
     }
 
     @Test
     void shouldDeadLetterARecordWhoseProcessingFailsUnexpectedly() {
-        SpamScorer brokenModelId = new ForwardingScorer(halfSpam) {
-            @Override
-            public String modelId() {
-                throw new IllegalStateException("model id unavailable");
-            }
-        };
+        SpamScorer brokenModelId =
+                new ForwardingScorer(halfSpam) {
+                    @Override
+                    public String modelId() {
+                        throw new IllegalStateException("model id unavailable");
+                    }
+                };
         start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, brokenModelId);
 
         input.pipeInput(bytes("k"), bytes("hello"));
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(text(dead.value())).isEqualTo("hello");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("processing-error");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("model id unavailable");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
+                .isEqualTo("processing-error");
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
+                .contains("model id unavailable");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
         assertThat(metrics.deadLetterCount(DeadLetterReason.PROCESSING_ERROR)).isEqualTo(1);
     }
@@ -458,24 +590,36 @@ class SpamFilterTopologyTest {
     @Test
     void shouldDeadLetterAMailWhoseExtractionOverflowsTheStackAndClassifyTheNextOne() {
         for (int batchSize : new int[] {1, 4}) {
-            start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, halfSpam);
+            start(
+                    ValueFormat.EMAIL,
+                    null,
+                    FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                    batchSize,
+                    halfSpam);
 
             input.pipeInput(bytes("ham-1"), CraftedMail.bytes(CraftedMail.ham("lunch")));
             input.pipeInput(bytes("bomb"), CraftedMail.bytes(CraftedMail.qpBomb()));
             input.pipeInput(bytes("ham-2"), CraftedMail.bytes(CraftedMail.ham("dinner")));
             driver.advanceWallClockTime(Duration.ofMillis(200));
 
-            List<TestRecord<byte[], byte[]>> classified = new java.util.ArrayList<>(spam.readRecordsToList());
+            List<TestRecord<byte[], byte[]>> classified =
+                    new java.util.ArrayList<>(spam.readRecordsToList());
             classified.addAll(ham.readRecordsToList());
             List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
-            assertThat(classified).extracting(r -> text(r.key())).as("batch size %d", batchSize)
+            assertThat(classified)
+                    .extracting(r -> text(r.key()))
+                    .as("batch size %d", batchSize)
                     .contains("ham-1", "ham-2");
-            assertThat(classified.size() + dead.size()).as("every record comes out once").isEqualTo(3);
+            assertThat(classified.size() + dead.size())
+                    .as("every record comes out once")
+                    .isEqualTo(3);
             // Once core decodes the bomb without recursion it is simply classified.
             for (TestRecord<byte[], byte[]> r : dead) {
                 assertThat(text(r.key())).isEqualTo("bomb");
-                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("extraction-failure");
-                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR)).contains("StackOverflowError");
+                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON))
+                        .isEqualTo("extraction-failure");
+                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR))
+                        .contains("StackOverflowError");
                 assertThat(r.value()).isEqualTo(CraftedMail.bytes(CraftedMail.qpBomb()));
             }
             driver.close();
@@ -485,17 +629,23 @@ class SpamFilterTopologyTest {
 
     @Test
     void shouldDeadLetterOnlyTheTextWhoseScoringThrowsAnError() {
-        SpamScorer overflowing = new ForwardingScorer(halfSpam) {
-            @Override
-            public float[] spamProbabilities(List<String> texts) {
-                if (texts.stream().anyMatch(t -> t.contains("POISON"))) {
-                    throw new StackOverflowError("deep");
-                }
-                return super.spamProbabilities(texts);
-            }
-        };
+        SpamScorer overflowing =
+                new ForwardingScorer(halfSpam) {
+                    @Override
+                    public float[] spamProbabilities(List<String> texts) {
+                        if (texts.stream().anyMatch(t -> t.contains("POISON"))) {
+                            throw new StackOverflowError("deep");
+                        }
+                        return super.spamProbabilities(texts);
+                    }
+                };
         for (int batchSize : new int[] {1, 3}) {
-            start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, overflowing);
+            start(
+                    ValueFormat.TEXT,
+                    null,
+                    FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                    batchSize,
+                    overflowing);
 
             input.pipeInput(bytes("1"), bytes(SMS.get(0)));
             input.pipeInput(bytes("2"), bytes("POISON pill"));
@@ -503,10 +653,14 @@ class SpamFilterTopologyTest {
 
             TestRecord<byte[], byte[]> dead = dlq.readRecord();
             assertThat(text(dead.key())).isEqualTo("2");
-            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-failure");
-            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("StackOverflowError");
+            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
+                    .isEqualTo("classifier-failure");
+            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
+                    .contains("StackOverflowError");
             assertThat(dlq.isEmpty()).isTrue();
-            assertThat(spam.getQueueSize() + ham.getQueueSize()).as("batch size %d", batchSize).isEqualTo(2);
+            assertThat(spam.getQueueSize() + ham.getQueueSize())
+                    .as("batch size %d", batchSize)
+                    .isEqualTo(2);
             driver.close();
             driver = null;
         }
@@ -514,18 +668,21 @@ class SpamFilterTopologyTest {
 
     @Test
     void shouldLetAnOutOfMemoryErrorFromTheScorerStopTheThread() {
-        SpamScorer exhausted = new ForwardingScorer(halfSpam) {
-            @Override
-            public float[] spamProbabilities(List<String> texts) {
-                throw new OutOfMemoryError("Java heap space");
-            }
-        };
+        SpamScorer exhausted =
+                new ForwardingScorer(halfSpam) {
+                    @Override
+                    public float[] spamProbabilities(List<String> texts) {
+                        throw new OutOfMemoryError("Java heap space");
+                    }
+                };
         start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, exhausted);
 
-        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
-                () -> input.pipeInput(bytes("k"), bytes(SMS.get(0))));
+        Throwable thrown =
+                org.assertj.core.api.Assertions.catchThrowable(
+                        () -> input.pipeInput(bytes("k"), bytes(SMS.get(0))));
 
-        assertThat(causes(thrown)).as("a real OutOfMemoryError is fatal")
+        assertThat(causes(thrown))
+                .as("a real OutOfMemoryError is fatal")
                 .anyMatch(t -> t instanceof OutOfMemoryError);
         assertThat(dlq.isEmpty()).isTrue();
     }
@@ -553,45 +710,69 @@ class SpamFilterTopologyTest {
     @Test
     void shouldDeadLetterTheRecordsOfAClassifierCallThatTimesOutAndGoOn() throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch interrupted = new java.util.concurrent.CountDownLatch(1);
-        SpamScorer stuck = new ForwardingScorer(halfSpam) {
-            @Override
-            public float[] spamProbabilities(List<String> texts) {
-                if (texts.stream().anyMatch(t -> t.contains("STUCK"))) {
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        interrupted.countDown();
-                        throw new IllegalStateException("interrupted");
+        java.util.concurrent.CountDownLatch interrupted =
+                new java.util.concurrent.CountDownLatch(1);
+        SpamScorer stuck =
+                new ForwardingScorer(halfSpam) {
+                    @Override
+                    public float[] spamProbabilities(List<String> texts) {
+                        if (texts.stream().anyMatch(t -> t.contains("STUCK"))) {
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                interrupted.countDown();
+                                throw new IllegalStateException("interrupted");
+                            }
+                        }
+                        return super.spamProbabilities(texts);
                     }
-                }
-                return super.spamProbabilities(texts);
-            }
-        };
-        start(new FilterConfig("in", "spam", "ham", "dlq", ValueFormat.TEXT, null,
-                FilterConfig.DEFAULT_MAX_RECORD_BYTES, 2, Duration.ofMillis(100), Duration.ofMillis(300)), stuck);
+                };
+        start(
+                new FilterConfig(
+                        "in",
+                        "spam",
+                        "ham",
+                        "dlq",
+                        ValueFormat.TEXT,
+                        null,
+                        FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                        2,
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(300)),
+                stuck);
         try {
             // Hang guard only: without a timeout the first batch never returns.
-            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-                input.pipeInput(bytes("1"), bytes(SMS.get(0)));
-                input.pipeInput(bytes("2"), bytes("STUCK for ever"));
-                input.pipeInput(bytes("3"), bytes(SMS.get(1)));
-                input.pipeInput(bytes("4"), bytes(SMS.get(2)));
-            });
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    Duration.ofSeconds(30),
+                    () -> {
+                        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+                        input.pipeInput(bytes("2"), bytes("STUCK for ever"));
+                        input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+                        input.pipeInput(bytes("4"), bytes(SMS.get(2)));
+                    });
         } finally {
             release.countDown();
         }
 
         List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
-        assertThat(dead).extracting(r -> text(r.key())).as("the whole timed-out call").containsExactly("1", "2");
-        assertThat(dead).allSatisfy(r -> {
-            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("classifier-timeout");
-            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR)).contains("within 300 ms");
-        });
+        assertThat(dead)
+                .extracting(r -> text(r.key()))
+                .as("the whole timed-out call")
+                .containsExactly("1", "2");
+        assertThat(dead)
+                .allSatisfy(
+                        r -> {
+                            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON))
+                                    .isEqualTo("classifier-timeout");
+                            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR))
+                                    .contains("within 300 ms");
+                        });
         assertThat(text(dead.get(1).value())).isEqualTo("STUCK for ever");
         assertThat(spam.getQueueSize() + ham.getQueueSize()).as("the next batch").isEqualTo(2);
         assertThat(metrics.deadLetterCount(DeadLetterReason.CLASSIFIER_TIMEOUT)).isEqualTo(2);
-        assertThat(interrupted.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the call is interrupted").isTrue();
+        assertThat(interrupted.await(30, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the call is interrupted")
+                .isTrue();
     }
 
     private static List<Throwable> causes(Throwable thrown) {

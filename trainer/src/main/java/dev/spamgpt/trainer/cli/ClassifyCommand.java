@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spamgpt.core.bundle.BundleException;
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,12 +12,10 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,35 +24,44 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The book's {@code classify_review}: label and spam probability of each message. */
-@Command(name = "classify", mixinStandardHelpOptions = true,
+@Command(
+        name = "classify",
+        mixinStandardHelpOptions = true,
         header = "Label messages as spam or ham with a bundle.",
         description = {
-            "Scores each TEXT argument, or each line of standard input when none is given, and prints"
-                    + " one line per message: the label, the spam probability and the message.",
-            "With --json, one JSON object per line: text, label, spam_probability, threshold, model."})
+            "Scores each TEXT argument, or each line of standard input when none is given, and"
+                + " prints one line per message: the label, the spam probability and the message.",
+            "With --json, one JSON object per line: text, label, spam_probability, threshold,"
+                    + " model."
+        })
 final class ClassifyCommand implements Callable<Integer> {
 
     /** Lines scored together; stdin is read this many lines at a time, so memory stays bounded. */
     static final int CHUNK = 64;
-    /** Characters kept of one stdin line; the scorer reads only the first max_length tokens anyway. */
+
+    /**
+     * Characters kept of one stdin line; the scorer reads only the first max_length tokens anyway.
+     */
     static final int MAX_LINE_CHARS = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    BundleOption bundleOption;
+    @Mixin BundleOption bundleOption;
 
-    @Option(names = "--threshold", paramLabel = "P",
+    @Option(
+            names = "--threshold",
+            paramLabel = "P",
             description = "Decide at this spam probability instead of the bundle's threshold.")
     Float threshold;
 
     @Option(names = "--json", description = "One JSON object per message.")
     boolean json;
 
-    @Parameters(paramLabel = "TEXT", arity = "0..*",
+    @Parameters(
+            paramLabel = "TEXT",
+            arity = "0..*",
             description = "Messages to classify; none: one message per line of standard input.")
     List<String> texts;
 
@@ -65,18 +71,26 @@ final class ClassifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-            throw new CliException(SpamGptCli.EXIT_USAGE, "--threshold must be in [0, 1], got " + threshold);
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE, "--threshold must be in [0, 1], got " + threshold);
         }
         OpenMp.preferPassiveWaiting();
         PrintWriter out = spec.commandLine().getOut();
-        try (SpamClassifier classifier = SpamClassifier.open(bundleOption.folder(),
-                ClassifierOptions.defaults().withThreshold(threshold))) {
+        try (SpamClassifier classifier =
+                SpamClassifier.open(
+                        bundleOption.folder(),
+                        ClassifierOptions.defaults().withThreshold(threshold))) {
             if (texts != null && !texts.isEmpty()) {
                 print(classifier, texts, out);
             } else {
-                BufferedReader in = new BufferedReader(new InputStreamReader(stdin,
-                        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                                .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+                BufferedReader in =
+                        new BufferedReader(
+                                new InputStreamReader(
+                                        stdin,
+                                        StandardCharsets.UTF_8
+                                                .newDecoder()
+                                                .onMalformedInput(CodingErrorAction.REPLACE)
+                                                .onUnmappableCharacter(CodingErrorAction.REPLACE)));
                 List<String> chunk = new ArrayList<>(CHUNK);
                 for (String line; (line = readLine(in)) != null; ) {
                     chunk.add(line);
@@ -94,7 +108,8 @@ final class ClassifyCommand implements Callable<Integer> {
         return SpamGptCli.EXIT_OK;
     }
 
-    private void print(SpamClassifier classifier, List<String> batch, PrintWriter out) throws IOException {
+    private void print(SpamClassifier classifier, List<String> batch, PrintWriter out)
+            throws IOException {
         if (batch.isEmpty()) {
             return;
         }
@@ -116,7 +131,9 @@ final class ClassifyCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** A line of at most {@link #MAX_LINE_CHARS} characters (the rest of a longer line is skipped). */
+    /**
+     * A line of at most {@link #MAX_LINE_CHARS} characters (the rest of a longer line is skipped).
+     */
     static String readLine(BufferedReader in) throws IOException {
         StringBuilder line = new StringBuilder();
         int c = in.read();

@@ -13,19 +13,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Fetches a base model into the cache ahead of time, so that later commands run offline. */
-@Command(name = "download", mixinStandardHelpOptions = true,
+@Command(
+        name = "download",
+        mixinStandardHelpOptions = true,
         header = "Fetch a base model from the Hugging Face hub into the cache.",
-        description = "Downloads config.json and model.safetensors of --base-model (resuming a"
-                + " partial download, reusing complete files), checks that they form a GPT-2"
-                + " checkpoint, and prints the folder, then the sha256 of the weights in sha256sum"
-                + " format. A folder given as --base-model is only checked.")
+        description =
+                "Downloads config.json and model.safetensors of --base-model (resuming a partial"
+                        + " download, reusing complete files), checks that they form a GPT-2"
+                        + " checkpoint, and prints the folder, then the sha256 of the weights in"
+                        + " sha256sum format. A folder given as --base-model is only checked.")
 final class DownloadCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    BaseModelOptions base;
+    @Mixin BaseModelOptions base;
 
     @Override
     public Integer call() throws IOException {
@@ -34,8 +35,13 @@ final class DownloadCommand implements Callable<Integer> {
         try {
             config = HfCheckpoint.verify(folder);
         } catch (IOException e) {
-            throw new CliException(SpamGptCli.EXIT_FAILURE, "the files in " + folder
-                    + " are not a usable GPT-2 checkpoint: " + e.getMessage(), e);
+            throw new CliException(
+                    SpamGptCli.EXIT_FAILURE,
+                    "the files in "
+                            + folder
+                            + " are not a usable GPT-2 checkpoint: "
+                            + e.getMessage(),
+                    e);
         }
         Path weights = folder.resolve(HfCheckpoint.WEIGHTS);
         PrintWriter out = spec.commandLine().getOut();

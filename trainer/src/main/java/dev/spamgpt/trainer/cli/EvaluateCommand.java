@@ -16,7 +16,6 @@ import dev.spamgpt.trainer.eval.ThresholdSelector;
 import dev.spamgpt.trainer.train.ClassifierPass;
 import dev.spamgpt.trainer.train.ClassifierPass.Predictions;
 import dev.spamgpt.trainer.train.Example;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,45 +25,63 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Scores a labelled CSV with a bundle, and picks the bundle's threshold for a false-positive target. */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        header = "Measure a bundle on labelled data; optionally set its threshold for a false-positive target.",
+/**
+ * Scores a labelled CSV with a bundle, and picks the bundle's threshold for a false-positive
+ * target.
+ */
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        header =
+                "Measure a bundle on labelled data; optionally set its threshold for a"
+                        + " false-positive target.",
         description = {
-            "Prints accuracy, loss, precision, recall, F1, ROC AUC and the confusion matrix of --model on"
-                    + " --data (a CSV with label,text as written by 'prepare'), at the bundle's threshold.",
-            "--threshold-for-fpr 0.005 --validation CSV picks, on the validation set, the lowest threshold"
-                    + " that flags at most 0.5% of ham as spam, and stores it in the bundle's manifest:"
-                    + " in a mail server, blocking ham costs more than letting spam through."})
+            "Prints accuracy, loss, precision, recall, F1, ROC AUC and the confusion matrix of"
+                    + " --model on --data (a CSV with label,text as written by 'prepare'), at the"
+                    + " bundle's threshold.",
+            "--threshold-for-fpr 0.005 --validation CSV picks, on the validation set, the lowest"
+                + " threshold that flags at most 0.5% of ham as spam, and stores it in the bundle's"
+                + " manifest: in a mail server, blocking ham costs more than letting spam through."
+        })
 final class EvaluateCommand implements Callable<Integer> {
 
     private static final int BATCH = 8;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Mixin
-    BundleOption bundleOption;
+    @Mixin BundleOption bundleOption;
 
-    @Option(names = "--data", paramLabel = "CSV", description = "Labelled data to measure, e.g. work/data/test.csv.")
+    @Option(
+            names = "--data",
+            paramLabel = "CSV",
+            description = "Labelled data to measure, e.g. work/data/test.csv.")
     Path data;
 
-    @Option(names = "--threshold-for-fpr", paramLabel = "RATE",
-            description = "Pick and store the lowest threshold whose false-positive rate on --validation"
-                    + " is at most RATE, e.g. 0.005.")
+    @Option(
+            names = "--threshold-for-fpr",
+            paramLabel = "RATE",
+            description =
+                    "Pick and store the lowest threshold whose false-positive rate on --validation"
+                            + " is at most RATE, e.g. 0.005.")
     Double targetFpr;
 
-    @Option(names = "--validation", paramLabel = "CSV", description = "Labelled data for --threshold-for-fpr.")
+    @Option(
+            names = "--validation",
+            paramLabel = "CSV",
+            description = "Labelled data for --threshold-for-fpr.")
     Path validation;
 
-    @Option(names = "--threshold", paramLabel = "P",
+    @Option(
+            names = "--threshold",
+            paramLabel = "P",
             description = "Measure at this threshold instead of the bundle's (not stored).")
     Double threshold;
 
@@ -74,11 +91,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (data == null && targetFpr == null) {
-            throw usage("give --data CSV to measure, and/or --threshold-for-fpr RATE --validation CSV");
+            throw usage(
+                    "give --data CSV to measure, and/or --threshold-for-fpr RATE --validation CSV");
         }
         if (targetFpr != null && validation == null) {
-            throw usage("--threshold-for-fpr needs --validation CSV (pick the threshold on data not used"
-                    + " for the final measurement)");
+            throw usage(
+                    "--threshold-for-fpr needs --validation CSV (pick the threshold on data not"
+                            + " used for the final measurement)");
         }
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw usage("--threshold must be in [0, 1], got " + threshold);
@@ -104,12 +123,18 @@ final class EvaluateCommand implements Callable<Integer> {
             double at = threshold != null ? threshold : manifest.threshold();
             if (targetFpr != null) {
                 Predictions p = score(classifier, manifest, validationRows, manager);
-                ThresholdSelector.Choice choice = ThresholdSelector.lowestWithFalsePositiveRate(p.labels(),
-                        p.spamProbabilities(), targetFpr);
+                ThresholdSelector.Choice choice =
+                        ThresholdSelector.lowestWithFalsePositiveRate(
+                                p.labels(), p.spamProbabilities(), targetFpr);
                 if (choice.threshold() > 1) {
-                    throw new CliException(SpamGptCli.EXIT_FAILURE, "no threshold in [0, 1] keeps the"
-                            + " false-positive rate at or below " + targetFpr + " on " + validation
-                            + ": a ham message scores 1.0; the bundle was not changed");
+                    throw new CliException(
+                            SpamGptCli.EXIT_FAILURE,
+                            "no threshold in [0, 1] keeps the"
+                                    + " false-positive rate at or below "
+                                    + targetFpr
+                                    + " on "
+                                    + validation
+                                    + ": a ham message scores 1.0; the bundle was not changed");
                 }
                 double previous = manifest.threshold();
                 bundle = bundle.updateManifest(m -> m.threshold(choice.threshold()));
@@ -125,17 +150,26 @@ final class EvaluateCommand implements Callable<Integer> {
                 picked.put("validation_ham", choice.ham());
                 report.put("threshold_selection", picked);
                 if (!json) {
-                    out.printf(Locale.ROOT, "Threshold for a false-positive rate <= %.2f%% on %s (%d ham, at most"
-                            + " %d flagged): %.6f (was %s)%n  on validation: false-positive rate %.2f%%,"
-                            + " spam recall %.2f%%%nStored in %s%n", targetFpr * 100, validation, choice.ham(),
-                            choice.allowedFalsePositives(), choice.threshold(), previous,
-                            choice.falsePositiveRate() * 100, choice.recall() * 100,
+                    out.printf(
+                            Locale.ROOT,
+                            "Threshold for a false-positive rate <= %.2f%% on %s (%d ham, at most"
+                                    + " %d flagged): %.6f (was %s)%n  on validation: false-positive"
+                                    + " rate %.2f%%, spam recall %.2f%%%nStored in %s%n",
+                            targetFpr * 100,
+                            validation,
+                            choice.ham(),
+                            choice.allowedFalsePositives(),
+                            choice.threshold(),
+                            previous,
+                            choice.falsePositiveRate() * 100,
+                            choice.recall() * 100,
                             bundle.dir().resolve(ModelBundle.MANIFEST));
                 }
             }
             if (dataRows != null) {
                 Predictions p = score(classifier, bundle.manifest(), dataRows, manager);
-                BinaryMetrics m = BinaryMetrics.of(p.labels(), p.spamProbabilities(), p.losses(), at);
+                BinaryMetrics m =
+                        BinaryMetrics.of(p.labels(), p.spamProbabilities(), p.losses(), at);
                 report.put("data", data.toString());
                 report.put("metrics", m.toMap());
                 if (!json) {
@@ -153,7 +187,10 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** Scores rows exactly as training scored its splits: same tokenization, batching and head. */
-    static Predictions score(Gpt2ForClassification classifier, BundleManifest manifest, List<LabelledText> rows,
+    static Predictions score(
+            Gpt2ForClassification classifier,
+            BundleManifest manifest,
+            List<LabelledText> rows,
             NDManager manager) {
         Pooling pooling = Pooling.of(manifest.pooling());
         int maxLength = manifest.maxLength();

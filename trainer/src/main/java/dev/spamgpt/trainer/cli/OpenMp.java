@@ -5,11 +5,10 @@ import com.sun.jna.NativeLibrary;
 /**
  * Makes libtorch's OpenMP threads sleep instead of spin while they wait for work.
  *
- * <p>libgomp reads {@code OMP_WAIT_POLICY} once, when libtorch is loaded. Spinning threads
- * fight each other and every other process for the cores: on the shared 2-core machine a tiny
- * model's forward pass took 100-700 ms spinning and 7-12 ms passive. Java cannot change its own
- * environment, so this sets the variable through libc before the engine starts. A value the
- * user exported is kept.
+ * <p>libgomp reads {@code OMP_WAIT_POLICY} once, when libtorch is loaded. Spinning threads fight
+ * each other and every other process for the cores, and a shared machine then runs a forward pass
+ * many times slower (README, Troubleshooting). Java cannot change its own environment, so this sets
+ * the variable through libc before the engine starts. A value the user exported is kept.
  */
 final class OpenMp {
 
@@ -21,7 +20,8 @@ final class OpenMp {
             return;
         }
         try {
-            NativeLibrary.getInstance("c").getFunction("setenv")
+            NativeLibrary.getInstance("c")
+                    .getFunction("setenv")
                     .invokeInt(new Object[] {"OMP_WAIT_POLICY", "PASSIVE", 0});
         } catch (RuntimeException | LinkageError e) {
             // Not glibc (or no JNA): libtorch then spins as it always did.

@@ -3,6 +3,7 @@ package dev.spamgpt.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spamgpt.core.util.Sha256;
+import dev.spamgpt.core.util.TempFiles;
 import dev.spamgpt.trainer.data.Balancing;
 import dev.spamgpt.trainer.data.DataFormat;
 import dev.spamgpt.trainer.data.DatasetCsv;
@@ -36,11 +37,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import dev.spamgpt.core.util.TempFiles;
 
 /**
- * {@code prepare}: reads labelled messages, balances them, splits them 70/10/20 and writes
- * {@code train.csv}, {@code validation.csv}, {@code test.csv} and {@code dataset.json}.
+ * {@code prepare}: reads labelled messages, balances them, splits them 70/10/20 and writes {@code
+ * train.csv}, {@code validation.csv}, {@code test.csv} and {@code dataset.json}.
  */
 @Command(
         name = "prepare",
@@ -62,57 +62,84 @@ public final class PrepareCommand implements Callable<Integer> {
     private static final String[] SPLITS = {"train", "validation", "test"};
 
     /**
-     * The most bytes extracted from the SMS zip: the real collection is about 500 KB, so more
-     * than this is a zip bomb or another file.
+     * The most bytes extracted from the SMS zip: the real collection is about 500 KB, so more than
+     * this is a zip bomb or another file.
      */
     static final long MAX_EXTRACTED_BYTES = 10L << 20;
 
     /** The most bytes downloaded for the SMS zip (the real one is about 200 KB). */
     static final long MAX_ZIP_BYTES = 16L << 20;
 
-    @Spec
-    private CommandSpec spec;
+    @Spec private CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "PATH",
-            description = "A labelled file or mail folder. Default: download the SMS Spam"
-                    + " Collection.")
+    @Option(
+            names = "--data",
+            paramLabel = "PATH",
+            description =
+                    "A labelled file or mail folder. Default: download the SMS Spam"
+                            + " Collection.")
     private Path data;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
-            description = "auto, sms, tsv, csv, jsonl or mail (default: ${DEFAULT-VALUE}, from the"
-                    + " extension or the folder layout).")
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
+            defaultValue = "auto",
+            description =
+                    "auto, sms, tsv, csv, jsonl or mail (default: ${DEFAULT-VALUE}, from the"
+                            + " extension or the folder layout).")
     private String format;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "work/data",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "work/data",
             description = "Where the CSV files and dataset.json go (default: ${DEFAULT-VALUE}).")
     private Path out;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR",
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
             defaultValue = "${sys:user.home}/.cache/spamgpt",
-            description = "Where the downloaded SMS collection is kept (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Where the downloaded SMS collection is kept (default: ${DEFAULT-VALUE}).")
     private Path cacheDir;
 
-    @Option(names = "--url", paramLabel = "URL", defaultValue = SmsCollectionReader.URL,
-            description = "Where to download the SMS collection zip from (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--url",
+            paramLabel = "URL",
+            defaultValue = SmsCollectionReader.URL,
+            description =
+                    "Where to download the SMS collection zip from (default: ${DEFAULT-VALUE}).")
     private String url;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "123",
-            description = "Seed of the balancing sample and the split shuffle (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "123",
+            description =
+                    "Seed of the balancing sample and the split shuffle (default:"
+                            + " ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--no-balance", description = "Keep every example instead of undersampling ham.")
+    @Option(
+            names = "--no-balance",
+            description = "Keep every example instead of undersampling ham.")
     private boolean noBalance;
 
-    @Option(names = "--max-line-chars", paramLabel = "N",
+    @Option(
+            names = "--max-line-chars",
+            paramLabel = "N",
             defaultValue = "" + ReadResult.DEFAULT_MAX_LINE_CHARS,
-            description = "Longest line of a TSV, JSONL or SMS file, or record of a CSV file (its"
-                    + " quoted line breaks included), in characters (default: ${DEFAULT-VALUE})."
-                    + " A longer one is counted as malformed and reading goes on at the next line;"
-                    + " for CSV, at the first line break after the limit, so a quote that is never"
-                    + " closed costs at most this many characters.")
+            description =
+                    "Longest line of a TSV, JSONL or SMS file, or record of a CSV file (its quoted"
+                        + " line breaks included), in characters (default: ${DEFAULT-VALUE}). A"
+                        + " longer one is counted as malformed and reading goes on at the next"
+                        + " line; for CSV, at the first line break after the limit, so a quote that"
+                        + " is never closed costs at most this many characters.")
     private int maxLineChars;
 
-    @Option(names = "--no-verify",
+    @Option(
+            names = "--no-verify",
             description = "Use an SMS collection file whose SHA-256 differs from the UCI release.")
     private boolean noVerify;
 
@@ -122,39 +149,60 @@ public final class PrepareCommand implements Callable<Integer> {
         PrintWriter stderr = spec.commandLine().getErr();
 
         if (maxLineChars < 1) {
-            throw new CliException(SpamGptCli.EXIT_USAGE, "--max-line-chars must be at least 1,"
-                    + " got " + maxLineChars);
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE,
+                    "--max-line-chars must be at least 1," + " got " + maxLineChars);
         }
         Path source = data != null ? data : downloadSmsCollection(stderr);
         DataFormat kind = formatOf(source);
         String sourceSha = digest(source);
         if (kind == DataFormat.SMS && !noVerify && !sourceSha.equals(SmsCollectionReader.SHA256)) {
-            throw new CliException(SpamGptCli.EXIT_USAGE, source + " has sha256 " + sourceSha
-                    + ", but the UCI SMS Spam Collection v.1 has " + SmsCollectionReader.SHA256
-                    + ". Use the original file, or pass --no-verify to use this one anyway.");
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE,
+                    source
+                            + " has sha256 "
+                            + sourceSha
+                            + ", but the UCI SMS Spam Collection v.1 has "
+                            + SmsCollectionReader.SHA256
+                            + ". Use the original file, or pass --no-verify to use this one"
+                            + " anyway.");
         }
 
         ReadResult read;
         try {
             read = kind.read(source, maxLineChars);
         } catch (IOException e) {
-            throw new CliException(SpamGptCli.EXIT_USAGE, "cannot read " + source + ": "
-                    + e.getMessage(), e);
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE, "cannot read " + source + ": " + e.getMessage(), e);
         }
         report(read, stderr);
         long ham = read.count(LabelledText.HAM);
         long spam = read.count(LabelledText.SPAM);
         if (ham + spam == 0) {
-            throw new CliException(SpamGptCli.EXIT_USAGE, "no usable examples in " + source
-                    + " (format " + kind.cliName() + ", " + read.malformed() + " malformed)");
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE,
+                    "no usable examples in "
+                            + source
+                            + " (format "
+                            + kind.cliName()
+                            + ", "
+                            + read.malformed()
+                            + " malformed)");
         }
         if (ham == 0 || spam == 0) {
-            throw new CliException(SpamGptCli.EXIT_USAGE, "only one class in " + source + ": "
-                    + ham + " ham and " + spam + " spam; a classifier needs examples of both");
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE,
+                    "only one class in "
+                            + source
+                            + ": "
+                            + ham
+                            + " ham and "
+                            + spam
+                            + " spam; a classifier needs examples of both");
         }
 
-        List<LabelledText> examples = noBalance ? read.examples()
-                : Balancing.undersample(read.examples(), seed);
+        List<LabelledText> examples =
+                noBalance ? read.examples() : Balancing.undersample(read.examples(), seed);
         DatasetSplit split = DatasetSplit.of(examples, seed);
         Map<String, List<LabelledText>> parts = new LinkedHashMap<>();
         parts.put("train", split.train());
@@ -170,15 +218,32 @@ public final class PrepareCommand implements Callable<Integer> {
         }
         writeManifest(source, kind, sourceSha, read, parts, files);
 
-        stdout.printf("Read %d examples (%d ham, %d spam) from %s [%s], %d malformed%s.%n",
-                ham + spam, ham, spam, source, kind.cliName(), read.malformed(),
+        stdout.printf(
+                "Read %d examples (%d ham, %d spam) from %s [%s], %d malformed%s.%n",
+                ham + spam,
+                ham,
+                spam,
+                source,
+                kind.cliName(),
+                read.malformed(),
                 read.skipped() > 0 ? ", " + read.skipped() + " files skipped" : "");
-        stdout.println(noBalance ? "Not balanced."
-                : "Balanced by undersampling to " + examples.size() / 2 + " ham + "
-                        + examples.size() / 2 + " spam (seed " + seed + ").");
+        stdout.println(
+                noBalance
+                        ? "Not balanced."
+                        : "Balanced by undersampling to "
+                                + examples.size() / 2
+                                + " ham + "
+                                + examples.size() / 2
+                                + " spam (seed "
+                                + seed
+                                + ").");
         stdout.print(table(parts));
-        stdout.println("Wrote " + Stream.concat(files.keySet().stream(), Stream.of("dataset.json"))
-                .collect(Collectors.joining(", ")) + " to " + out);
+        stdout.println(
+                "Wrote "
+                        + Stream.concat(files.keySet().stream(), Stream.of("dataset.json"))
+                                .collect(Collectors.joining(", "))
+                        + " to "
+                        + out);
         stdout.flush();
         return SpamGptCli.EXIT_OK;
     }
@@ -191,8 +256,12 @@ public final class PrepareCommand implements Callable<Integer> {
             DataFormat chosen = DataFormat.parse(format);
             if (data == null) {
                 if (chosen != null && chosen != DataFormat.SMS) {
-                    throw new CliException(SpamGptCli.EXIT_USAGE, "--format " + format
-                            + " needs --data; without it prepare downloads the SMS collection");
+                    throw new CliException(
+                            SpamGptCli.EXIT_USAGE,
+                            "--format "
+                                    + format
+                                    + " needs --data; without it prepare downloads the SMS"
+                                    + " collection");
                 }
                 return DataFormat.SMS;
             }
@@ -204,15 +273,14 @@ public final class PrepareCommand implements Callable<Integer> {
 
     /**
      * Downloads the UCI zip into the cache (once) and extracts the collection from it. The
-     * extraction is bounded ({@link #MAX_EXTRACTED_BYTES}) and checked (its SHA-256, unless
-     * {@code --no-verify}) before it replaces anything; whatever fails, the zip and the
-     * extracted bytes are deleted, so the next run downloads again instead of failing the same
-     * way.
+     * extraction is bounded ({@link #MAX_EXTRACTED_BYTES}) and checked (its SHA-256, unless {@code
+     * --no-verify}) before it replaces anything; whatever fails, the zip and the extracted bytes
+     * are deleted, so the next run downloads again instead of failing the same way.
      */
     private Path downloadSmsCollection(PrintWriter stderr) throws IOException {
         Path file = cacheDir.resolve(SmsCollectionReader.FILE_NAME);
-        if (Files.isRegularFile(file) && (noVerify
-                || Sha256.ofFile(file).equals(SmsCollectionReader.SHA256))) {
+        if (Files.isRegularFile(file)
+                && (noVerify || Sha256.ofFile(file).equals(SmsCollectionReader.SHA256))) {
             return file;
         }
         Path zip = cacheDir.resolve("sms+spam+collection.zip");
@@ -221,8 +289,12 @@ public final class PrepareCommand implements Callable<Integer> {
         try {
             HttpDownload.create().fetch(url, zip, null, MAX_ZIP_BYTES);
         } catch (IOException e) {
-            throw new CliException(SpamGptCli.EXIT_FAILURE, e.getMessage() + " Alternatively,"
-                    + " unzip it yourself and pass the SMSSpamCollection file with --data.", e);
+            throw new CliException(
+                    SpamGptCli.EXIT_FAILURE,
+                    e.getMessage()
+                            + " Alternatively,"
+                            + " unzip it yourself and pass the SMSSpamCollection file with --data.",
+                    e);
         }
         Path temp = TempFiles.sibling(file);
         try {
@@ -230,13 +302,21 @@ public final class PrepareCommand implements Callable<Integer> {
             if (!noVerify) {
                 String sha = Sha256.ofFile(temp);
                 if (!sha.equals(SmsCollectionReader.SHA256)) {
-                    throw new IOException("its " + SmsCollectionReader.FILE_NAME + " has sha256 "
-                            + sha + ", but the UCI SMS Spam Collection v.1 has "
-                            + SmsCollectionReader.SHA256 + " (pass --no-verify to use another"
-                            + " file anyway)");
+                    throw new IOException(
+                            "its "
+                                    + SmsCollectionReader.FILE_NAME
+                                    + " has sha256 "
+                                    + sha
+                                    + ", but the UCI SMS Spam Collection v.1 has "
+                                    + SmsCollectionReader.SHA256
+                                    + " (pass --no-verify to use another"
+                                    + " file anyway)");
                 }
             }
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    temp,
+                    file,
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
             return file;
         } catch (IOException e) {
@@ -246,39 +326,58 @@ public final class PrepareCommand implements Callable<Integer> {
                     deleted.add(bad.toAbsolutePath().toString());
                 }
             }
-            throw new CliException(SpamGptCli.EXIT_FAILURE, "refused the zip from " + url + ": "
-                    + e.getMessage() + "; deleted " + (deleted.isEmpty() ? "nothing"
-                            : String.join(" and ", deleted)) + " and the extracted bytes, so"
-                    + " running prepare again downloads the zip again.", e);
+            throw new CliException(
+                    SpamGptCli.EXIT_FAILURE,
+                    "refused the zip from "
+                            + url
+                            + ": "
+                            + e.getMessage()
+                            + "; deleted "
+                            + (deleted.isEmpty() ? "nothing" : String.join(" and ", deleted))
+                            + " and the extracted bytes, so"
+                            + " running prepare again downloads the zip again.",
+                    e);
         } finally {
             Files.deleteIfExists(temp);
         }
     }
 
     /**
-     * Copies the collection out of the zip: the first entry named {@code SMSSpamCollection}
-     * (at any depth, but never with an absolute path or a {@code ..} part), at most
-     * {@link #MAX_EXTRACTED_BYTES} bytes of it. The entry name only selects the entry; the
-     * output path is ours.
+     * Copies the collection out of the zip: the first entry named {@code SMSSpamCollection} (at any
+     * depth, but never with an absolute path or a {@code ..} part), at most {@link
+     * #MAX_EXTRACTED_BYTES} bytes of it. The entry name only selects the entry; the output path is
+     * ours.
      */
     static void extract(Path zip, Path target) throws IOException {
         try (ZipFile archive = new ZipFile(zip.toFile())) {
-            ZipEntry chosen = archive.stream()
-                    .filter(e -> !e.isDirectory() && isCollectionEntry(e.getName()))
-                    .findFirst()
-                    .orElseThrow(() -> new IOException("it holds no "
-                            + SmsCollectionReader.FILE_NAME + " file"));
+            ZipEntry chosen =
+                    archive.stream()
+                            .filter(e -> !e.isDirectory() && isCollectionEntry(e.getName()))
+                            .findFirst()
+                            .orElseThrow(
+                                    () ->
+                                            new IOException(
+                                                    "it holds no "
+                                                            + SmsCollectionReader.FILE_NAME
+                                                            + " file"));
             try (InputStream in = archive.getInputStream(chosen);
-                 OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-                         StandardOpenOption.WRITE)) {
+                    OutputStream out =
+                            Files.newOutputStream(
+                                    target,
+                                    StandardOpenOption.CREATE_NEW,
+                                    StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[1 << 16];
                 long written = 0;
                 int n;
                 while ((n = in.read(buffer)) != -1) {
                     if (written + n > MAX_EXTRACTED_BYTES) {
-                        throw new IOException("its " + chosen.getName() + " inflates to more than "
-                                + MAX_EXTRACTED_BYTES + " bytes (the real collection is about"
-                                + " 500 KB), so it is not the SMS Spam Collection");
+                        throw new IOException(
+                                "its "
+                                        + chosen.getName()
+                                        + " inflates to more than "
+                                        + MAX_EXTRACTED_BYTES
+                                        + " bytes (the real collection is about"
+                                        + " 500 KB), so it is not the SMS Spam Collection");
                     }
                     out.write(buffer, 0, n);
                     written += n;
@@ -300,8 +399,14 @@ public final class PrepareCommand implements Callable<Integer> {
         return parts[parts.length - 1].equals(SmsCollectionReader.FILE_NAME);
     }
 
-    private void writeManifest(Path source, DataFormat kind, String sourceSha, ReadResult read,
-            Map<String, List<LabelledText>> parts, Map<String, String> files) throws IOException {
+    private void writeManifest(
+            Path source,
+            DataFormat kind,
+            String sourceSha,
+            ReadResult read,
+            Map<String, List<LabelledText>> parts,
+            Map<String, String> files)
+            throws IOException {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("source", source.toAbsolutePath().normalize().toString());
         if (data == null) {
@@ -344,13 +449,16 @@ public final class PrepareCommand implements Callable<Integer> {
     }
 
     private static String table(Map<String, List<LabelledText>> parts) {
-        StringBuilder table = new StringBuilder(
-                String.format("%-12s %7s %7s %7s%n", "split", "ham", "spam", "total"));
+        StringBuilder table =
+                new StringBuilder(
+                        String.format("%-12s %7s %7s %7s%n", "split", "ham", "spam", "total"));
         long[] sum = new long[3];
         for (String name : SPLITS) {
             Map<String, Long> c = counts(parts.get(name));
-            table.append(String.format("%-12s %7d %7d %7d%n", name, c.get("ham"), c.get("spam"),
-                    c.get("total")));
+            table.append(
+                    String.format(
+                            "%-12s %7d %7d %7d%n",
+                            name, c.get("ham"), c.get("spam"), c.get("total")));
             sum[0] += c.get("ham");
             sum[1] += c.get("spam");
             sum[2] += c.get("total");
@@ -364,8 +472,10 @@ public final class PrepareCommand implements Callable<Integer> {
             stderr.println("warning: " + read.malformed() + " malformed record(s) were not used:");
             read.malformedSamples().forEach(s -> stderr.println("  " + s));
             if (read.malformed() > read.malformedSamples().size()) {
-                stderr.println("  ... and " + (read.malformed() - read.malformedSamples().size())
-                        + " more");
+                stderr.println(
+                        "  ... and "
+                                + (read.malformed() - read.malformedSamples().size())
+                                + " more");
             }
         }
         if (read.skipped() > 0) {
@@ -376,8 +486,8 @@ public final class PrepareCommand implements Callable<Integer> {
     }
 
     /**
-     * The SHA-256 of a file, or of a folder: the hash of its {@code sha256sum}-style listing
-     * (hash, two spaces, relative path; sorted by path).
+     * The SHA-256 of a file, or of a folder: the hash of its {@code sha256sum}-style listing (hash,
+     * two spaces, relative path; sorted by path).
      */
     static String digest(Path source) throws IOException {
         if (!Files.isDirectory(source)) {
@@ -389,8 +499,11 @@ public final class PrepareCommand implements Callable<Integer> {
         }
         MessageDigest listing = Sha256.newDigest();
         for (Path file : files) {
-            String line = Sha256.ofFile(file) + "  "
-                    + source.relativize(file).toString().replace('\\', '/') + "\n";
+            String line =
+                    Sha256.ofFile(file)
+                            + "  "
+                            + source.relativize(file).toString().replace('\\', '/')
+                            + "\n";
             listing.update(line.getBytes(StandardCharsets.UTF_8));
         }
         return Sha256.hex(listing.digest());

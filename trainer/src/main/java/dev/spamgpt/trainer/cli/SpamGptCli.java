@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         name = "spamgpt-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = SpamGptCli.Version.class,
-        description = "Fine-tunes GPT-2 to tell spam from ham and exports the model bundle"
-                + " that the Kafka Streams filter and the James mailet load.",
+        description =
+                "Fine-tunes GPT-2 to tell spam from ham and exports the model bundle"
+                        + " that the Kafka Streams filter and the James mailet load.",
         subcommands = {
             CommandLine.HelpCommand.class,
             GenerateCommand.class,
@@ -23,8 +24,10 @@ public final class SpamGptCli {
 
     /** Exit code: success. */
     public static final int EXIT_OK = 0;
+
     /** Exit code: a run-time failure (I/O, model, engine). */
     public static final int EXIT_FAILURE = 1;
+
     /** Exit code: bad command-line usage or invalid input data. */
     public static final int EXIT_USAGE = 2;
 
@@ -37,12 +40,18 @@ public final class SpamGptCli {
      */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SpamGptCli());
-        cli.setExitCodeExceptionMapper(e -> e instanceof CliException ? ((CliException) e).exitCode()
-                : e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
-        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + e.getMessage());
-            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
-        });
+        cli.setExitCodeExceptionMapper(
+                e ->
+                        e instanceof CliException
+                                ? ((CliException) e).exitCode()
+                                : e instanceof CommandLine.ParameterException
+                                        ? EXIT_USAGE
+                                        : EXIT_FAILURE);
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    commandLine.getErr().println("error: " + e.getMessage());
+                    return commandLine.getExitCodeExceptionMapper().getExitCode(e);
+                });
         return cli;
     }
 

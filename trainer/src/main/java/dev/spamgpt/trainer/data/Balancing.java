@@ -11,9 +11,9 @@ public final class Balancing {
     private Balancing() {}
 
     /**
-     * Keeps every example of the smaller class and a seeded random sample, of the same size, of
-     * the larger one (ham, in the SMS collection). The result lists the kept ham first, then the
-     * spam, as the book's {@code create_balanced_dataset}; the split shuffles it afterwards.
+     * Keeps every example of the smaller class and a seeded random sample, of the same size, of the
+     * larger one (ham, in the SMS collection). The result lists the kept ham first, then the spam,
+     * as the book's {@code create_balanced_dataset}; the split shuffles it afterwards.
      *
      * @param examples the examples, in source order
      * @param seed the seed of the shuffle that picks the sample

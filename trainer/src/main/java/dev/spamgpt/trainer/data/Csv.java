@@ -6,13 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RFC 4180 CSV: fields separated by a delimiter, a field in double quotes may hold delimiters,
- * line breaks and doubled quotes. Records end with LF or CRLF.
+ * RFC 4180 CSV: fields separated by a delimiter, a field in double quotes may hold delimiters, line
+ * breaks and doubled quotes. Records end with LF or CRLF.
  *
- * <p>A record may be at most a limit of characters long (quotes and quoted line breaks count).
- * A longer one, such as a quote that is never closed, is given as an error row without fields,
- * and parsing resumes after the first line break that follows the limit, outside quotes. So an
- * open quote costs the records up to the limit, and the rows after it are read again.
+ * <p>A record may be at most a limit of characters long (quotes and quoted line breaks count). A
+ * longer one, such as a quote that is never closed, is given as an error row without fields, and
+ * parsing resumes after the first line break that follows the limit, outside quotes. So an open
+ * quote costs the records up to the limit, and the rows after it are read again.
  */
 final class Csv {
 
@@ -22,13 +22,15 @@ final class Csv {
     record Row(long line, List<String> fields, String error) {}
 
     /**
-     * Quotes a field if it needs it: it holds the delimiter, a quote, a line break, or leading
-     * or trailing spaces (which some readers would trim).
+     * Quotes a field if it needs it: it holds the delimiter, a quote, a line break, or leading or
+     * trailing spaces (which some readers would trim).
      */
     static String quote(String field, char delimiter) {
-        boolean needs = field.isEmpty() ? false
-                : Character.isWhitespace(field.charAt(0))
-                        || Character.isWhitespace(field.charAt(field.length() - 1));
+        boolean needs =
+                field.isEmpty()
+                        ? false
+                        : Character.isWhitespace(field.charAt(0))
+                                || Character.isWhitespace(field.charAt(field.length() - 1));
         for (int i = 0; i < field.length() && !needs; i++) {
             char c = field.charAt(i);
             needs = c == delimiter || c == '"' || c == '\n' || c == '\r';
@@ -126,7 +128,10 @@ final class Csv {
             endLine(c);
         }
 
-        /** Counts the line break {@code c} (LF, CR or CRLF, whose LF is read here), or nothing at the end. */
+        /**
+         * Counts the line break {@code c} (LF, CR or CRLF, whose LF is read here), or nothing at
+         * the end.
+         */
         private void endLine(int c) throws IOException {
             if (c == '\r') {
                 int d = read();

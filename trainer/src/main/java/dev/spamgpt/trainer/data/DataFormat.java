@@ -40,8 +40,13 @@ public enum DataFormat {
                 return format;
             }
         }
-        throw new IllegalArgumentException("unknown format '" + name + "'; expected auto, "
-                + Arrays.stream(values()).map(DataFormat::cliName).collect(Collectors.joining(", ")));
+        throw new IllegalArgumentException(
+                "unknown format '"
+                        + name
+                        + "'; expected auto, "
+                        + Arrays.stream(values())
+                                .map(DataFormat::cliName)
+                                .collect(Collectors.joining(", ")));
     }
 
     /**
@@ -54,9 +59,9 @@ public enum DataFormat {
     }
 
     /**
-     * Guesses the format of a path: a folder is mail; a file named {@code SMSSpamCollection} is
-     * the SMS collection; then the extension ({@code .csv}, {@code .tsv}, {@code .jsonl}); then
-     * the first line (a TAB means TSV, a brace JSONL, a comma CSV).
+     * Guesses the format of a path: a folder is mail; a file named {@code SMSSpamCollection} is the
+     * SMS collection; then the extension ({@code .csv}, {@code .tsv}, {@code .jsonl}); then the
+     * first line (a TAB means TSV, a brace JSONL, a comma CSV).
      *
      * @param path the file or folder
      * @return the format
@@ -67,8 +72,10 @@ public enum DataFormat {
             if (MailFolderReader.isMailFolder(path)) {
                 return MAIL;
             }
-            throw new IOException(path + " is a folder without ham/ and spam/ subfolders; a mail"
-                    + " folder must hold both (each with .eml files, Maildir folders or mbox files)");
+            throw new IOException(
+                    path
+                            + " is a folder without ham/ and spam/ subfolders; a mail folder must"
+                            + " hold both (each with .eml files, Maildir folders or mbox files)");
         }
         if (!Files.isRegularFile(path)) {
             throw new IOException(path + " does not exist");
@@ -99,8 +106,11 @@ public enum DataFormat {
                 return CSV;
             }
         }
-        throw new IOException("cannot tell the format of " + path + "; name it with --format"
-                + " (sms, tsv, csv, jsonl or mail)");
+        throw new IOException(
+                "cannot tell the format of "
+                        + path
+                        + "; name it with --format"
+                        + " (sms, tsv, csv, jsonl or mail)");
     }
 
     /**
@@ -115,9 +125,8 @@ public enum DataFormat {
     }
 
     /**
-     * Reads a source in this format, keeping lines (CSV: records) of at most
-     * {@code maxLineChars}; a longer one is malformed. Mail is bounded by
-     * {@link MessageText.Limits} instead.
+     * Reads a source in this format, keeping lines (CSV: records) of at most {@code maxLineChars};
+     * a longer one is malformed. Mail is bounded by {@link MessageText.Limits} instead.
      *
      * @param path the file or folder
      * @param maxLineChars the longest line or record kept
@@ -136,8 +145,10 @@ public enum DataFormat {
 
     /** The start of the first non-blank line: enough to tell the format, never the whole file. */
     private static String firstLine(Path path) throws IOException {
-        try (LineReader in = new LineReader(new InputStreamReader(
-                Files.newInputStream(path), StandardCharsets.UTF_8), 1 << 16)) {
+        try (LineReader in =
+                new LineReader(
+                        new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8),
+                        1 << 16)) {
             LineReader.Line line;
             while ((line = in.next()) != null) {
                 if (!line.text().isBlank()) {

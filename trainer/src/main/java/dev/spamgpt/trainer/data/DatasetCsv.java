@@ -1,5 +1,6 @@
 package dev.spamgpt.trainer.data;
 
+import dev.spamgpt.core.util.TempFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,12 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import dev.spamgpt.core.util.TempFiles;
 
 /**
- * The dataset files that {@code prepare} writes and {@code train} / {@code evaluate} read:
- * UTF-8 CSV with the header {@code label,text}, the label as {@code 0} (ham) or {@code 1}
- * (spam), and RFC 4180 quoting, so texts with commas, quotes and line breaks round-trip.
+ * The dataset files that {@code prepare} writes and {@code train} / {@code evaluate} read: UTF-8
+ * CSV with the header {@code label,text}, the label as {@code 0} (ham) or {@code 1} (spam), and RFC
+ * 4180 quoting, so texts with commas, quotes and line breaks round-trip.
  */
 public final class DatasetCsv {
 
@@ -40,8 +40,8 @@ public final class DatasetCsv {
         Files.createDirectories(parent);
         Path temp = TempFiles.sibling(file);
         try {
-            try (Writer out = new BufferedWriter(Files.newBufferedWriter(temp,
-                    StandardCharsets.UTF_8))) {
+            try (Writer out =
+                    new BufferedWriter(Files.newBufferedWriter(temp, StandardCharsets.UTF_8))) {
                 out.write(HEADER);
                 out.write('\n');
                 for (LabelledText example : examples) {
@@ -52,7 +52,10 @@ public final class DatasetCsv {
                 }
             }
             try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
+                Files.move(
+                        temp,
+                        file,
+                        StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
@@ -63,8 +66,8 @@ public final class DatasetCsv {
     }
 
     /**
-     * Reads a dataset file. It must be exactly what {@link #write} produces (labels
-     * {@code ham}/{@code spam} are accepted too); anything else fails with the line number.
+     * Reads a dataset file. It must be exactly what {@link #write} produces (labels {@code
+     * ham}/{@code spam} are accepted too); anything else fails with the line number.
      *
      * @param file the CSV file
      * @return the examples in file order
@@ -72,18 +75,29 @@ public final class DatasetCsv {
      */
     public static List<LabelledText> read(Path file) throws IOException {
         List<LabelledText> examples = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)))) {
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(
+                                Files.newInputStream(file),
+                                StandardCharsets.UTF_8
+                                        .newDecoder()
+                                        .onMalformedInput(CodingErrorAction.REPORT)
+                                        .onUnmappableCharacter(CodingErrorAction.REPORT)))) {
             Csv.Parser parser = new Csv.Parser(in, ',');
             Csv.Row header = parser.next();
-            if (header == null || !String.join(",", header.fields()).replace("\uFEFF", "")
-                    .equals(HEADER)) {
-                throw new IOException(file + ": not a dataset CSV: the first line must be '"
-                        + HEADER + "'" + (header == null ? " (the file is empty)" : ", got '"
-                        + ReadResult.abbreviate(String.join(",", header.fields()))
-                        + "'"));
+            if (header == null
+                    || !String.join(",", header.fields()).replace("\uFEFF", "").equals(HEADER)) {
+                throw new IOException(
+                        file
+                                + ": not a dataset CSV: the first line must be '"
+                                + HEADER
+                                + "'"
+                                + (header == null
+                                        ? " (the file is empty)"
+                                        : ", got '"
+                                                + ReadResult.abbreviate(
+                                                        String.join(",", header.fields()))
+                                                + "'"));
             }
             Csv.Row row;
             while ((row = parser.next()) != null) {
@@ -95,13 +109,16 @@ public final class DatasetCsv {
                     throw new IOException(where + ": " + row.error());
                 }
                 if (row.fields().size() != 2) {
-                    throw new IOException(where + ": expected 2 fields (label,text), got "
-                            + row.fields().size());
+                    throw new IOException(
+                            where + ": expected 2 fields (label,text), got " + row.fields().size());
                 }
                 int label = LabelledText.parseLabel(row.fields().get(0));
                 if (label < 0) {
-                    throw new IOException(where + ": label must be 0 or 1, got '"
-                            + ReadResult.abbreviate(row.fields().get(0)) + "'");
+                    throw new IOException(
+                            where
+                                    + ": label must be 0 or 1, got '"
+                                    + ReadResult.abbreviate(row.fields().get(0))
+                                    + "'");
                 }
                 examples.add(new LabelledText(row.fields().get(1), label));
             }

@@ -16,19 +16,27 @@ import java.util.Set;
  * Reads {@code label<TAB>text} (TSV) or {@code label,text} (CSV) files; labels are {@code ham},
  * {@code spam}, {@code 0} or {@code 1}.
  *
- * <p>A first row whose label is not a label is a header. Its columns are matched by name
- * ({@code label}, {@code class}, {@code category}, {@code v1}... and {@code text},
- * {@code message}, {@code sms}, {@code v2}...), so {@code text,label} files and the Kaggle
- * {@code spam.csv} ({@code v1,v2}) work too. Without a header the label comes first and the text
- * is the rest of the row.
+ * <p>A first row whose label is not a label is a header. Its columns are matched by name ({@code
+ * label}, {@code class}, {@code category}, {@code v1}... and {@code text}, {@code message}, {@code
+ * sms}, {@code v2}...), so {@code text,label} files and the Kaggle {@code spam.csv} ({@code v1,v2})
+ * work too. Without a header the label comes first and the text is the rest of the row.
  *
- * <p>CSV files use RFC 4180 quoting (texts may hold commas, quotes and line breaks). TSV files
- * are split on TABs only: quotes are ordinary characters there.
+ * <p>CSV files use RFC 4180 quoting (texts may hold commas, quotes and line breaks). TSV files are
+ * split on TABs only: quotes are ordinary characters there.
  */
 public final class DelimitedReader {
 
     private static final Set<String> LABEL_COLUMNS =
-            Set.of("label", "labels", "class", "category", "type", "v1", "target", "is_spam", "spam");
+            Set.of(
+                    "label",
+                    "labels",
+                    "class",
+                    "category",
+                    "type",
+                    "v1",
+                    "target",
+                    "is_spam",
+                    "spam");
     private static final Set<String> TEXT_COLUMNS =
             Set.of("text", "message", "messages", "sms", "body", "content", "email", "mail", "v2");
 
@@ -56,15 +64,20 @@ public final class DelimitedReader {
      */
     public static ReadResult readTsv(Path file, int maxLineChars) throws IOException {
         try (LineReader in = new LineReader(open(file), maxLineChars)) {
-            return read(file, () -> {
-                LineReader.Line line = in.next();
-                if (line == null) {
-                    return null;
-                }
-                return line.tooLong()
-                        ? new Csv.Row(line.number(), List.of(), ReadResult.tooLong(maxLineChars))
-                        : new Csv.Row(line.number(), List.of(line.text().split("\t", -1)), null);
-            }, "\t");
+            return read(
+                    file,
+                    () -> {
+                        LineReader.Line line = in.next();
+                        if (line == null) {
+                            return null;
+                        }
+                        return line.tooLong()
+                                ? new Csv.Row(
+                                        line.number(), List.of(), ReadResult.tooLong(maxLineChars))
+                                : new Csv.Row(
+                                        line.number(), List.of(line.text().split("\t", -1)), null);
+                    },
+                    "\t");
         }
     }
 
@@ -80,9 +93,9 @@ public final class DelimitedReader {
     }
 
     /**
-     * Reads a CSV file whose records are at most {@code maxRecordChars} long. A longer record,
-     * such as an open quote that is never closed, is malformed, and reading resumes after the
-     * first line break past the limit (see {@link Csv}).
+     * Reads a CSV file whose records are at most {@code maxRecordChars} long. A longer record, such
+     * as an open quote that is never closed, is malformed, and reading resumes after the first line
+     * break past the limit (see {@link Csv}).
      *
      * @param file the file
      * @param maxRecordChars the longest record kept, quoted line breaks included
@@ -138,8 +151,11 @@ public final class DelimitedReader {
                 continue;
             }
             if (fields.size() < 2) {
-                result.malformed(where, "no " + (joiner.equals("\t") ? "TAB" : "comma")
-                        + " between label and text");
+                result.malformed(
+                        where,
+                        "no "
+                                + (joiner.equals("\t") ? "TAB" : "comma")
+                                + " between label and text");
                 continue;
             }
             if (labelColumn >= fields.size() || textColumn >= fields.size()) {
@@ -148,11 +164,13 @@ public final class DelimitedReader {
             }
             String labelField = fields.get(labelColumn);
             int label = LabelledText.parseLabel(labelField);
-            String text = textTakesRest ? rest(fields, textColumn, joiner)
-                    : fields.get(textColumn);
+            String text = textTakesRest ? rest(fields, textColumn, joiner) : fields.get(textColumn);
             if (label < 0) {
-                result.malformed(where, "label is '" + ReadResult.abbreviate(labelField)
-                        + "', expected ham, spam, 0 or 1");
+                result.malformed(
+                        where,
+                        "label is '"
+                                + ReadResult.abbreviate(labelField)
+                                + "', expected ham, spam, 0 or 1");
             } else if (text.isBlank()) {
                 result.malformed(where, "empty text");
             } else {
@@ -180,8 +198,8 @@ public final class DelimitedReader {
     }
 
     /**
-     * Finds the label and text columns of a header. Returns null for a row that does not look
-     * like a header (it is then a malformed data row); fails for a header without those columns.
+     * Finds the label and text columns of a header. Returns null for a row that does not look like
+     * a header (it is then a malformed data row); fails for a header without those columns.
      */
     private static int[] header(Path file, List<String> fields) throws IOException {
         int label = -1;
@@ -197,17 +215,25 @@ public final class DelimitedReader {
         if (label >= 0 && text >= 0) {
             return new int[] {label, text};
         }
-        boolean headerLike = label >= 0 || text >= 0 || fields.stream()
-                .allMatch(f -> !f.isBlank() && f.length() <= 40 && !f.contains(" "));
+        boolean headerLike =
+                label >= 0
+                        || text >= 0
+                        || fields.stream()
+                                .allMatch(
+                                        f -> !f.isBlank() && f.length() <= 40 && !f.contains(" "));
         if (!headerLike) {
             return null; // an ordinary malformed row
         }
-        throw new IOException(file + ": the first row " + ReadResult.abbreviate(
-                Arrays.toString(fields.toArray()), 200)
-                + " is neither data (its first field is not ham, spam, 0 or 1) nor a header"
-                + " with a label column (" + String.join("/", LABEL_COLUMNS.stream().sorted()
-                        .toList()) + ") and a text column (" + String.join("/",
-                        TEXT_COLUMNS.stream().sorted().toList()) + ")");
+        throw new IOException(
+                file
+                        + ": the first row "
+                        + ReadResult.abbreviate(Arrays.toString(fields.toArray()), 200)
+                        + " is neither data (its first field is not ham, spam, 0 or 1) nor a header"
+                        + " with a label column ("
+                        + String.join("/", LABEL_COLUMNS.stream().sorted().toList())
+                        + ") and a text column ("
+                        + String.join("/", TEXT_COLUMNS.stream().sorted().toList())
+                        + ")");
     }
 
     private static BufferedReader open(Path file) throws IOException {

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads JSON Lines: one object a line with a string {@code text} and a {@code label} that is
- * {@code "ham"}, {@code "spam"}, {@code 0} or {@code 1}. Other fields are ignored.
+ * Reads JSON Lines: one object a line with a string {@code text} and a {@code label} that is {@code
+ * "ham"}, {@code "spam"}, {@code 0} or {@code 1}. Other fields are ignored.
  */
 public final class JsonlReader {
 
@@ -44,8 +44,8 @@ public final class JsonlReader {
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            result.malformed(where, "not JSON (" + ReadResult.abbreviate(e.getOriginalMessage(),
-                    160) + ")");
+            result.malformed(
+                    where, "not JSON (" + ReadResult.abbreviate(e.getOriginalMessage(), 160) + ")");
             return;
         }
         if (node == null || !node.isObject()) {
@@ -54,15 +54,22 @@ public final class JsonlReader {
         }
         JsonNode text = node.get("text");
         JsonNode label = node.get("label");
-        int parsed = label == null ? -1
-                : label.isTextual() ? LabelledText.parseLabel(label.textValue())
-                : label.isIntegralNumber() ? LabelledText.parseLabel(label.asText())
-                : -1;
+        int parsed =
+                label == null
+                        ? -1
+                        : label.isTextual()
+                                ? LabelledText.parseLabel(label.textValue())
+                                : label.isIntegralNumber()
+                                        ? LabelledText.parseLabel(label.asText())
+                                        : -1;
         if (text == null || !text.isTextual()) {
             result.malformed(where, "no string field \"text\"");
         } else if (parsed < 0) {
-            result.malformed(where, "\"label\" is " + ReadResult.abbreviate(String.valueOf(label))
-                    + ", expected \"ham\", \"spam\", 0 or 1");
+            result.malformed(
+                    where,
+                    "\"label\" is "
+                            + ReadResult.abbreviate(String.valueOf(label))
+                            + ", expected \"ham\", \"spam\", 0 or 1");
         } else if (text.textValue().isBlank()) {
             result.malformed(where, "empty text");
         } else {

@@ -8,6 +8,7 @@ public final class LabelledText {
 
     /** The label of legitimate messages. */
     public static final int HAM = 0;
+
     /** The label of spam. */
     public static final int SPAM = 1;
 

@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Reads lines like {@link java.io.BufferedReader#readLine()} (ending at LF, CR or CRLF), but
- * keeps at most a limit of characters of each: the rest of a longer line is read and dropped,
- * so one huge line costs time, never memory.
+ * Reads lines like {@link java.io.BufferedReader#readLine()} (ending at LF, CR or CRLF), but keeps
+ * at most a limit of characters of each: the rest of a longer line is read and dropped, so one huge
+ * line costs time, never memory.
  */
 final class LineReader implements Closeable {
 

@@ -16,19 +16,19 @@ import java.util.stream.Stream;
 
 /**
  * Reads a folder holding {@code ham/} and {@code spam/} subfolders of mail: {@code .eml} files,
- * Maildir folders ({@code cur/} and {@code new/}) and mbox files, in any mix and at any depth.
- * The text of each message comes from {@link MessageText}, the same extraction the mailet and
- * the streams filter use.
+ * Maildir folders ({@code cur/} and {@code new/}) and mbox files, in any mix and at any depth. The
+ * text of each message comes from {@link MessageText}, the same extraction the mailet and the
+ * streams filter use.
  *
- * <p>Files are read in path order, so the same folder always gives the same examples in the
- * same order. A message without any text is malformed; files that are not mail (a README, a
- * Maildir {@code tmp/} file) are counted as skipped.
+ * <p>Files are read in path order, so the same folder always gives the same examples in the same
+ * order. A message without any text is malformed; files that are not mail (a README, a Maildir
+ * {@code tmp/} file) are counted as skipped.
  *
- * <p>One message never stops the folder: whatever is thrown while one file or message is read
- * or extracted (an I/O error, a runtime exception, a {@link StackOverflowError} from a crafted
- * mail) makes that message malformed, with the reason, and reading goes on. Only the other
- * {@link VirtualMachineError}s (a real {@link OutOfMemoryError}) end the run, because the JVM
- * may not be able to go on after them.
+ * <p>One message never stops the folder: whatever is thrown while one file or message is read or
+ * extracted (an I/O error, a runtime exception, a {@link StackOverflowError} from a crafted mail)
+ * makes that message malformed, with the reason, and reading goes on. Only the other {@link
+ * VirtualMachineError}s (a real {@link OutOfMemoryError}) end the run, because the JVM may not be
+ * able to go on after them.
  */
 public final class MailFolderReader {
 
@@ -41,7 +41,8 @@ public final class MailFolderReader {
      * @return true if both subfolders exist
      */
     public static boolean isMailFolder(Path folder) {
-        return Files.isDirectory(folder.resolve("ham")) && Files.isDirectory(folder.resolve("spam"));
+        return Files.isDirectory(folder.resolve("ham"))
+                && Files.isDirectory(folder.resolve("spam"));
     }
 
     /**
@@ -66,8 +67,10 @@ public final class MailFolderReader {
     static ReadResult read(Path folder, MessageText.Limits limits, Extractor extractor)
             throws IOException {
         if (!isMailFolder(folder)) {
-            throw new IOException(folder + " must hold a ham/ and a spam/ subfolder of .eml files,"
-                    + " Maildir folders or mbox files");
+            throw new IOException(
+                    folder
+                            + " must hold a ham/ and a spam/ subfolder of .eml files,"
+                            + " Maildir folders or mbox files");
         }
         ReadResult result = new ReadResult();
         readLabel(folder, folder.resolve("ham"), LabelledText.HAM, limits, extractor, result);
@@ -75,8 +78,14 @@ public final class MailFolderReader {
         return result;
     }
 
-    private static void readLabel(Path root, Path dir, int label, MessageText.Limits limits,
-            Extractor extractor, ReadResult result) throws IOException {
+    private static void readLabel(
+            Path root,
+            Path dir,
+            int label,
+            MessageText.Limits limits,
+            Extractor extractor,
+            ReadResult result)
+            throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
@@ -91,8 +100,14 @@ public final class MailFolderReader {
         }
     }
 
-    private static void readFile(Path file, String where, int label, MessageText.Limits limits,
-            Extractor extractor, ReadResult result) throws IOException {
+    private static void readFile(
+            Path file,
+            String where,
+            int label,
+            MessageText.Limits limits,
+            Extractor extractor,
+            ReadResult result)
+            throws IOException {
         String name = file.getFileName().toString();
         String parent = file.getParent().getFileName().toString();
         if (name.startsWith(".")) {
@@ -113,7 +128,8 @@ public final class MailFolderReader {
     }
 
     private static boolean isMaildir(Path dir) {
-        return dir != null && Files.isDirectory(dir.resolve("cur"))
+        return dir != null
+                && Files.isDirectory(dir.resolve("cur"))
                 && Files.isDirectory(dir.resolve("new"));
     }
 
@@ -130,8 +146,14 @@ public final class MailFolderReader {
      * line, and undoes the {@code >From} quoting. Each message is cut at the extraction's byte
      * limit while reading, so a huge mbox is streamed, not loaded.
      */
-    private static void readMbox(Path file, String where, int label, MessageText.Limits limits,
-            Extractor extractor, ReadResult result) throws IOException {
+    private static void readMbox(
+            Path file,
+            String where,
+            int label,
+            MessageText.Limits limits,
+            Extractor extractor,
+            ReadResult result)
+            throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             MessageBuffer message = new MessageBuffer(limits.maxBytes());
             boolean previousBlank = true;
@@ -142,8 +164,8 @@ public final class MailFolderReader {
                 lineNumber++;
                 if (previousBlank && startsWith(line, "From ")) {
                     if (messageLine > 0) {
-                        addMboxMessage(message, extractor, where + ":" + messageLine, label,
-                                result);
+                        addMboxMessage(
+                                message, extractor, where + ":" + messageLine, label, result);
                     }
                     message = new MessageBuffer(limits.maxBytes());
                     messageLine = lineNumber;
@@ -155,8 +177,9 @@ public final class MailFolderReader {
                     boolean quotedFrom = quotes > 0 && startsWithAt(line, quotes, "From ");
                     message.write(line, quotedFrom ? 1 : 0);
                 }
-                previousBlank = line.length == 1 && line[0] == '\n'
-                        || line.length == 2 && line[0] == '\r' && line[1] == '\n';
+                previousBlank =
+                        line.length == 1 && line[0] == '\n'
+                                || line.length == 2 && line[0] == '\r' && line[1] == '\n';
             }
             if (messageLine > 0) {
                 addMboxMessage(message, extractor, where + ":" + messageLine, label, result);
@@ -165,8 +188,12 @@ public final class MailFolderReader {
     }
 
     /** One message of an mbox: its failure is its own, the next message is still read. */
-    private static void addMboxMessage(MessageBuffer message, Extractor extractor, String where,
-            int label, ReadResult result) {
+    private static void addMboxMessage(
+            MessageBuffer message,
+            Extractor extractor,
+            String where,
+            int label,
+            ReadResult result) {
         try {
             addMessage(message.extract(extractor), where, label, result);
         } catch (Throwable e) { // NOPMD: see the class comment
@@ -174,13 +201,15 @@ public final class MailFolderReader {
         }
     }
 
-    private static void addMessage(MessageText.Result text, String where, int label,
-            ReadResult result) {
+    private static void addMessage(
+            MessageText.Result text, String where, int label, ReadResult result) {
         if (text.hasText()) {
             result.add(new LabelledText(text.text(), label));
         } else {
-            String why = text.problems().isEmpty() ? "no text in the message"
-                    : "no text in the message (" + text.problems().get(0) + ")";
+            String why =
+                    text.problems().isEmpty()
+                            ? "no text in the message"
+                            : "no text in the message (" + text.problems().get(0) + ")";
             result.malformed(where, why);
         }
     }

@@ -1,5 +1,6 @@
 package dev.spamgpt.trainer.data;
 
+import dev.spamgpt.core.util.Failures;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
-
-import dev.spamgpt.core.util.Failures;
 
 /**
  * What a reader got out of a source: the examples, and every record it could not use, counted
@@ -22,8 +21,8 @@ public final class ReadResult {
     public static final int MAX_REPORTED = 20;
 
     /**
-     * The default of {@code prepare --max-line-chars}: the longest line (for CSV, record) a
-     * reader keeps. A longer one is malformed and reading resumes at the next line.
+     * The default of {@code prepare --max-line-chars}: the longest line (for CSV, record) a reader
+     * keeps. A longer one is malformed and reading resumes at the next line.
      */
     public static final int DEFAULT_MAX_LINE_CHARS = 1 << 20;
 
@@ -79,11 +78,14 @@ public final class ReadResult {
      * @return what the parser collected
      * @throws IOException if the file cannot be read
      */
-    public static ReadResult ofLines(Path file, Predicate<String> ignore, LineParser parser,
-            int maxLineChars) throws IOException {
+    public static ReadResult ofLines(
+            Path file, Predicate<String> ignore, LineParser parser, int maxLineChars)
+            throws IOException {
         ReadResult result = new ReadResult();
-        try (LineReader in = new LineReader(new InputStreamReader(
-                Files.newInputStream(file), StandardCharsets.UTF_8), maxLineChars)) {
+        try (LineReader in =
+                new LineReader(
+                        new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8),
+                        maxLineChars)) {
             LineReader.Line line;
             while ((line = in.next()) != null) {
                 String where = file.getFileName() + ":" + line.number();
@@ -107,9 +109,9 @@ public final class ReadResult {
     }
 
     /**
-     * Shortens a value from the input for a message: at most {@value #MAX_ECHOED_CHARS}
-     * characters, line breaks and other control characters escaped, so that one record can
-     * neither flood the report nor fake lines in it.
+     * Shortens a value from the input for a message: at most {@value #MAX_ECHOED_CHARS} characters,
+     * line breaks and other control characters escaped, so that one record can neither flood the
+     * report nor fake lines in it.
      *
      * @param value the value
      * @return the value as it can be shown
@@ -144,9 +146,9 @@ public final class ReadResult {
     /**
      * Describes what went wrong with one record, for its malformed count. The one rule of every
      * reader: anything thrown while one record is read or extracted is that record's problem,
-     * including a {@link StackOverflowError} from a crafted input; any other
-     * {@link VirtualMachineError} (a real {@link OutOfMemoryError}) is rethrown, since the JVM
-     * may not be able to go on after it.
+     * including a {@link StackOverflowError} from a crafted input; any other {@link
+     * VirtualMachineError} (a real {@link OutOfMemoryError}) is rethrown, since the JVM may not be
+     * able to go on after it.
      *
      * @param e what was thrown
      * @return the reason to report
@@ -156,8 +158,10 @@ public final class ReadResult {
             return "could not be read (stack overflow: nested or repeated too deeply)";
         }
         String message = e.getMessage();
-        return "could not be read (" + e.getClass().getSimpleName()
-                + (message == null ? "" : ": " + message) + ")";
+        return "could not be read ("
+                + e.getClass().getSimpleName()
+                + (message == null ? "" : ": " + message)
+                + ")";
     }
 
     void add(LabelledText example) {

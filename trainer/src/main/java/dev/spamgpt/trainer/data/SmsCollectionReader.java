@@ -4,29 +4,31 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads the UCI SMS Spam Collection: one message a line, {@code ham} or {@code spam}, a TAB,
- * then the text.
+ * Reads the UCI SMS Spam Collection: one message a line, {@code ham} or {@code spam}, a TAB, then
+ * the text.
  *
- * <p>The file is plain TSV. Quotes are ordinary characters: reading it with CSV quoting (as
- * pandas does by default) merges two lines and strips the quotes of 55 messages, while this
- * reader keeps all 5,574.
+ * <p>The file is plain TSV. Quotes are ordinary characters: reading it with CSV quoting (as pandas
+ * does by default) merges two lines and strips the quotes of 55 messages, while this reader keeps
+ * all 5,574.
  */
 public final class SmsCollectionReader {
 
     /** The SHA-256 of {@code SMSSpamCollection} in the UCI zip (v.1, 5,574 lines). */
     public static final String SHA256 =
             "7d039a24a6083ed9ef0f806ebad56bbb976e3aeb8de05669173bfdc4996c239d";
+
     /** Where the UCI zip is published. */
     public static final String URL =
             "https://archive.ics.uci.edu/static/public/228/sms+spam+collection.zip";
+
     /** The file name inside the zip. */
     public static final String FILE_NAME = "SMSSpamCollection";
 
     private SmsCollectionReader() {}
 
     /**
-     * Reads the collection. Empty lines are ignored; any other line without a {@code ham} or
-     * {@code spam} label, a TAB and some text is counted as malformed.
+     * Reads the collection. Empty lines are ignored; any other line without a {@code ham} or {@code
+     * spam} label, a TAB and some text is counted as malformed.
      *
      * @param file the {@code SMSSpamCollection} file
      * @return the messages and the malformed count
@@ -45,8 +47,8 @@ public final class SmsCollectionReader {
      * @throws IOException if the file cannot be read
      */
     public static ReadResult read(Path file, int maxLineChars) throws IOException {
-        return ReadResult.ofLines(file, String::isEmpty, SmsCollectionReader::parseLine,
-                maxLineChars);
+        return ReadResult.ofLines(
+                file, String::isEmpty, SmsCollectionReader::parseLine, maxLineChars);
     }
 
     private static void parseLine(String where, String line, ReadResult result) {
@@ -58,13 +60,12 @@ public final class SmsCollectionReader {
         String label = line.substring(0, tab);
         String text = line.substring(tab + 1);
         if (!label.equals("ham") && !label.equals("spam")) {
-            result.malformed(where, "label is '" + ReadResult.abbreviate(label)
-                    + "', expected ham or spam");
+            result.malformed(
+                    where, "label is '" + ReadResult.abbreviate(label) + "', expected ham or spam");
         } else if (text.isBlank()) {
             result.malformed(where, "empty text");
         } else {
             result.add(new LabelledText(text, LabelledText.parseLabel(label)));
         }
     }
-
 }

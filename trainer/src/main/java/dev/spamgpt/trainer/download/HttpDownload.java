@@ -36,23 +36,23 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>a file already at the target is reused (after checking its SHA-256, when one is given);
- *   <li>bytes go to {@code <target>.part}, which is renamed atomically once complete, so the
- *       target never holds a partial file;
- *   <li>a cut connection, a stalled one, a server error, or an earlier run that was killed,
- *       resumes from the end of the {@code .part} file with an HTTP {@code Range} request
- *       (a server that cannot be reached at all fails at once, without retries);
- *   <li>nothing unverified is renamed into place: a size cap ({@code maxBytes}) is checked
- *       against the announced length and the bytes received, and the file is checked against
- *       the expected SHA-256 and against what the server declares for it (the Hugging Face
- *       hub's {@code X-Linked-Size} and {@code X-Linked-Etag}, the size and SHA-256 of an LFS
- *       file, sent on the redirect to its CDN). A file that fails is deleted, never reused;
+ *   <li>bytes go to {@code <target>.part}, which is renamed atomically once complete, so the target
+ *       never holds a partial file;
+ *   <li>a cut connection, a stalled one, a server error, or an earlier run that was killed, resumes
+ *       from the end of the {@code .part} file with an HTTP {@code Range} request (a server that
+ *       cannot be reached at all fails at once, without retries);
+ *   <li>nothing unverified is renamed into place: a size cap ({@code maxBytes}) is checked against
+ *       the announced length and the bytes received, and the file is checked against the expected
+ *       SHA-256 and against what the server declares for it (the Hugging Face hub's {@code
+ *       X-Linked-Size} and {@code X-Linked-Etag}, the size and SHA-256 of an LFS file, sent on the
+ *       redirect to its CDN). A file that fails is deleted, never reused;
  *   <li>a {@link ProgressBar} shows bytes, rate and ETA on standard error;
- *   <li>when the server cannot be reached, the {@link IOException} says which URL to fetch by
- *       hand and where to put the file.
+ *   <li>when the server cannot be reached, the {@link IOException} says which URL to fetch by hand
+ *       and where to put the file.
  * </ul>
  *
- * <p>Instances are immutable and thread-safe; two downloads to the same target at the same
- * time are not supported.
+ * <p>Instances are immutable and thread-safe; two downloads to the same target at the same time are
+ * not supported.
  */
 public final class HttpDownload {
 
@@ -61,11 +61,12 @@ public final class HttpDownload {
     private static final int BUFFER = 1 << 16;
 
     private static final ScheduledExecutorService WATCHDOG =
-            Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "spamgpt-download-watchdog");
-                thread.setDaemon(true);
-                return thread;
-            });
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread thread = new Thread(r, "spamgpt-download-watchdog");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     private final HttpClient client;
     private final Duration connectTimeout;
@@ -75,30 +76,41 @@ public final class HttpDownload {
     private final boolean progress;
     private final PrintStream log;
 
-    private HttpDownload(Duration connectTimeout, Duration readTimeout, int retries,
-            Duration retryDelay, boolean progress, PrintStream log) {
+    private HttpDownload(
+            Duration connectTimeout,
+            Duration readTimeout,
+            int retries,
+            Duration retryDelay,
+            boolean progress,
+            PrintStream log) {
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.retries = retries;
         this.retryDelay = retryDelay;
         this.progress = progress;
         this.log = log;
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.client =
+                HttpClient.newBuilder()
+                        .connectTimeout(connectTimeout)
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
     }
 
     /**
-     * Returns a downloader with the defaults: 30 s to connect, 60 s without data counts as a
-     * stall, 3 retries (resuming) 2 s apart, a progress bar on standard error.
+     * Returns a downloader with the defaults: 30 s to connect, 60 s without data counts as a stall,
+     * 3 retries (resuming) 2 s apart, a progress bar on standard error.
      *
      * @return the downloader
      */
     public static HttpDownload create() {
-        return new HttpDownload(Duration.ofSeconds(30), Duration.ofSeconds(60), 3,
-                Duration.ofSeconds(2), true, System.err);
+        return new HttpDownload(
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                3,
+                Duration.ofSeconds(2),
+                true,
+                System.err);
     }
 
     /**
@@ -113,8 +125,8 @@ public final class HttpDownload {
     }
 
     /**
-     * Returns a copy with another retry policy. Each retry resumes where the last attempt
-     * stopped; the n-th retry waits n times {@code delay}.
+     * Returns a copy with another retry policy. Each retry resumes where the last attempt stopped;
+     * the n-th retry waits n times {@code delay}.
      *
      * @param count how many times to retry after a failed attempt, at least 0
      * @param delay the base wait between attempts
@@ -150,8 +162,8 @@ public final class HttpDownload {
     }
 
     /**
-     * Downloads a URL to a file and checks its SHA-256. An existing target with the right hash
-     * is reused; one with a wrong hash is downloaded again.
+     * Downloads a URL to a file and checks its SHA-256. An existing target with the right hash is
+     * reused; one with a wrong hash is downloaded again.
      *
      * @param url the http(s) URL
      * @param target where the file goes; parent folders are created
@@ -164,9 +176,8 @@ public final class HttpDownload {
     }
 
     /**
-     * Downloads a URL to a file of at most {@code maxBytes}, checking its SHA-256. A larger
-     * file is refused as soon as its announced length or the bytes received pass the cap, and
-     * deleted.
+     * Downloads a URL to a file of at most {@code maxBytes}, checking its SHA-256. A larger file is
+     * refused as soon as its announced length or the bytes received pass the cap, and deleted.
      *
      * @param url the http(s) URL
      * @param target where the file goes; parent folders are created
@@ -192,7 +203,9 @@ public final class HttpDownload {
             this.downloaded = downloaded;
         }
 
-        /** @return the target */
+        /**
+         * @return the target
+         */
         public Path path() {
             return path;
         }
@@ -205,15 +218,17 @@ public final class HttpDownload {
             return sha256;
         }
 
-        /** @return whether bytes were fetched (false: the existing target was reused) */
+        /**
+         * @return whether bytes were fetched (false: the existing target was reused)
+         */
         public boolean downloaded() {
             return downloaded;
         }
     }
 
     /**
-     * Like {@link #fetch(String, Path, String, long)}, and tells whether the file was fetched
-     * and its SHA-256.
+     * Like {@link #fetch(String, Path, String, long)}, and tells whether the file was fetched and
+     * its SHA-256.
      *
      * @param url the http(s) URL
      * @param target where the file goes; parent folders are created
@@ -240,8 +255,13 @@ public final class HttpDownload {
                 if (actual.equals(expected)) {
                     return new Fetched(target, actual, false);
                 }
-                say(target + " has sha256 " + actual + ", expected " + expected
-                        + ": downloading it again");
+                say(
+                        target
+                                + " has sha256 "
+                                + actual
+                                + ", expected "
+                                + expected
+                                + ": downloading it again");
                 Files.delete(target);
             }
         }
@@ -264,8 +284,14 @@ public final class HttpDownload {
                 complete = true;
             } catch (RefusedException e) {
                 Files.deleteIfExists(part);
-                throw new IOException("refused " + url + ": " + e.getMessage() + "; the partial"
-                        + " file was deleted and nothing was kept.", e);
+                throw new IOException(
+                        "refused "
+                                + url
+                                + ": "
+                                + e.getMessage()
+                                + "; the partial"
+                                + " file was deleted and nothing was kept.",
+                        e);
             } catch (HttpStatusException e) {
                 failure = e;
                 if (!e.retryable()) {
@@ -288,27 +314,53 @@ public final class HttpDownload {
         long size = Files.size(part);
         if (size > maxBytes) {
             Files.delete(part);
-            throw new IOException("downloaded " + url + " but it has " + size + " bytes, more"
-                    + " than the " + maxBytes + " accepted; the file was deleted.");
+            throw new IOException(
+                    "downloaded "
+                            + url
+                            + " but it has "
+                            + size
+                            + " bytes, more"
+                            + " than the "
+                            + maxBytes
+                            + " accepted; the file was deleted.");
         }
         if (declared.size >= 0 && size != declared.size) {
             Files.delete(part);
-            throw new IOException("downloaded " + url + " but it has " + size + " bytes, while"
-                    + " the server declared " + declared.size + " (X-Linked-Size); the file was"
-                    + " deleted.");
+            throw new IOException(
+                    "downloaded "
+                            + url
+                            + " but it has "
+                            + size
+                            + " bytes, while"
+                            + " the server declared "
+                            + declared.size
+                            + " (X-Linked-Size); the file was"
+                            + " deleted.");
         }
         String actual = Sha256.ofFile(part);
         if (expected != null && !actual.equals(expected)) {
             Files.delete(part);
-            throw new IOException("downloaded " + url + " but its sha256 is " + actual
-                    + ", expected " + expected + "; the file was deleted. The server sent"
-                    + " other content, or the expected hash is out of date.");
+            throw new IOException(
+                    "downloaded "
+                            + url
+                            + " but its sha256 is "
+                            + actual
+                            + ", expected "
+                            + expected
+                            + "; the file was deleted. The server sent"
+                            + " other content, or the expected hash is out of date.");
         }
         if (declared.sha256 != null && !actual.equals(declared.sha256)) {
             Files.delete(part);
-            throw new IOException("downloaded " + url + " but its sha256 is " + actual
-                    + ", while the server declared " + declared.sha256 + " (X-Linked-Etag); the"
-                    + " file was deleted.");
+            throw new IOException(
+                    "downloaded "
+                            + url
+                            + " but its sha256 is "
+                            + actual
+                            + ", while the server declared "
+                            + declared.sha256
+                            + " (X-Linked-Etag); the"
+                            + " file was deleted.");
         }
         try {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -327,8 +379,8 @@ public final class HttpDownload {
     private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
 
     /**
-     * Reads the hub's declarations from every response of the redirect chain: the first hop
-     * (the hub itself) carries them, the CDN it redirects to does not.
+     * Reads the hub's declarations from every response of the redirect chain: the first hop (the
+     * hub itself) carries them, the CDN it redirects to does not.
      */
     private static void readDeclared(HttpResponse<?> response, Declared declared)
             throws RefusedException {
@@ -338,8 +390,8 @@ public final class HttpDownload {
                 try {
                     declared.size = Long.parseLong(size.trim());
                 } catch (NumberFormatException e) {
-                    throw new RefusedException("the server declared an X-Linked-Size of '"
-                            + abbreviate(size) + "'");
+                    throw new RefusedException(
+                            "the server declared an X-Linked-Size of '" + abbreviate(size) + "'");
                 }
             }
             String etag = r.headers().firstValue("X-Linked-Etag").orElse(null);
@@ -362,8 +414,7 @@ public final class HttpDownload {
     }
 
     /** One attempt: continues {@code part} from its current size to the end of the resource. */
-    private void transfer(URI uri, Path part, long maxBytes, Declared declared)
-            throws IOException {
+    private void transfer(URI uri, Path part, long maxBytes, Declared declared) throws IOException {
         long have = Files.isRegularFile(part) ? Files.size(part) : 0;
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(connectTimeout).GET();
         if (have > 0) {
@@ -381,15 +432,20 @@ public final class HttpDownload {
             if (status == 200 || status == 206 || status == 416) {
                 readDeclared(response, declared);
                 if (declared.size > maxBytes) {
-                    throw new RefusedException("the server declared " + declared.size
-                            + " bytes, more than the " + maxBytes + " accepted");
+                    throw new RefusedException(
+                            "the server declared "
+                                    + declared.size
+                                    + " bytes, more than the "
+                                    + maxBytes
+                                    + " accepted");
                 }
             }
             long total;
             boolean append;
             if (status == 206 && have > 0) {
                 Matcher range = contentRange(response);
-                if (range == null || range.group(1) == null
+                if (range == null
+                        || range.group(1) == null
                         || Long.parseLong(range.group(1)) != have) {
                     Files.deleteIfExists(part);
                     throw new IOException("the server resumed at the wrong offset; restarting");
@@ -416,43 +472,68 @@ public final class HttpDownload {
             // The declared size, when there is one, is the cap: not one byte more is written.
             long cap = declared.size >= 0 ? Math.min(maxBytes, declared.size) : maxBytes;
             if (total > cap) {
-                throw new RefusedException("the server announced " + total + " bytes, more than"
-                        + " the " + cap + " accepted");
+                throw new RefusedException(
+                        "the server announced "
+                                + total
+                                + " bytes, more than"
+                                + " the "
+                                + cap
+                                + " accepted");
             }
             copy(body, part, append, have, total, cap);
         }
     }
 
-    private void copy(InputStream body, Path part, boolean append, long have, long total,
-            long maxBytes) throws IOException {
+    private void copy(
+            InputStream body, Path part, boolean append, long have, long total, long maxBytes)
+            throws IOException {
         AtomicLong lastData = new AtomicLong(System.nanoTime());
         AtomicBoolean stalled = new AtomicBoolean();
         long stallNanos = readTimeout.toNanos();
-        ScheduledFuture<?> watchdog = WATCHDOG.scheduleWithFixedDelay(() -> {
-            if (System.nanoTime() - lastData.get() > stallNanos && stalled.compareAndSet(false,
-                    true)) {
-                try {
-                    body.close(); // unblocks the reading thread
-                } catch (IOException ignored) {
-                    // The reader reports the stall.
-                }
-            }
-        }, Math.max(1, stallNanos / 4), Math.max(1, stallNanos / 4), TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> watchdog =
+                WATCHDOG.scheduleWithFixedDelay(
+                        () -> {
+                            if (System.nanoTime() - lastData.get() > stallNanos
+                                    && stalled.compareAndSet(false, true)) {
+                                try {
+                                    body.close(); // unblocks the reading thread
+                                } catch (IOException ignored) {
+                                    // The reader reports the stall.
+                                }
+                            }
+                        },
+                        Math.max(1, stallNanos / 4),
+                        Math.max(1, stallNanos / 4),
+                        TimeUnit.NANOSECONDS);
 
         long size = have;
         String name = part.getFileName().toString().replaceFirst("\\.part$", "");
-        try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
-             ProgressBar bar = progress ? new ProgressBar(name, total, have, true, log,
-                     System.console() != null, System::nanoTime) : null) {
+        try (OutputStream out =
+                        Files.newOutputStream(
+                                part,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE,
+                                append
+                                        ? StandardOpenOption.APPEND
+                                        : StandardOpenOption.TRUNCATE_EXISTING);
+                ProgressBar bar =
+                        progress
+                                ? new ProgressBar(
+                                        name,
+                                        total,
+                                        have,
+                                        true,
+                                        log,
+                                        System.console() != null,
+                                        System::nanoTime)
+                                : null) {
             byte[] buffer = new byte[BUFFER];
             int n;
             while ((n = body.read(buffer)) != -1) {
                 lastData.set(System.nanoTime());
                 if (size + n > maxBytes) {
-                    throw new RefusedException("the server sent more than the " + maxBytes
-                            + " bytes accepted");
+                    throw new RefusedException(
+                            "the server sent more than the " + maxBytes + " bytes accepted");
                 }
                 out.write(buffer, 0, n);
                 size += n;
@@ -464,17 +545,24 @@ public final class HttpDownload {
             throw e;
         } catch (IOException e) {
             if (stalled.get()) {
-                throw new IOException("no data for " + readTimeout.toSeconds() + " s after "
-                        + size + " bytes", e);
+                throw new IOException(
+                        "no data for " + readTimeout.toSeconds() + " s after " + size + " bytes",
+                        e);
             }
-            throw new IOException("connection lost after " + size + " of "
-                    + (total < 0 ? "?" : Long.toString(total)) + " bytes: " + e.getMessage(), e);
+            throw new IOException(
+                    "connection lost after "
+                            + size
+                            + " of "
+                            + (total < 0 ? "?" : Long.toString(total))
+                            + " bytes: "
+                            + e.getMessage(),
+                    e);
         } finally {
             watchdog.cancel(false);
         }
         if (stalled.get()) {
-            throw new IOException("no data for " + readTimeout.toSeconds() + " s after " + size
-                    + " bytes");
+            throw new IOException(
+                    "no data for " + readTimeout.toSeconds() + " s after " + size + " bytes");
         }
         if (total >= 0 && size != total) {
             throw new IOException("connection closed after " + size + " of " + total + " bytes");
@@ -490,14 +578,20 @@ public final class HttpDownload {
         return matcher.matches() ? matcher : null;
     }
 
-    private static String handFetchMessage(String url, Path target, String expected,
-            IOException failure) {
+    private static String handFetchMessage(
+            String url, Path target, String expected, IOException failure) {
         String reason = failure == null ? "unknown error" : describe(failure);
-        StringBuilder message = new StringBuilder()
-                .append("could not download ").append(url).append(" (").append(reason).append(").")
-                .append(" If this machine is offline or the server is unreachable, fetch ")
-                .append(url).append(" by hand (browser, curl -L -o) and put it at ")
-                .append(target.toAbsolutePath());
+        StringBuilder message =
+                new StringBuilder()
+                        .append("could not download ")
+                        .append(url)
+                        .append(" (")
+                        .append(reason)
+                        .append(").")
+                        .append(" If this machine is offline or the server is unreachable, fetch ")
+                        .append(url)
+                        .append(" by hand (browser, curl -L -o) and put it at ")
+                        .append(target.toAbsolutePath());
         if (expected != null) {
             message.append(" (its sha256 must be ").append(expected).append(')');
         }
@@ -510,8 +604,10 @@ public final class HttpDownload {
 
     private static String describe(IOException failure) {
         if (failure instanceof ConnectException) {
-            return "cannot connect: " + (failure.getMessage() == null
-                    ? "connection refused or host unknown" : failure.getMessage());
+            return "cannot connect: "
+                    + (failure.getMessage() == null
+                            ? "connection refused or host unknown"
+                            : failure.getMessage());
         }
         if (failure instanceof HttpTimeoutException) {
             return "timed out: " + failure.getMessage();

@@ -17,43 +17,47 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Finds a base model: a local Hugging Face folder is used as it is; a hub id such as
- * {@code openai-community/gpt2} is downloaded once ({@code config.json} and
- * {@code model.safetensors}) into a cache folder and reused on the next run.
+ * Finds a base model: a local Hugging Face folder is used as it is; a hub id such as {@code
+ * openai-community/gpt2} is downloaded once ({@code config.json} and {@code model.safetensors})
+ * into a cache folder and reused on the next run.
  *
  * <p>Downloads go through {@link HttpDownload}: a progress bar on standard error, resume after an
- * interruption, and, when the hub cannot be reached, an error that lists the URLs to fetch by
- * hand and the folder to put them in.
+ * interruption, and, when the hub cannot be reached, an error that lists the URLs to fetch by hand
+ * and the folder to put them in.
  *
- * <p>Every download is verified before it enters the cache: it may not be larger than
- * {@link #maxBytes(String)}, nor than the size the hub declares; an LFS file (the weights) must
- * have the SHA-256 the hub declares for it ({@code X-Linked-Etag} and {@code X-Linked-Size} on
- * the redirect to the CDN; a small git file such as {@code config.json} has no SHA-256 there,
- * only its length). A verified file gets a {@code <file>.sha256} beside it, in
- * {@code sha256sum} format, and is checked against it on every reuse: a cached file that no
- * longer matches is deleted and downloaded again. A file without that record was put there by
- * hand (as the offline advice says) and is used as it is; the checkpoint loader checks its
- * structure.
+ * <p>Every download is verified before it enters the cache: it may not be larger than {@link
+ * #maxBytes(String)}, nor than the size the hub declares; an LFS file (the weights) must have the
+ * SHA-256 the hub declares for it ({@code X-Linked-Etag} and {@code X-Linked-Size} on the redirect
+ * to the CDN; a small git file such as {@code config.json} has no SHA-256 there, only its length).
+ * A verified file gets a {@code <file>.sha256} beside it, in {@code sha256sum} format, and is
+ * checked against it on every reuse: a cached file that no longer matches is deleted and downloaded
+ * again. A file without that record was put there by hand (as the offline advice says) and is used
+ * as it is; the checkpoint loader checks its structure.
  */
 public final class HubDownloader {
 
     /** The model the book fine-tunes: GPT-2 small, 124M parameters. */
     public static final String DEFAULT_MODEL = "openai-community/gpt2";
+
     /** The Hugging Face hub. */
     public static final String DEFAULT_HUB_URL = "https://huggingface.co";
+
     /** System property that overrides the hub URL (a mirror, or a test server). */
     public static final String HUB_URL_PROPERTY = "spamgpt.hub.url";
+
     /** The files a GPT-2 folder needs, in download order (the small one first). */
     public static final List<String> FILES =
             Collections.unmodifiableList(Arrays.asList(HfCheckpoint.CONFIG, HfCheckpoint.WEIGHTS));
 
     /** The largest {@code config.json} accepted (the real ones are under 1 KiB). */
     public static final long MAX_CONFIG_BYTES = 1L << 20;
+
     /** The largest {@code model.safetensors} accepted: GPT-2 XL in fp32 is about 6.4 GB. */
     public static final long MAX_WEIGHTS_BYTES = 8L << 30;
 
     // "gpt2" or "owner/name": letters, digits, '-', '_', '.', never a "." or ".." part.
-    private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][\\w.-]*(/[A-Za-z0-9][\\w.-]*)?");
+    private static final Pattern HUB_ID =
+            Pattern.compile("[A-Za-z0-9][\\w.-]*(/[A-Za-z0-9][\\w.-]*)?");
 
     private final String hubUrl;
     private final Path cacheDir;
@@ -73,19 +77,23 @@ public final class HubDownloader {
     }
 
     /**
-     * Returns a downloader with the defaults: the hub URL from the system property
-     * {@value #HUB_URL_PROPERTY}, else the environment variable {@code HF_ENDPOINT}, else
-     * {@link #DEFAULT_HUB_URL}; a progress bar on standard error.
+     * Returns a downloader with the defaults: the hub URL from the system property {@value
+     * #HUB_URL_PROPERTY}, else the environment variable {@code HF_ENDPOINT}, else {@link
+     * #DEFAULT_HUB_URL}; a progress bar on standard error.
      *
      * @param cacheDir the cache folder, or null for {@link #defaultCacheDir()}
      * @return the downloader
      */
     public static HubDownloader create(Path cacheDir) {
-        return new HubDownloader(defaultHubUrl(), cacheDir == null ? defaultCacheDir() : cacheDir,
+        return new HubDownloader(
+                defaultHubUrl(),
+                cacheDir == null ? defaultCacheDir() : cacheDir,
                 HttpDownload.create());
     }
 
-    /** @return the hub URL that {@link #create} uses */
+    /**
+     * @return the hub URL that {@link #create} uses
+     */
     public static String defaultHubUrl() {
         String url = System.getProperty(HUB_URL_PROPERTY);
         if (url == null || url.isEmpty()) {
@@ -94,14 +102,16 @@ public final class HubDownloader {
         return url == null || url.isEmpty() ? DEFAULT_HUB_URL : url;
     }
 
-    /** @return {@code ~/.cache/spamgpt/models} */
+    /**
+     * @return {@code ~/.cache/spamgpt/models}
+     */
     public static Path defaultCacheDir() {
         return Paths.get(System.getProperty("user.home"), ".cache", "spamgpt", "models");
     }
 
     /**
-     * Resolves a {@code --base-model} argument to a folder holding {@code config.json} and
-     * {@code model.safetensors}.
+     * Resolves a {@code --base-model} argument to a folder holding {@code config.json} and {@code
+     * model.safetensors}.
      *
      * @param baseModel an existing folder, or a hub id; null or empty means {@link #DEFAULT_MODEL}
      * @return the folder: the argument itself, or the cache folder of the hub id
@@ -109,19 +119,32 @@ public final class HubDownloader {
      * @throws IllegalArgumentException if the argument is neither a folder nor a valid hub id
      */
     public Path resolve(String baseModel) throws IOException {
-        String arg = baseModel == null || baseModel.trim().isEmpty() ? DEFAULT_MODEL : baseModel.trim();
+        String arg =
+                baseModel == null || baseModel.trim().isEmpty() ? DEFAULT_MODEL : baseModel.trim();
         Path local = asPath(arg);
         if (local != null && Files.isDirectory(local)) {
             return local;
         }
         if (!HUB_ID.matcher(arg).matches() || arg.contains("..")) {
-            throw new IllegalArgumentException("base model '" + arg + "' is neither a folder nor a hub id: pass a"
-                    + " folder holding " + HfCheckpoint.CONFIG + " and " + HfCheckpoint.WEIGHTS
-                    + ", or an id such as " + DEFAULT_MODEL);
+            throw new IllegalArgumentException(
+                    "base model '"
+                            + arg
+                            + "' is neither a folder nor a hub id: pass a"
+                            + " folder holding "
+                            + HfCheckpoint.CONFIG
+                            + " and "
+                            + HfCheckpoint.WEIGHTS
+                            + ", or an id such as "
+                            + DEFAULT_MODEL);
         }
         if (local != null && Files.exists(local)) {
-            throw new IllegalArgumentException(local + " is a file; the base model must be a folder holding "
-                    + HfCheckpoint.CONFIG + " and " + HfCheckpoint.WEIGHTS + ", or a hub id");
+            throw new IllegalArgumentException(
+                    local
+                            + " is a file; the base model must be a folder holding "
+                            + HfCheckpoint.CONFIG
+                            + " and "
+                            + HfCheckpoint.WEIGHTS
+                            + ", or a hub id");
         }
         return download(arg);
     }
@@ -131,8 +154,8 @@ public final class HubDownloader {
      *
      * @param hubId such as {@code openai-community/gpt2}
      * @return the model's cache folder
-     * @throws IOException if a file cannot be downloaded; the message lists every URL to fetch
-     *     by hand and where to put it
+     * @throws IOException if a file cannot be downloaded; the message lists every URL to fetch by
+     *     hand and where to put it
      */
     public Path download(String hubId) throws IOException {
         Path folder = cacheFolder(hubId);
@@ -144,8 +167,8 @@ public final class HubDownloader {
                     Files.delete(target);
                     Files.deleteIfExists(record);
                 }
-                HttpDownload.Fetched fetched = http.download(url(hubId, file), target, null,
-                        maxBytes(file));
+                HttpDownload.Fetched fetched =
+                        http.download(url(hubId, file), target, null, maxBytes(file));
                 if (fetched.downloaded()) {
                     writeRecord(record, fetched.sha256(), file);
                 }
@@ -213,29 +236,43 @@ public final class HubDownloader {
     }
 
     private String handFetchMessage(String hubId, Path folder, IOException cause) {
-        StringBuilder m = new StringBuilder("base model ").append(hubId).append(" is not in the cache (")
-                .append(folder.toAbsolutePath()).append(") and the download failed: ")
-                .append(firstSentence(cause)).append(". ");
+        StringBuilder m =
+                new StringBuilder("base model ")
+                        .append(hubId)
+                        .append(" is not in the cache (")
+                        .append(folder.toAbsolutePath())
+                        .append(") and the download failed: ")
+                        .append(firstSentence(cause))
+                        .append(". ");
         m.append("Without network access, fetch these files by hand");
         for (String file : FILES) {
-            m.append("\n  ").append(url(hubId, file)).append("  ->  ").append(folder.resolve(file).toAbsolutePath());
+            m.append("\n  ")
+                    .append(url(hubId, file))
+                    .append("  ->  ")
+                    .append(folder.resolve(file).toAbsolutePath());
         }
         m.append("\nand run again (a partial download resumes), or pass a local folder holding ")
-                .append(HfCheckpoint.CONFIG).append(" and ").append(HfCheckpoint.WEIGHTS)
+                .append(HfCheckpoint.CONFIG)
+                .append(" and ")
+                .append(HfCheckpoint.WEIGHTS)
                 .append(" instead of the hub id.");
         return m.toString();
     }
 
     private static String firstSentence(IOException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // HttpDownload's message ends with its own hand-fetch advice for one file; ours covers both.
+        // HttpDownload's message ends with its own hand-fetch advice for one file; ours covers
+        // both.
         int advice = message.indexOf(". If this machine is offline");
         return advice > 0 ? message.substring(0, advice) : message;
     }
 
     private static Path asPath(String arg) {
         try {
-            return Paths.get(arg.startsWith("~/") ? System.getProperty("user.home") + arg.substring(1) : arg);
+            return Paths.get(
+                    arg.startsWith("~/")
+                            ? System.getProperty("user.home") + arg.substring(1)
+                            : arg);
         } catch (InvalidPathException e) {
             return null;
         }

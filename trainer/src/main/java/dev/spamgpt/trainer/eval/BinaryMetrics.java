@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * How well spam probabilities separate spam (label 1, the positive class) from ham (label 0) at
- * a threshold: a probability at or above it counts as spam.
+ * How well spam probabilities separate spam (label 1, the positive class) from ham (label 0) at a
+ * threshold: a probability at or above it counts as spam.
  *
  * @param examples how many examples
  * @param loss mean cross-entropy, NaN when losses were not given
@@ -23,8 +23,19 @@ import java.util.Map;
  * @param tp spam flagged
  * @param threshold the decision threshold used
  */
-public record BinaryMetrics(int examples, double loss, double accuracy, double precision, double recall,
-        double f1, double rocAuc, double falsePositiveRate, long tn, long fp, long fn, long tp,
+public record BinaryMetrics(
+        int examples,
+        double loss,
+        double accuracy,
+        double precision,
+        double recall,
+        double f1,
+        double rocAuc,
+        double falsePositiveRate,
+        long tn,
+        long fp,
+        long fn,
+        long tp,
         double threshold) {
 
     /**
@@ -37,10 +48,12 @@ public record BinaryMetrics(int examples, double loss, double accuracy, double p
      * @return the metrics
      * @throws IllegalArgumentException when the arrays differ in length or are empty
      */
-    public static BinaryMetrics of(int[] labels, float[] spamProbabilities, float[] losses, double threshold) {
+    public static BinaryMetrics of(
+            int[] labels, float[] spamProbabilities, float[] losses, double threshold) {
         int n = labels.length;
         if (n == 0 || spamProbabilities.length != n || losses != null && losses.length != n) {
-            throw new IllegalArgumentException("need one probability (and loss) per label, and at least one label");
+            throw new IllegalArgumentException(
+                    "need one probability (and loss) per label, and at least one label");
         }
         long tn = 0;
         long fp = 0;
@@ -68,8 +81,20 @@ public record BinaryMetrics(int examples, double loss, double accuracy, double p
         double recall = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
         double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         double fpr = tn + fp == 0 ? 0 : (double) fp / (tn + fp);
-        return new BinaryMetrics(n, losses == null ? Double.NaN : lossSum / n, (double) (tp + tn) / n,
-                precision, recall, f1, rocAuc(labels, spamProbabilities), fpr, tn, fp, fn, tp, threshold);
+        return new BinaryMetrics(
+                n,
+                losses == null ? Double.NaN : lossSum / n,
+                (double) (tp + tn) / n,
+                precision,
+                recall,
+                f1,
+                rocAuc(labels, spamProbabilities),
+                fpr,
+                tn,
+                fp,
+                fn,
+                tp,
+                threshold);
     }
 
     /**
@@ -143,12 +168,25 @@ public record BinaryMetrics(int examples, double loss, double accuracy, double p
      * @return the report
      */
     public String describe(String name) {
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%s: accuracy %.2f%%, loss %.3f, precision %.3f, recall %.3f, F1 %.3f, ROC AUC %.4f"
-                        + " (%d examples, threshold %.4f)%n"
-                        + "  confusion: ham kept %d, ham flagged %d (FPR %.2f%%), spam missed %d, spam flagged %d",
-                name, accuracy * 100, loss, precision, recall, f1, rocAuc, examples, threshold,
-                tn, fp, falsePositiveRate * 100, fn, tp);
+                        + " (%d examples, threshold %.4f)%n  confusion: ham kept %d, ham flagged %d"
+                        + " (FPR %.2f%%), spam missed %d, spam flagged %d",
+                name,
+                accuracy * 100,
+                loss,
+                precision,
+                recall,
+                f1,
+                rocAuc,
+                examples,
+                threshold,
+                tn,
+                fp,
+                falsePositiveRate * 100,
+                fn,
+                tp);
     }
 
     private static Double finite(double v) {

@@ -1,9 +1,9 @@
 package dev.spamgpt.trainer.eval;
 
+import dev.spamgpt.core.util.TempFiles;
 import dev.spamgpt.trainer.train.TrainingHistory;
 import dev.spamgpt.trainer.train.TrainingHistory.EpochPoint;
 import dev.spamgpt.trainer.train.TrainingHistory.EvalPoint;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -21,12 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
-import dev.spamgpt.core.util.TempFiles;
 
 /**
  * The book's two training figures side by side in one PNG: training and validation loss at each
- * evaluation, and the accuracies at the end of each epoch, both over examples seen, with epochs
- * on a second axis at the top. Drawn with Java2D in headless mode, so no display is needed.
+ * evaluation, and the accuracies at the end of each epoch, both over examples seen, with epochs on
+ * a second axis at the top. Drawn with Java2D in headless mode, so no display is needed.
  */
 public final class TrainingPlot {
 
@@ -50,7 +49,8 @@ public final class TrainingPlot {
      * @param examplesPerEpoch training examples per epoch, for the epoch axis
      * @throws IOException if the file cannot be written
      */
-    public static void write(Path file, TrainingHistory history, long examplesPerEpoch) throws IOException {
+    public static void write(Path file, TrainingHistory history, long examplesPerEpoch)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         BufferedImage image = draw(history, examplesPerEpoch);
         Path parent = file.toAbsolutePath().getParent();
@@ -74,11 +74,13 @@ public final class TrainingPlot {
      * @return the image
      */
     static BufferedImage draw(TrainingHistory history, long examplesPerEpoch) {
-        BufferedImage image = new BufferedImage(2 * PANEL_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        BufferedImage image =
+                new BufferedImage(2 * PANEL_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setRenderingHint(
+                    RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
 
@@ -103,12 +105,31 @@ public final class TrainingPlot {
                 maxLoss = Math.max(maxLoss, finite(p[1]));
             }
             // losses fall and accuracies rise: each legend goes where its curves usually are not
-            panel(g, 0, "Loss", "Loss", 0, maxLoss > 0 ? maxLoss * 1.05 : 1, maxX, examplesPerEpoch, true,
-                    List.of(new Series("Training loss", TRAIN, trainLoss, false),
+            panel(
+                    g,
+                    0,
+                    "Loss",
+                    "Loss",
+                    0,
+                    maxLoss > 0 ? maxLoss * 1.05 : 1,
+                    maxX,
+                    examplesPerEpoch,
+                    true,
+                    List.of(
+                            new Series("Training loss", TRAIN, trainLoss, false),
                             new Series("Validation loss", VALIDATION, valLoss, true)));
-            panel(g, PANEL_WIDTH, "Accuracy (end of each epoch)", "Accuracy", minAccuracy(trainAcc, valAcc), 1.0,
-                    maxX, examplesPerEpoch, false,
-                    List.of(new Series("Training accuracy", TRAIN, trainAcc, false),
+            panel(
+                    g,
+                    PANEL_WIDTH,
+                    "Accuracy (end of each epoch)",
+                    "Accuracy",
+                    minAccuracy(trainAcc, valAcc),
+                    1.0,
+                    maxX,
+                    examplesPerEpoch,
+                    false,
+                    List.of(
+                            new Series("Training accuracy", TRAIN, trainAcc, false),
                             new Series("Validation accuracy", VALIDATION, valAcc, true)));
         } finally {
             g.dispose();
@@ -116,11 +137,19 @@ public final class TrainingPlot {
         return image;
     }
 
-    private record Series(String name, Color color, List<double[]> points, boolean dashed) {
-    }
+    private record Series(String name, Color color, List<double[]> points, boolean dashed) {}
 
-    private static void panel(Graphics2D g, int x0, String title, String yLabel, double yMin, double yMax,
-            double xMax, long examplesPerEpoch, boolean legendAtTop, List<Series> series) {
+    private static void panel(
+            Graphics2D g,
+            int x0,
+            String title,
+            String yLabel,
+            double yMin,
+            double yMax,
+            double xMax,
+            long examplesPerEpoch,
+            boolean legendAtTop,
+            List<Series> series) {
         int left = x0 + LEFT;
         int right = x0 + PANEL_WIDTH - RIGHT;
         int top = TOP;
@@ -130,7 +159,9 @@ public final class TrainingPlot {
         double[] yTicks = ticks(yMin, yMax, 6);
         double yLo = yTicks[0];
         // a little headroom so a curve at the top (accuracy 1.0) is not hidden by the frame
-        double yHi = Math.max(yTicks[yTicks.length - 1], yMax) + 0.03 * (yTicks[yTicks.length - 1] - yLo);
+        double yHi =
+                Math.max(yTicks[yTicks.length - 1], yMax)
+                        + 0.03 * (yTicks[yTicks.length - 1] - yLo);
         double[] xTicks = ticks(0, xMax, 6);
         double xHi = Math.max(xTicks[xTicks.length - 1], xMax);
 
@@ -192,9 +223,16 @@ public final class TrainingPlot {
         g.clipRect(left, top - 4, right - left + 4, bottom - top + 8);
         for (Series s : series) {
             g.setColor(s.color());
-            g.setStroke(s.dashed()
-                    ? new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 5f}, 0f)
-                    : new BasicStroke(2.2f));
+            g.setStroke(
+                    s.dashed()
+                            ? new BasicStroke(
+                                    2.2f,
+                                    BasicStroke.CAP_BUTT,
+                                    BasicStroke.JOIN_ROUND,
+                                    1f,
+                                    new float[] {7f, 5f},
+                                    0f)
+                            : new BasicStroke(2.2f));
             Path2D line = new Path2D.Double();
             boolean started = false;
             for (double[] p : s.points()) {
@@ -243,9 +281,16 @@ public final class TrainingPlot {
             Series s = series.get(i);
             int ly = by + 15 + i * 20;
             g.setColor(s.color());
-            g.setStroke(s.dashed()
-                    ? new BasicStroke(2.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {7f, 5f}, 0f)
-                    : new BasicStroke(2.2f));
+            g.setStroke(
+                    s.dashed()
+                            ? new BasicStroke(
+                                    2.2f,
+                                    BasicStroke.CAP_BUTT,
+                                    BasicStroke.JOIN_ROUND,
+                                    1f,
+                                    new float[] {7f, 5f},
+                                    0f)
+                            : new BasicStroke(2.2f));
             g.drawLine(bx + 8, ly, bx + 38, ly);
             g.setColor(Color.BLACK);
             g.drawString(s.name(), bx + 44, ly + fm.getAscent() / 2 - 1);

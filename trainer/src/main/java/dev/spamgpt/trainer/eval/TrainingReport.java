@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spamgpt.core.util.TempFiles;
 import dev.spamgpt.trainer.train.TrainingHistory;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,9 +16,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What a {@code train} run reports at its end: the scores of each split, the evaluation history
- * and the timings, as {@code metrics.json}, as the manifest's summary and as the lines printed
- * on the training log.
+ * What a {@code train} run reports at its end: the scores of each split, the evaluation history and
+ * the timings, as {@code metrics.json}, as the manifest's summary and as the lines printed on the
+ * training log.
  *
  * @param scores the metrics of {@code train}, {@code validation} and {@code test}, in that order
  * @param history the evaluations and epochs of the fit
@@ -28,10 +27,16 @@ import java.util.Map;
  * @param cpuSeconds CPU time of the process since the run started
  * @param device where the model ran
  */
-public record TrainingReport(Map<String, BinaryMetrics> scores, TrainingHistory history, double trainSeconds,
-        double cacheSeconds, double cpuSeconds, String device) {
+public record TrainingReport(
+        Map<String, BinaryMetrics> scores,
+        TrainingHistory history,
+        double trainSeconds,
+        double cacheSeconds,
+        double cpuSeconds,
+        String device) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /**
      * Prints the accuracies of the three splits and the test split's details.
@@ -39,15 +44,18 @@ public record TrainingReport(Map<String, BinaryMetrics> scores, TrainingHistory 
      * @param log the training log
      */
     public void print(PrintStream log) {
-        log.printf(Locale.ROOT, "Training accuracy: %.2f%%%nValidation accuracy: %.2f%%%nTest accuracy: %.2f%%%n",
-                scores.get("train").accuracy() * 100, scores.get("validation").accuracy() * 100,
+        log.printf(
+                Locale.ROOT,
+                "Training accuracy: %.2f%%%nValidation accuracy: %.2f%%%nTest accuracy: %.2f%%%n",
+                scores.get("train").accuracy() * 100,
+                scores.get("validation").accuracy() * 100,
                 scores.get("test").accuracy() * 100);
         log.println(scores.get("test").describe("test"));
     }
 
     /**
-     * Returns the content of {@code metrics.json}: the headline numbers, then each split's
-     * metrics, then the history. A value that is not finite is null (JSON has no NaN).
+     * Returns the content of {@code metrics.json}: the headline numbers, then each split's metrics,
+     * then the history. A value that is not finite is null (JSON has no NaN).
      *
      * @return an insertion-ordered map
      */

@@ -7,18 +7,17 @@ import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.model.LmHead;
 import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
 import dev.spamgpt.core.util.Djl;
-
 import java.util.Arrays;
 import java.util.Random;
 
 /**
  * Continues a token sequence with GPT-2's language-model head, one token at a time, as the book
- * does before fine-tuning to check that the pretrained weights load: greedy by default, or
- * sampled with a temperature and an optional top-k cut, from a seeded generator.
+ * does before fine-tuning to check that the pretrained weights load: greedy by default, or sampled
+ * with a temperature and an optional top-k cut, from a seeded generator.
  *
  * <p>The context is cropped to the model's last {@code n_positions} tokens. Each step runs in its
- * own NDManager scope, so memory stays flat however many tokens are generated, and autograd is
- * off on the calling thread while it runs. One instance may be used from several threads.
+ * own NDManager scope, so memory stays flat however many tokens are generated, and autograd is off
+ * on the calling thread while it runs. One instance may be used from several threads.
  */
 public final class TextGenerator {
 
@@ -43,7 +42,8 @@ public final class TextGenerator {
 
         private Sampling(float temperature, int topK, long seed) {
             if (!(temperature >= 0) || Float.isInfinite(temperature)) {
-                throw new IllegalArgumentException("temperature must be a number >= 0, got " + temperature);
+                throw new IllegalArgumentException(
+                        "temperature must be a number >= 0, got " + temperature);
             }
             if (topK < 0) {
                 throw new IllegalArgumentException("top-k must be >= 0 (0 = no cut), got " + topK);
@@ -53,7 +53,9 @@ public final class TextGenerator {
             this.seed = seed;
         }
 
-        /** @return always the most likely token */
+        /**
+         * @return always the most likely token
+         */
         public static Sampling greedy() {
             return new Sampling(0f, 0, 0);
         }
@@ -71,7 +73,9 @@ public final class TextGenerator {
             return new Sampling(temperature, topK, seed);
         }
 
-        /** @return true when the most likely token is always taken */
+        /**
+         * @return true when the most likely token is always taken
+         */
         public boolean isGreedy() {
             return temperature == 0f;
         }
@@ -104,7 +108,8 @@ public final class TextGenerator {
         int vocab = model.config().vocabSize();
         for (int id : promptIds) {
             if (id < 0 || id >= vocab) {
-                throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + vocab);
+                throw new IllegalArgumentException(
+                        "token id " + id + " is outside the vocabulary of " + vocab);
             }
         }
         int[] ids = promptIds.length == 0 ? new int[] {Gpt2Tokenizer.END_OF_TEXT} : promptIds;
@@ -142,7 +147,8 @@ public final class TextGenerator {
         long[] window = Arrays.copyOfRange(tokens, length - context, length);
         try (NDManager step = parent.newSubManager()) {
             NDArray ids = step.create(window).reshape(1, context); // (1, T)
-            NDArray last = model.forward(ids, false).get(":, -1, :"); // (1, C): only the last position
+            NDArray last =
+                    model.forward(ids, false).get(":, -1, :"); // (1, C): only the last position
             return head.forward(last).toFloatArray(); // (1, V)
         }
     }

@@ -4,26 +4,25 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.inference.Pooling;
-import dev.spamgpt.core.util.ProgressBar;
 import dev.spamgpt.core.inference.TokenBatch;
-
+import dev.spamgpt.core.model.Gpt2Model;
+import dev.spamgpt.core.util.ProgressBar;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The residual stream after the frozen lower part of the model (embeddings and blocks
- * {@code 0 .. frozenBlocks-1}), computed once per example and kept on the Java heap.
+ * The residual stream after the frozen lower part of the model (embeddings and blocks {@code 0 ..
+ * frozenBlocks-1}), computed once per example and kept on the Java heap.
  *
- * <p>With dropout off, frozen layers give the same output at every epoch, so training the
- * top blocks on these activations gives the same losses as running the whole model, for a
- * fraction of the work. For {@code last-token} pooling each example is stored unpadded: under
- * causal attention the real positions never see the padding, so the padding of a training batch
- * can be anything (zeros here). For {@code book} pooling the padded positions are read, so each
- * example is stored at the full book length, padding included.
+ * <p>With dropout off, frozen layers give the same output at every epoch, so training the top
+ * blocks on these activations gives the same losses as running the whole model, for a fraction of
+ * the work. For {@code last-token} pooling each example is stored unpadded: under causal attention
+ * the real positions never see the padding, so the padding of a training batch can be anything
+ * (zeros here). For {@code book} pooling the padded positions are read, so each example is stored
+ * at the full book length, padding included.
  */
 public final class ActivationCache {
 
@@ -33,7 +32,8 @@ public final class ActivationCache {
     private final float[][] rows;
     private final int[] lengths;
 
-    private ActivationCache(Pooling pooling, int bookLength, int width, float[][] rows, int[] lengths) {
+    private ActivationCache(
+            Pooling pooling, int bookLength, int width, float[][] rows, int[] lengths) {
         this.pooling = pooling;
         this.bookLength = bookLength;
         this.width = width;
@@ -53,8 +53,14 @@ public final class ActivationCache {
      * @param progress counts the examples done; may be null
      * @return the cache, one entry per example in the order given
      */
-    public static ActivationCache build(Gpt2Model body, int frozenBlocks, List<Example> examples,
-            Pooling pooling, int bookLength, int batchSize, ProgressBar progress) {
+    public static ActivationCache build(
+            Gpt2Model body,
+            int frozenBlocks,
+            List<Example> examples,
+            Pooling pooling,
+            int bookLength,
+            int batchSize,
+            ProgressBar progress) {
         int width = body.config().embDim();
         float[][] rows = new float[examples.size()][];
         int[] lengths = new int[examples.size()];
@@ -72,7 +78,9 @@ public final class ActivationCache {
                 }
                 try (NDManager scratch = owner.newSubManager()) {
                     TokenBatch batch = TokenBatch.of(seqs, pooling, bookLength, scratch);
-                    NDArray x = body.forwardBlocks(body.embed(batch.ids(), false), 0, frozenBlocks, false);
+                    NDArray x =
+                            body.forwardBlocks(
+                                    body.embed(batch.ids(), false), 0, frozenBlocks, false);
                     float[] flat = x.toFloatArray(); // (B, T, C)
                     int t = batch.length();
                     long[] last = batch.lastIndex().toLongArray();
@@ -118,15 +126,20 @@ public final class ActivationCache {
             System.arraycopy(row, 0, flat, b * t * width, row.length);
             last[b] = lengths[indices[b]] - 1;
         }
-        return new Batch(manager.create(flat, new Shape(indices.length, t, width)), manager.create(last));
+        return new Batch(
+                manager.create(flat, new Shape(indices.length, t, width)), manager.create(last));
     }
 
-    /** @return the number of cached examples */
+    /**
+     * @return the number of cached examples
+     */
     public int size() {
         return rows.length;
     }
 
-    /** @return the heap the activations take, in bytes */
+    /**
+     * @return the heap the activations take, in bytes
+     */
     public long bytes() {
         long floats = 0;
         for (float[] row : rows) {
@@ -141,6 +154,5 @@ public final class ActivationCache {
      * @param hidden the residual stream entering the first trained block, (B, T, C)
      * @param lastIndex int64 (B): the position the head reads in each row
      */
-    public record Batch(NDArray hidden, NDArray lastIndex) {
-    }
+    public record Batch(NDArray hidden, NDArray lastIndex) {}
 }

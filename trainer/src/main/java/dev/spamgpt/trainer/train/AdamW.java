@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,17 +20,19 @@ import java.util.Map;
  * w = w - (lr / (1 - beta1^t)) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
  *
- * <p>Weight decay applies to every trainable weight, biases and LayerNorms included, as the
- * book's {@code AdamW(model.parameters(), lr=5e-5, weight_decay=0.1)} does. The update runs with
- * grad mode off and edits the weights and moments in place, as PyTorch's optimizers do; those
- * arrays are leaves, never intermediate results of the graph.
+ * <p>Weight decay applies to every trainable weight, biases and LayerNorms included, as the book's
+ * {@code AdamW(model.parameters(), lr=5e-5, weight_decay=0.1)} does. The update runs with grad mode
+ * off and edits the weights and moments in place, as PyTorch's optimizers do; those arrays are
+ * leaves, never intermediate results of the graph.
  */
 public final class AdamW implements AutoCloseable {
 
     /** PyTorch's default first-moment decay. */
     public static final double BETA1 = 0.9;
+
     /** PyTorch's default second-moment decay. */
     public static final double BETA2 = 0.999;
+
     /** PyTorch's default epsilon. */
     public static final double EPS = 1e-8;
 
@@ -96,7 +97,9 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** @return updates applied so far */
+    /**
+     * @return updates applied so far
+     */
     public long steps() {
         return step;
     }

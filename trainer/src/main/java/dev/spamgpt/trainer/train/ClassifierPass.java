@@ -4,11 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.spamgpt.core.model.Gpt2ForClassification;
-import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.inference.Pooling;
 import dev.spamgpt.core.inference.TokenBatch;
-
+import dev.spamgpt.core.model.Gpt2ForClassification;
+import dev.spamgpt.core.model.Gpt2Model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,9 +15,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Runs the classifier on batches of examples: the whole model on token batches built by
- * {@link TokenBatch} (the serving path's batching), or only the blocks above the cache on
- * {@link ActivationCache} batches.
+ * Runs the classifier on batches of examples: the whole model on token batches built by {@link
+ * TokenBatch} (the serving path's batching), or only the blocks above the cache on {@link
+ * ActivationCache} batches.
  */
 public final class ClassifierPass {
 
@@ -35,7 +34,8 @@ public final class ClassifierPass {
      * @param bookLength the fixed length of {@code book} pooling
      * @param cachedBlocks how many bottom blocks an {@link ActivationCache} already holds
      */
-    public ClassifierPass(Gpt2ForClassification model, Pooling pooling, int bookLength, int cachedBlocks) {
+    public ClassifierPass(
+            Gpt2ForClassification model, Pooling pooling, int bookLength, int cachedBlocks) {
         this.model = model;
         this.pooling = pooling;
         this.bookLength = bookLength;
@@ -106,8 +106,8 @@ public final class ClassifierPass {
     }
 
     /**
-     * Scores a whole split without gradients, in length-sorted batches (the results do not
-     * depend on the batching: each row is read at its own position).
+     * Scores a whole split without gradients, in length-sorted batches (the results do not depend
+     * on the batching: each row is read at its own position).
      *
      * @param split the data
      * @param batchSize examples per forward pass
@@ -134,7 +134,11 @@ public final class ClassifierPass {
                 }
                 try (NDManager scratch = manager.newSubManager()) {
                     NDArray logits = logits(split, idx, scratch, false);
-                    float[] p = logits.softmax(-1).get(":, 1").toType(DataType.FLOAT32, false).toFloatArray();
+                    float[] p =
+                            logits.softmax(-1)
+                                    .get(":, 1")
+                                    .toType(DataType.FLOAT32, false)
+                                    .toFloatArray();
                     float[] l = perExampleLoss(logits, labels(split, idx, scratch)).toFloatArray();
                     for (int k = 0; k < idx.length; k++) {
                         probs[idx[k]] = p[k];
@@ -156,8 +160,7 @@ public final class ClassifierPass {
      * @param examples the examples
      * @param cache their activations below the trained blocks, or null
      */
-    public record Split(String name, List<Example> examples, ActivationCache cache) {
-    }
+    public record Split(String name, List<Example> examples, ActivationCache cache) {}
 
     /**
      * Scores of a split.
@@ -166,6 +169,5 @@ public final class ClassifierPass {
      * @param spamProbabilities the softmax probability of spam
      * @param losses the cross-entropy of each example
      */
-    public record Predictions(int[] labels, float[] spamProbabilities, float[] losses) {
-    }
+    public record Predictions(int[] labels, float[] spamProbabilities, float[] losses) {}
 }

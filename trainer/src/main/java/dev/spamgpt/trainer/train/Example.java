@@ -2,7 +2,6 @@ package dev.spamgpt.trainer.train;
 
 import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
 import dev.spamgpt.trainer.data.LabelledText;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,8 +29,8 @@ public record Example(int[] ids, int label) {
     }
 
     /**
-     * Tokenizes texts as the scorer does: the start of each text, at most {@code maxTokens}
-     * tokens, and an empty text as the single token {@code <|endoftext|>}.
+     * Tokenizes texts as the scorer does: the start of each text, at most {@code maxTokens} tokens,
+     * and an empty text as the single token {@code <|endoftext|>}.
      *
      * @param rows the labelled texts
      * @param maxTokens the most tokens per text
@@ -42,7 +41,10 @@ public record Example(int[] ids, int label) {
         List<Example> out = new ArrayList<>(rows.size());
         for (LabelledText row : rows) {
             int[] ids = tokenizer.encode(row.text(), maxTokens);
-            out.add(new Example(ids.length == 0 ? new int[] {Gpt2Tokenizer.END_OF_TEXT} : ids, row.label()));
+            out.add(
+                    new Example(
+                            ids.length == 0 ? new int[] {Gpt2Tokenizer.END_OF_TEXT} : ids,
+                            row.label()));
         }
         return out;
     }

@@ -6,14 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.inference.Pooling;
+import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.util.ProgressBar;
 import dev.spamgpt.trainer.train.ClassifierPass.Predictions;
 import dev.spamgpt.trainer.train.ClassifierPass.Split;
 import dev.spamgpt.trainer.train.TrainingHistory.EpochPoint;
 import dev.spamgpt.trainer.train.TrainingHistory.EvalPoint;
-
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,16 +22,15 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * The book's {@code train_classifier_simple}: shuffled batches, cross-entropy, AdamW, an
- * evaluation on a few batches every {@code evalFreq} steps and the accuracies after each epoch,
- * with SpamGPT's frozen-layer cache when it applies.
+ * The book's {@code train_classifier_simple}: shuffled batches, cross-entropy, AdamW, an evaluation
+ * on a few batches every {@code evalFreq} steps and the accuracies after each epoch, with SpamGPT's
+ * frozen-layer cache when it applies.
  */
 public final class FineTuner {
 
     /**
      * Examples per forward pass when filling the cache and scoring whole splits. Larger batches
-     * were slower on 2 cores: filling the cache of 192 SMS with GPT-2 124M took 13.5 s in
-     * batches of 8, 19.3 s in 16 and 35.5 s in 32.
+     * were slower on 2 cores, where more rows only add padding and cache misses.
      */
     static final int PREDICT_BATCH = 8;
 
@@ -56,12 +54,19 @@ public final class FineTuner {
      * @param layers which weights train
      * @param pooling how batches are padded and read
      * @param bookLength the fixed length of {@code book} pooling (any value for last-token)
-     * @param useCache cache the frozen lower layers when dropout is off and the embeddings are frozen
+     * @param useCache cache the frozen lower layers when dropout is off and the embeddings are
+     *     frozen
      * @param log where the book's progress lines go
      * @param interactive whether {@code log} is a terminal (progress bars redraw in place)
      */
-    public FineTuner(Gpt2ForClassification model, TrainableLayers layers, Pooling pooling, int bookLength,
-            boolean useCache, PrintStream log, boolean interactive) {
+    public FineTuner(
+            Gpt2ForClassification model,
+            TrainableLayers layers,
+            Pooling pooling,
+            int bookLength,
+            boolean useCache,
+            PrintStream log,
+            boolean interactive) {
         this.model = model;
         this.pooling = pooling;
         this.bookLength = bookLength;
@@ -70,7 +75,8 @@ public final class FineTuner {
         this.trainable = layers.apply(model);
         this.dropout = model.transformer().config().dropRate() > 0;
         this.caching = useCache && !dropout && !layers.trainsEmbeddings();
-        this.frozenBlocks = caching ? layers.frozenBlocks(model.transformer().config().nLayers()) : 0;
+        this.frozenBlocks =
+                caching ? layers.frozenBlocks(model.transformer().config().nLayers()) : 0;
         this.pass = new ClassifierPass(model, pooling, bookLength, frozenBlocks);
         this.root = model.score().weight().getArray().getManager();
     }
@@ -88,10 +94,24 @@ public final class FineTuner {
         }
         long start = System.nanoTime();
         ActivationCache cache;
-        try (ProgressBar bar = new ProgressBar("caching " + name, examples.size(), 0, false, log, interactive,
-                System::nanoTime)) {
-            cache = ActivationCache.build(model.transformer(), frozenBlocks, examples, pooling, bookLength,
-                    PREDICT_BATCH, bar);
+        try (ProgressBar bar =
+                new ProgressBar(
+                        "caching " + name,
+                        examples.size(),
+                        0,
+                        false,
+                        log,
+                        interactive,
+                        System::nanoTime)) {
+            cache =
+                    ActivationCache.build(
+                            model.transformer(),
+                            frozenBlocks,
+                            examples,
+                            pooling,
+                            bookLength,
+                            PREDICT_BATCH,
+                            bar);
         }
         cacheSeconds += (System.nanoTime() - start) / 1e9;
         return new Split(name, examples, cache);
@@ -109,8 +129,11 @@ public final class FineTuner {
         int batch = options.batchSize();
         int perEpoch = train.examples().size() / batch;
         if (perEpoch == 0) {
-            throw new IllegalArgumentException("the training set has " + train.examples().size()
-                    + " examples, fewer than one batch of " + batch);
+            throw new IllegalArgumentException(
+                    "the training set has "
+                            + train.examples().size()
+                            + " examples, fewer than one batch of "
+                            + batch);
         }
         JniUtils.setGradMode(false); // grad mode is per thread; only the collector turns it on
         Random shuffle = new Random(options.seed());
@@ -121,12 +144,20 @@ public final class FineTuner {
         long seen = 0;
         float[] stepLosses = new float[perEpoch * options.epochs()];
         long start = System.nanoTime();
-        try (AdamW optimizer = new AdamW(trainable, options.learningRate(), options.weightDecay())) {
+        try (AdamW optimizer =
+                new AdamW(trainable, options.learningRate(), options.weightDecay())) {
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
                 int[] order = permutation(train.examples().size(), shuffle);
                 String label = String.format(Locale.ROOT, "epoch %d/%d", epoch, options.epochs());
-                try (ProgressBar bar = new ProgressBar(label, (long) perEpoch * batch, 0, false, log,
-                        interactive, System::nanoTime)) {
+                try (ProgressBar bar =
+                        new ProgressBar(
+                                label,
+                                (long) perEpoch * batch,
+                                0,
+                                false,
+                                log,
+                                interactive,
+                                System::nanoTime)) {
                     double lossSum = 0;
                     for (int b = 0; b < perEpoch; b++) {
                         int[] idx = Arrays.copyOfRange(order, b * batch, (b + 1) * batch);
@@ -138,22 +169,41 @@ public final class FineTuner {
                         bar.setSuffix(String.format(Locale.ROOT, "loss %.3f", lossSum / (b + 1)));
                         bar.step(batch);
                         if (step % options.evalFreq() == 0) {
-                            EvalPoint p = evaluate(train, validation, options, evalShuffle, epoch, step, seen);
+                            EvalPoint p =
+                                    evaluate(
+                                            train,
+                                            validation,
+                                            options,
+                                            evalShuffle,
+                                            epoch,
+                                            step,
+                                            seen);
                             evaluations.add(p);
-                            bar.println(String.format(Locale.ROOT,
-                                    "Ep %d (Step %06d): Train loss %.3f, Val loss %.3f",
-                                    epoch, step, p.trainLoss(), p.validationLoss()));
+                            bar.println(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "Ep %d (Step %06d): Train loss %.3f, Val loss %.3f",
+                                            epoch,
+                                            step,
+                                            p.trainLoss(),
+                                            p.validationLoss()));
                         }
                     }
                 }
-                EvalPoint end = evaluate(train, validation, options, evalShuffle, epoch, step, seen);
-                epochs.add(new EpochPoint(epoch, seen, end.trainAccuracy(), end.validationAccuracy()));
-                log.printf(Locale.ROOT, "Training accuracy: %.2f%% | Validation accuracy: %.2f%%%n",
-                        end.trainAccuracy() * 100, end.validationAccuracy() * 100);
+                EvalPoint end =
+                        evaluate(train, validation, options, evalShuffle, epoch, step, seen);
+                epochs.add(
+                        new EpochPoint(epoch, seen, end.trainAccuracy(), end.validationAccuracy()));
+                log.printf(
+                        Locale.ROOT,
+                        "Training accuracy: %.2f%% | Validation accuracy: %.2f%%%n",
+                        end.trainAccuracy() * 100,
+                        end.validationAccuracy() * 100);
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainingHistory(evaluations, epochs, stepLosses, step + 1, seen, seconds, cacheSeconds);
+        return new TrainingHistory(
+                evaluations, epochs, stepLosses, step + 1, seen, seconds, cacheSeconds);
     }
 
     /**
@@ -166,27 +216,37 @@ public final class FineTuner {
         return pass.predict(split, PREDICT_BATCH, root);
     }
 
-    /** @return whether the lower layers are cached */
+    /**
+     * @return whether the lower layers are cached
+     */
     public boolean caching() {
         return caching;
     }
 
-    /** @return bottom blocks held in the cache (0 without a cache) */
+    /**
+     * @return bottom blocks held in the cache (0 without a cache)
+     */
     public int cachedBlocks() {
         return frozenBlocks;
     }
 
-    /** @return whether dropout is active while training */
+    /**
+     * @return whether dropout is active while training
+     */
     public boolean dropout() {
         return dropout;
     }
 
-    /** @return the weights that train, by name */
+    /**
+     * @return the weights that train, by name
+     */
     public Map<String, Parameter> trainable() {
         return trainable;
     }
 
-    /** @return seconds spent filling activation caches so far */
+    /**
+     * @return seconds spent filling activation caches so far
+     */
     public double cacheSeconds() {
         return cacheSeconds;
     }
@@ -197,7 +257,9 @@ public final class FineTuner {
             float loss;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = pass.logits(train, idx, scratch, dropout);
-                NDArray value = ClassifierPass.crossEntropy(logits, ClassifierPass.labels(train, idx, scratch));
+                NDArray value =
+                        ClassifierPass.crossEntropy(
+                                logits, ClassifierPass.labels(train, idx, scratch));
                 collector.backward(value);
                 loss = value.getFloat();
             }
@@ -206,9 +268,17 @@ public final class FineTuner {
         }
     }
 
-    /** The book's {@code evaluate_model} plus accuracies: {@code evalIter} batches of each split. */
-    private EvalPoint evaluate(Split train, Split validation, TrainOptions options, Random evalShuffle,
-            int epoch, long step, long seen) {
+    /**
+     * The book's {@code evaluate_model} plus accuracies: {@code evalIter} batches of each split.
+     */
+    private EvalPoint evaluate(
+            Split train,
+            Split validation,
+            TrainOptions options,
+            Random evalShuffle,
+            int epoch,
+            long step,
+            long seen) {
         int batch = options.batchSize();
         // The book draws fresh batches from the shuffled training loader, and the first
         // batches of the unshuffled validation loader.
@@ -216,12 +286,15 @@ public final class FineTuner {
         int trainBatches = Math.min(options.evalIter(), train.examples().size() / batch);
         double[] t = lossAndAccuracy(train, trainOrder, trainBatches, batch);
         int[] valOrder = permutation(validation.examples().size(), null);
-        int valBatches = Math.min(options.evalIter(), (validation.examples().size() + batch - 1) / batch);
+        int valBatches =
+                Math.min(options.evalIter(), (validation.examples().size() + batch - 1) / batch);
         double[] v = lossAndAccuracy(validation, valOrder, valBatches, batch);
         return new EvalPoint(epoch, step, seen, t[0], v[0], t[1], v[1]);
     }
 
-    /** Mean batch loss and fraction correct over the first {@code batches} batches of {@code order}. */
+    /**
+     * Mean batch loss and fraction correct over the first {@code batches} batches of {@code order}.
+     */
     private double[] lossAndAccuracy(Split split, int[] order, int batches, int batch) {
         if (batches == 0) {
             return new double[] {Double.NaN, Double.NaN};
@@ -230,7 +303,8 @@ public final class FineTuner {
         long correct = 0;
         long total = 0;
         for (int b = 0; b < batches; b++) {
-            int[] idx = Arrays.copyOfRange(order, b * batch, Math.min(order.length, (b + 1) * batch));
+            int[] idx =
+                    Arrays.copyOfRange(order, b * batch, Math.min(order.length, (b + 1) * batch));
             try (NDManager scratch = root.newSubManager()) {
                 NDArray logits = pass.logits(split, idx, scratch, false);
                 NDArray labels = ClassifierPass.labels(split, idx, scratch);

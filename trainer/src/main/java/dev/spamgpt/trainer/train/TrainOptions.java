@@ -11,8 +11,14 @@ package dev.spamgpt.trainer.train;
  * @param evalFreq evaluate every this many steps (step 0 included)
  * @param evalIter batches of each split used by those evaluations
  */
-public record TrainOptions(int epochs, int batchSize, double learningRate, double weightDecay, int seed,
-        int evalFreq, int evalIter) {
+public record TrainOptions(
+        int epochs,
+        int batchSize,
+        double learningRate,
+        double weightDecay,
+        int seed,
+        int evalFreq,
+        int evalIter) {
 
     /**
      * Checks the values.
@@ -27,15 +33,19 @@ public record TrainOptions(int epochs, int batchSize, double learningRate, doubl
      */
     public TrainOptions {
         if (epochs < 1 || batchSize < 1 || evalFreq < 1 || evalIter < 1) {
-            throw new IllegalArgumentException("epochs, batch size, eval frequency and eval batches must be"
-                    + " at least 1");
+            throw new IllegalArgumentException(
+                    "epochs, batch size, eval frequency and eval batches must be" + " at least 1");
         }
         if (!(learningRate > 0) || !(weightDecay >= 0)) {
-            throw new IllegalArgumentException("the learning rate must be > 0 and the weight decay >= 0");
+            throw new IllegalArgumentException(
+                    "the learning rate must be > 0 and the weight decay >= 0");
         }
     }
 
-    /** @return 5 epochs, batch 8, lr 5e-5, weight decay 0.1, seed 123, eval every 50 steps on 5 batches */
+    /**
+     * @return 5 epochs, batch 8, lr 5e-5, weight decay 0.1, seed 123, eval every 50 steps on 5
+     *     batches
+     */
     public static TrainOptions book() {
         return new TrainOptions(5, 8, 5e-5, 0.1, 123, 50, 5);
     }

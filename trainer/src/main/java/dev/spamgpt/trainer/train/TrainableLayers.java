@@ -3,7 +3,6 @@ package dev.spamgpt.trainer.train;
 import ai.djl.nn.Parameter;
 import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.model.Gpt2Model;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +14,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code last-layer}: only the new head {@code score}, as the "last_layer" row of the book's
  *       bonus experiments ({@code ch06/02_bonus_additional-experiments});
- *   <li>{@code last-block} (the book's chapter 6 choice): the last transformer block,
- *       {@code ln_f} and the head;
+ *   <li>{@code last-block} (the book's chapter 6 choice): the last transformer block, {@code ln_f}
+ *       and the head;
  *   <li>{@code last-n-blocks N}: the last N blocks, {@code ln_f} and the head;
  *   <li>{@code all}: every weight, embeddings included.
  * </ul>
@@ -38,8 +37,10 @@ public record TrainableLayers(Kind kind, int blocks) {
 
     /** The book's default: the last block, {@code ln_f} and the head. */
     public static final TrainableLayers LAST_BLOCK = new TrainableLayers(Kind.LAST_BLOCKS, 1);
+
     /** Every weight. */
     public static final TrainableLayers EVERYTHING = new TrainableLayers(Kind.ALL, 0);
+
     /** Only the head. */
     public static final TrainableLayers HEAD_ONLY = new TrainableLayers(Kind.LAST_LAYER, 0);
 
@@ -56,8 +57,8 @@ public record TrainableLayers(Kind kind, int blocks) {
     }
 
     /**
-     * Parses the words of {@code --trainable}: {@code last-layer}, {@code last-block},
-     * {@code last-n-blocks N} (also {@code last-n-blocks=N}) or {@code all}.
+     * Parses the words of {@code --trainable}: {@code last-layer}, {@code last-block}, {@code
+     * last-n-blocks N} (also {@code last-n-blocks=N}) or {@code all}.
      *
      * @param words one or two words
      * @return the choice
@@ -71,8 +72,9 @@ public record TrainableLayers(Kind kind, int blocks) {
             first = "last-n-blocks";
         }
         if (words.size() > 2 || count != null && !first.equals("last-n-blocks")) {
-            throw new IllegalArgumentException("--trainable takes a number only after last-n-blocks, got "
-                    + String.join(" ", words));
+            throw new IllegalArgumentException(
+                    "--trainable takes a number only after last-n-blocks, got "
+                            + String.join(" ", words));
         }
         switch (first) {
             case "last-layer":
@@ -83,22 +85,26 @@ public record TrainableLayers(Kind kind, int blocks) {
                 return EVERYTHING;
             case "last-n-blocks":
                 if (count == null) {
-                    throw new IllegalArgumentException("--trainable last-n-blocks needs a number, e.g. last-n-blocks 2");
+                    throw new IllegalArgumentException(
+                            "--trainable last-n-blocks needs a number, e.g. last-n-blocks 2");
                 }
                 try {
                     return new TrainableLayers(Kind.LAST_BLOCKS, Integer.parseInt(count.trim()));
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--trainable last-n-blocks needs a number, got '" + count + "'");
+                    throw new IllegalArgumentException(
+                            "--trainable last-n-blocks needs a number, got '" + count + "'");
                 }
             default:
-                throw new IllegalArgumentException("unknown --trainable '" + String.join(" ", words)
-                        + "': use last-layer, last-block, last-n-blocks N or all");
+                throw new IllegalArgumentException(
+                        "unknown --trainable '"
+                                + String.join(" ", words)
+                                + "': use last-layer, last-block, last-n-blocks N or all");
         }
     }
 
     /**
-     * Returns the number of bottom blocks that stay frozen: their output can be cached when
-     * the embeddings are frozen too.
+     * Returns the number of bottom blocks that stay frozen: their output can be cached when the
+     * embeddings are frozen too.
      *
      * @param nLayers blocks in the model
      * @return blocks {@code 0 .. result-1} are frozen
@@ -112,19 +118,27 @@ public record TrainableLayers(Kind kind, int blocks) {
                 return nLayers;
             default:
                 if (blocks > nLayers) {
-                    throw new IllegalArgumentException("--trainable last-n-blocks " + blocks
-                            + " but the model has only " + nLayers + " blocks");
+                    throw new IllegalArgumentException(
+                            "--trainable last-n-blocks "
+                                    + blocks
+                                    + " but the model has only "
+                                    + nLayers
+                                    + " blocks");
                 }
                 return nLayers - blocks;
         }
     }
 
-    /** @return whether the token and position embeddings train */
+    /**
+     * @return whether the token and position embeddings train
+     */
     public boolean trainsEmbeddings() {
         return kind == Kind.ALL;
     }
 
-    /** @return whether the final LayerNorm {@code ln_f} trains */
+    /**
+     * @return whether the final LayerNorm {@code ln_f} trains
+     */
     public boolean trainsFinalNorm() {
         return kind != Kind.LAST_LAYER;
     }
@@ -152,15 +166,19 @@ public record TrainableLayers(Kind kind, int blocks) {
         }
         model.score().freezeParameters(false);
         Map<String, Parameter> trainable = new LinkedHashMap<>();
-        model.namedParameters().forEach((name, p) -> {
-            if (p.requiresGradient()) {
-                trainable.put(name, p);
-            }
-        });
+        model.namedParameters()
+                .forEach(
+                        (name, p) -> {
+                            if (p.requiresGradient()) {
+                                trainable.put(name, p);
+                            }
+                        });
         return trainable;
     }
 
-    /** @return the command-line spelling, e.g. {@code last-n-blocks 2} */
+    /**
+     * @return the command-line spelling, e.g. {@code last-n-blocks 2}
+     */
     @Override
     public String toString() {
         switch (kind) {

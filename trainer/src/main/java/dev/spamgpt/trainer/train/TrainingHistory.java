@@ -13,8 +13,14 @@ import java.util.List;
  * @param seconds wall time of the training loop, activation cache included
  * @param cacheSeconds wall time spent filling the activation cache (0 without a cache)
  */
-public record TrainingHistory(List<EvalPoint> evaluations, List<EpochPoint> epochs, float[] stepLosses, long steps,
-        long examplesSeen, double seconds, double cacheSeconds) {
+public record TrainingHistory(
+        List<EvalPoint> evaluations,
+        List<EpochPoint> epochs,
+        float[] stepLosses,
+        long steps,
+        long examplesSeen,
+        double seconds,
+        double cacheSeconds) {
 
     /**
      * Losses and accuracies on {@code evalIter} batches of each split.
@@ -27,9 +33,14 @@ public record TrainingHistory(List<EvalPoint> evaluations, List<EpochPoint> epoc
      * @param trainAccuracy fraction correct on those training batches
      * @param validationAccuracy fraction correct on those validation batches
      */
-    public record EvalPoint(int epoch, long step, long examplesSeen, double trainLoss, double validationLoss,
-            double trainAccuracy, double validationAccuracy) {
-    }
+    public record EvalPoint(
+            int epoch,
+            long step,
+            long examplesSeen,
+            double trainLoss,
+            double validationLoss,
+            double trainAccuracy,
+            double validationAccuracy) {}
 
     /**
      * The book's end-of-epoch accuracies.
@@ -39,6 +50,6 @@ public record TrainingHistory(List<EvalPoint> evaluations, List<EpochPoint> epoc
      * @param trainAccuracy fraction correct on {@code evalIter} training batches
      * @param validationAccuracy fraction correct on {@code evalIter} validation batches
      */
-    public record EpochPoint(int epoch, long examplesSeen, double trainAccuracy, double validationAccuracy) {
-    }
+    public record EpochPoint(
+            int epoch, long examplesSeen, double trainAccuracy, double validationAccuracy) {}
 }

@@ -26,7 +26,6 @@ import dev.spamgpt.trainer.eval.TrainingPlot;
 import dev.spamgpt.trainer.eval.TrainingReport;
 import dev.spamgpt.trainer.train.ClassifierPass.Predictions;
 import dev.spamgpt.trainer.train.ClassifierPass.Split;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -46,8 +45,10 @@ public final class TrainingRun implements AutoCloseable {
 
     /** The bundle's folder inside the output folder. */
     public static final String BUNDLE = "bundle";
+
     /** The metrics file inside the output folder. */
     public static final String METRICS = "metrics.json";
+
     /** The plot inside the output folder. */
     public static final String PLOT = "training.png";
 
@@ -63,8 +64,13 @@ public final class TrainingRun implements AutoCloseable {
     private final Map<String, Predictions> predictions;
     private final Map<String, List<LabelledText>> data;
 
-    private TrainingRun(NDManager manager, Gpt2ForClassification model, BundleManifest manifest,
-            Map<String, Object> metrics, Map<String, Predictions> predictions, Map<String, List<LabelledText>> data) {
+    private TrainingRun(
+            NDManager manager,
+            Gpt2ForClassification model,
+            BundleManifest manifest,
+            Map<String, Object> metrics,
+            Map<String, Predictions> predictions,
+            Map<String, List<LabelledText>> data) {
         this.manager = manager;
         this.model = model;
         this.manifest = manifest;
@@ -76,8 +82,8 @@ public final class TrainingRun implements AutoCloseable {
     /**
      * What to train and where to write it.
      *
-     * @param dataDir holds {@code train.csv}, {@code validation.csv}, {@code test.csv} and,
-     *     from {@code prepare}, {@code dataset.json}
+     * @param dataDir holds {@code train.csv}, {@code validation.csv}, {@code test.csv} and, from
+     *     {@code prepare}, {@code dataset.json}
      * @param outDir receives the bundle, the metrics and the plot
      * @param baseModelId the hub id or folder given, recorded in the manifest; null for random init
      * @param baseModelFolder the resolved checkpoint folder; null for random init
@@ -91,10 +97,19 @@ public final class TrainingRun implements AutoCloseable {
      * @param dropout the dropout rate while training (the book uses 0)
      * @param modelId the bundle's {@code id}
      */
-    public record Settings(Path dataDir, Path outDir, String baseModelId, Path baseModelFolder,
-            GptConfig randomConfig, TrainableLayers trainable, Pooling pooling, int maxLength,
-            TrainOptions options, boolean cache, float dropout, String modelId) {
-    }
+    public record Settings(
+            Path dataDir,
+            Path outDir,
+            String baseModelId,
+            Path baseModelFolder,
+            GptConfig randomConfig,
+            TrainableLayers trainable,
+            Pooling pooling,
+            int maxLength,
+            TrainOptions options,
+            boolean cache,
+            float dropout,
+            String modelId) {}
 
     /**
      * Runs the whole thing. The trained model stays in memory until {@link #close()}.
@@ -106,14 +121,19 @@ public final class TrainingRun implements AutoCloseable {
      * @throws IOException if data cannot be read or outputs cannot be written
      * @throws IllegalArgumentException for data or settings that cannot work
      */
-    public static TrainingRun run(Settings settings, PrintStream log, boolean interactive) throws IOException {
+    public static TrainingRun run(Settings settings, PrintStream log, boolean interactive)
+            throws IOException {
         Map<String, List<LabelledText>> data = new LinkedHashMap<>();
         for (String split : List.of("train", "validation", "test")) {
             data.put(split, readSplit(settings.dataDir(), split));
         }
         long cpuStart = cpuNanos();
         Device device = Djl.device("auto");
-        log.printf(Locale.ROOT, "Device: %s (libtorch threads: %d)%n", device, JniUtils.getNumThreads());
+        log.printf(
+                Locale.ROOT,
+                "Device: %s (libtorch threads: %d)%n",
+                device,
+                JniUtils.getNumThreads());
         Djl.engine().setRandomSeed(settings.options().seed());
         NDManager manager = Djl.engine().newBaseManager(device);
         try {
@@ -125,8 +145,14 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    private static TrainingRun train(Settings settings, NDManager manager, Gpt2ForClassification model,
-            Map<String, List<LabelledText>> data, PrintStream log, boolean interactive, long cpuStart)
+    private static TrainingRun train(
+            Settings settings,
+            NDManager manager,
+            Gpt2ForClassification model,
+            Map<String, List<LabelledText>> data,
+            PrintStream log,
+            boolean interactive,
+            long cpuStart)
             throws IOException {
         int maxLength = maxLength(settings, model.transformer().config(), data.get("train"));
         Map<String, List<Example>> examples = tokenize(data, maxLength, settings.pooling(), log);
@@ -136,77 +162,132 @@ public final class TrainingRun implements AutoCloseable {
         TrainingReport report = report(predictions, fit, tuner, cpuStart, manager.getDevice());
         report.print(log);
         BundleManifest manifest = manifest(settings, maxLength, model, tuner, data, report);
-        ModelBundle bundle = export(settings.outDir(), model, manifest, report, fit, settings.options(), log);
-        return new TrainingRun(manager, model, bundle.manifest(), report.toJson(), predictions, data);
+        ModelBundle bundle =
+                export(settings.outDir(), model, manifest, report, fit, settings.options(), log);
+        return new TrainingRun(
+                manager, model, bundle.manifest(), report.toJson(), predictions, data);
     }
 
-    /** The tokens kept per text: the setting, else the context or (book pooling) the longest training text. */
+    /**
+     * The tokens kept per text: the setting, else the context or (book pooling) the longest
+     * training text.
+     */
     private static int maxLength(Settings settings, GptConfig config, List<LabelledText> train) {
         int maxLength = settings.maxLength();
         if (maxLength > config.contextLength()) {
-            throw new IllegalArgumentException("--max-tokens " + maxLength + " exceeds the model's context of "
-                    + config.contextLength() + " tokens");
+            throw new IllegalArgumentException(
+                    "--max-tokens "
+                            + maxLength
+                            + " exceeds the model's context of "
+                            + config.contextLength()
+                            + " tokens");
         }
         if (maxLength > 0) {
             return maxLength;
         }
         return settings.pooling() == Pooling.BOOK
-                ? Math.min(config.contextLength(), Example.longest(Example.tokenize(train, config.contextLength())))
+                ? Math.min(
+                        config.contextLength(),
+                        Example.longest(Example.tokenize(train, config.contextLength())))
                 : config.contextLength();
     }
 
-    private static Map<String, List<Example>> tokenize(Map<String, List<LabelledText>> data, int maxLength,
-            Pooling pooling, PrintStream log) {
+    private static Map<String, List<Example>> tokenize(
+            Map<String, List<LabelledText>> data, int maxLength, Pooling pooling, PrintStream log) {
         Map<String, List<Example>> examples = new LinkedHashMap<>();
         data.forEach((split, rows) -> examples.put(split, Example.tokenize(rows, maxLength)));
         List<Example> train = examples.get("train");
-        log.printf(Locale.ROOT, "Data: %d train, %d validation, %d test examples; pooling %s, max length %d tokens"
-                + " (longest training example: %d)%n", train.size(), examples.get("validation").size(),
-                examples.get("test").size(), pooling.id(), maxLength, Example.longest(train));
+        log.printf(
+                Locale.ROOT,
+                "Data: %d train, %d validation, %d test examples; pooling %s, max length %d tokens"
+                        + " (longest training example: %d)%n",
+                train.size(),
+                examples.get("validation").size(),
+                examples.get("test").size(),
+                pooling.id(),
+                maxLength,
+                Example.longest(train));
         return examples;
     }
 
     /** The tuner, with what trains, the cache and the optimizer settings on the log. */
-    private static FineTuner fineTuner(Settings settings, Gpt2ForClassification model, int maxLength,
-            PrintStream log, boolean interactive) {
-        FineTuner tuner = new FineTuner(model, settings.trainable(), settings.pooling(), maxLength,
-                settings.cache(), log, interactive);
-        long trainableCount = tuner.trainable().values().stream().mapToLong(p -> p.getArray().size()).sum();
-        log.printf(Locale.ROOT, "Trainable: %s (%,d of %,d weights)%n", settings.trainable(), trainableCount,
-                model.namedParameters().values().stream().mapToLong(p -> p.getArray().size()).sum());
+    private static FineTuner fineTuner(
+            Settings settings,
+            Gpt2ForClassification model,
+            int maxLength,
+            PrintStream log,
+            boolean interactive) {
+        FineTuner tuner =
+                new FineTuner(
+                        model,
+                        settings.trainable(),
+                        settings.pooling(),
+                        maxLength,
+                        settings.cache(),
+                        log,
+                        interactive);
+        long trainableCount =
+                tuner.trainable().values().stream().mapToLong(p -> p.getArray().size()).sum();
+        log.printf(
+                Locale.ROOT,
+                "Trainable: %s (%,d of %,d weights)%n",
+                settings.trainable(),
+                trainableCount,
+                model.namedParameters().values().stream()
+                        .mapToLong(p -> p.getArray().size())
+                        .sum());
         if (tuner.caching()) {
-            log.printf(Locale.ROOT, "Frozen-layer cache: embeddings and blocks 0..%d run once per example%n",
+            log.printf(
+                    Locale.ROOT,
+                    "Frozen-layer cache: embeddings and blocks 0..%d run once per example%n",
                     tuner.cachedBlocks() - 1);
         } else if (settings.cache()) {
-            log.println("Frozen-layer cache: off (" + (tuner.dropout() ? "dropout is on"
-                    : "the embeddings train") + ")");
+            log.println(
+                    "Frozen-layer cache: off ("
+                            + (tuner.dropout() ? "dropout is on" : "the embeddings train")
+                            + ")");
         } else {
             log.println("Frozen-layer cache: off (--no-cache)");
         }
         TrainOptions o = settings.options();
-        log.printf(Locale.ROOT, "AdamW lr %s, weight decay %s; %d epochs, batch %d, seed %d, eval every %d steps"
-                + " on %d batches%n", o.learningRate(), o.weightDecay(), o.epochs(), o.batchSize(), o.seed(),
-                o.evalFreq(), o.evalIter());
+        log.printf(
+                Locale.ROOT,
+                "AdamW lr %s, weight decay %s; %d epochs, batch %d, seed %d, eval every %d steps"
+                        + " on %d batches%n",
+                o.learningRate(),
+                o.weightDecay(),
+                o.epochs(),
+                o.batchSize(),
+                o.seed(),
+                o.evalFreq(),
+                o.evalIter());
         return tuner;
     }
 
     /** The training and validation splits as the tuner holds them, and what fitting them gave. */
-    private record Fit(Split train, Split validation, TrainingHistory history, double seconds) {
-    }
+    private record Fit(Split train, Split validation, TrainingHistory history, double seconds) {}
 
-    private static Fit fit(FineTuner tuner, Map<String, List<Example>> examples, TrainOptions options,
+    private static Fit fit(
+            FineTuner tuner,
+            Map<String, List<Example>> examples,
+            TrainOptions options,
             PrintStream log) {
         long start = System.nanoTime();
         Split train = tuner.split("train", examples.get("train"));
         Split validation = tuner.split("validation", examples.get("validation"));
         TrainingHistory history = tuner.fit(train, validation, options);
         double seconds = (System.nanoTime() - start) / 1e9;
-        log.printf(Locale.ROOT, "Training completed in %.2f minutes (%.1f s caching).%n", seconds / 60,
+        log.printf(
+                Locale.ROOT,
+                "Training completed in %.2f minutes (%.1f s caching).%n",
+                seconds / 60,
                 tuner.cacheSeconds());
         return new Fit(train, validation, history, seconds);
     }
 
-    /** Scores every split with the trained model; the test split is cached only now, after training. */
+    /**
+     * Scores every split with the trained model; the test split is cached only now, after training.
+     */
     private static Map<String, Predictions> predict(FineTuner tuner, Fit fit, List<Example> test) {
         Map<String, Predictions> predictions = new LinkedHashMap<>();
         predictions.put("train", tuner.predict(fit.train()));
@@ -215,24 +296,49 @@ public final class TrainingRun implements AutoCloseable {
         return predictions;
     }
 
-    private static TrainingReport report(Map<String, Predictions> predictions, Fit fit, FineTuner tuner,
-            long cpuStart, Device device) {
+    private static TrainingReport report(
+            Map<String, Predictions> predictions,
+            Fit fit,
+            FineTuner tuner,
+            long cpuStart,
+            Device device) {
         Map<String, BinaryMetrics> scores = new LinkedHashMap<>();
-        predictions.forEach((name, p) -> scores.put(name, BinaryMetrics.of(p.labels(), p.spamProbabilities(),
-                p.losses(), DEFAULT_THRESHOLD)));
-        return new TrainingReport(scores, fit.history(), fit.seconds(), tuner.cacheSeconds(),
-                Duration.ofNanos(cpuNanos() - cpuStart).toMillis() / 1000.0, device.toString());
+        predictions.forEach(
+                (name, p) ->
+                        scores.put(
+                                name,
+                                BinaryMetrics.of(
+                                        p.labels(),
+                                        p.spamProbabilities(),
+                                        p.losses(),
+                                        DEFAULT_THRESHOLD)));
+        return new TrainingReport(
+                scores,
+                fit.history(),
+                fit.seconds(),
+                tuner.cacheSeconds(),
+                Duration.ofNanos(cpuNanos() - cpuStart).toMillis() / 1000.0,
+                device.toString());
     }
 
-    private static BundleManifest manifest(Settings settings, int maxLength, Gpt2ForClassification model,
-            FineTuner tuner, Map<String, List<LabelledText>> data, TrainingReport report) throws IOException {
+    private static BundleManifest manifest(
+            Settings settings,
+            int maxLength,
+            Gpt2ForClassification model,
+            FineTuner tuner,
+            Map<String, List<LabelledText>> data,
+            TrainingReport report)
+            throws IOException {
         GptConfig config = model.transformer().config();
         return new BundleManifest()
                 .id(settings.modelId())
                 .pooling(settings.pooling().id())
                 .maxLength(maxLength)
                 .threshold(DEFAULT_THRESHOLD)
-                .baseModel(settings.baseModelId() == null ? "random:" + presetName(config) : settings.baseModelId(),
+                .baseModel(
+                        settings.baseModelId() == null
+                                ? "random:" + presetName(config)
+                                : settings.baseModelId(),
                         baseSha(settings))
                 .datasetSha256(datasetSha(settings.dataDir()))
                 .training(trainingJson(settings, tuner, data))
@@ -240,8 +346,15 @@ public final class TrainingRun implements AutoCloseable {
     }
 
     /** Writes the bundle, the metrics and the plot into the output folder. */
-    private static ModelBundle export(Path out, Gpt2ForClassification model, BundleManifest manifest,
-            TrainingReport report, Fit fit, TrainOptions options, PrintStream log) throws IOException {
+    private static ModelBundle export(
+            Path out,
+            Gpt2ForClassification model,
+            BundleManifest manifest,
+            TrainingReport report,
+            Fit fit,
+            TrainOptions options,
+            PrintStream log)
+            throws IOException {
         Files.createDirectories(out);
         ModelBundle bundle = ModelBundle.write(out.resolve(BUNDLE), model, manifest);
         report.write(out.resolve(METRICS));
@@ -257,17 +370,23 @@ public final class TrainingRun implements AutoCloseable {
         return bundle;
     }
 
-    /** @return the trained classifier, still in memory */
+    /**
+     * @return the trained classifier, still in memory
+     */
     public Gpt2ForClassification model() {
         return model;
     }
 
-    /** @return the manifest as written to the bundle */
+    /**
+     * @return the manifest as written to the bundle
+     */
     public BundleManifest manifest() {
         return manifest;
     }
 
-    /** @return the content of {@code metrics.json} */
+    /**
+     * @return the content of {@code metrics.json}
+     */
     public Map<String, Object> metrics() {
         return metrics;
     }
@@ -311,12 +430,16 @@ public final class TrainingRun implements AutoCloseable {
             body = withDropRate(loaded, s.dropout(), manager);
             log.printf(Locale.ROOT, "Model: %s from %s%n", body.config(), s.baseModelFolder());
         }
-        ClassificationHead head = new ClassificationHead(body.config().embDim(), Gpt2ForClassification.NUM_CLASSES);
+        ClassificationHead head =
+                new ClassificationHead(body.config().embDim(), Gpt2ForClassification.NUM_CLASSES);
         head.initialize(manager, DataType.FLOAT32, new Shape(1, body.config().embDim()));
         return new Gpt2ForClassification(body, head);
     }
 
-    /** The same weights in a model built with another dropout rate (the rate is fixed at construction). */
+    /**
+     * The same weights in a model built with another dropout rate (the rate is fixed at
+     * construction).
+     */
     static Gpt2Model withDropRate(Gpt2Model model, float rate, NDManager manager) {
         if (model.config().dropRate() == rate) {
             return model;
@@ -332,27 +455,34 @@ public final class TrainingRun implements AutoCloseable {
     private static List<LabelledText> readSplit(Path dir, String split) {
         Path file = dir.resolve(split + ".csv");
         if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException(file + " is missing: run 'spamgpt-trainer prepare --out " + dir
-                    + "' first, or point --data at a folder with train.csv, validation.csv and test.csv");
+            throw new IllegalArgumentException(
+                    file
+                            + " is missing: run 'spamgpt-trainer prepare --out "
+                            + dir
+                            + "' first, or point --data at a folder with train.csv, validation.csv"
+                            + " and test.csv");
         }
         List<LabelledText> rows;
         try {
             rows = DatasetCsv.read(file);
         } catch (IOException e) {
-            // a malformed file is bad input, not a failure of the machine; the message names the line
+            // a malformed file is bad input, not a failure of the machine; the message names the
+            // line
             throw new IllegalArgumentException(e.getMessage(), e);
         }
         if (rows.isEmpty()) {
             throw new IllegalArgumentException(file + " has no examples");
         }
-        if (split.equals("train") && rows.stream().mapToInt(LabelledText::label).distinct().count() < 2) {
-            throw new IllegalArgumentException(file + " holds only one class; a classifier needs ham and spam");
+        if (split.equals("train")
+                && rows.stream().mapToInt(LabelledText::label).distinct().count() < 2) {
+            throw new IllegalArgumentException(
+                    file + " holds only one class; a classifier needs ham and spam");
         }
         return rows;
     }
 
-    private static Map<String, Object> trainingJson(Settings s, FineTuner tuner,
-            Map<String, List<LabelledText>> data) {
+    private static Map<String, Object> trainingJson(
+            Settings s, FineTuner tuner, Map<String, List<LabelledText>> data) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("init", s.baseModelFolder() == null ? "random" : "pretrained");
         t.put("trainable", s.trainable().toString());
@@ -400,9 +530,16 @@ public final class TrainingRun implements AutoCloseable {
         }
         StringBuilder listing = new StringBuilder();
         for (String split : List.of("train", "validation", "test")) {
-            listing.append(Sha256.ofFile(dataDir.resolve(split + ".csv"))).append("  ").append(split).append(".csv\n");
+            listing.append(Sha256.ofFile(dataDir.resolve(split + ".csv")))
+                    .append("  ")
+                    .append(split)
+                    .append(".csv\n");
         }
-        return Sha256.hex(Sha256.newDigest().digest(listing.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        return Sha256.hex(
+                Sha256.newDigest()
+                        .digest(
+                                listing.toString()
+                                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private static long cpuNanos() {

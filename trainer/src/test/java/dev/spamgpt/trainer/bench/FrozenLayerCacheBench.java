@@ -25,51 +25,77 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * Speed of the frozen-layer cache on a GPT-2 124M-shaped model (random weights, the default
- * {@code last-block}, batch 8): training steps with the cache against the same steps running the
- * whole model, measured in the same run. Explicit only:
- * {@code ./mvnw -pl trainer -am test -Dtest=FrozenLayerCacheBench -Dspamgpt.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
+ * Speed of the frozen-layer cache on a GPT-2 124M-shaped model (random weights, the default {@code
+ * last-block}, batch 8): training steps with the cache against the same steps running the whole
+ * model, measured in the same run. Explicit only: {@code ./mvnw -pl trainer -am test
+ * -Dtest=FrozenLayerCacheBench -Dspamgpt.bench=true -Dsurefire.failIfNoSpecifiedTests=false}
  * ({@code -Dspamgpt.bench.steps=N}, default 24; {@code -Dspamgpt.bench.preset=NAME}).
  */
 class FrozenLayerCacheBench {
 
     @Test
     void cachedStepsAgainstWholeModelSteps() throws Exception {
-        assumeTrue(Boolean.getBoolean("spamgpt.bench"), "benchmark; run it with -Dspamgpt.bench=true");
+        assumeTrue(
+                Boolean.getBoolean("spamgpt.bench"), "benchmark; run it with -Dspamgpt.bench=true");
         int steps = Integer.getInteger("spamgpt.bench.steps", 24);
-        GptConfig config = GptConfig.preset(System.getProperty("spamgpt.bench.preset", "gpt2-small"));
+        GptConfig config =
+                GptConfig.preset(System.getProperty("spamgpt.bench.preset", "gpt2-small"));
         List<Example> train = Example.tokenize(messages(steps * 8), config.contextLength());
         List<Example> validation = train.subList(0, 8);
         TrainOptions options = new TrainOptions(1, 8, 5e-5, 0.1, 123, 1_000_000, 1);
-        System.out.printf(Locale.ROOT, "%s, %d examples (mean %.1f tokens), %d steps, batch 8, last-block%n",
-                config, train.size(), train.stream().mapToInt(e -> e.ids().length).average().orElse(0), steps);
+        System.out.printf(
+                Locale.ROOT,
+                "%s, %d examples (mean %.1f tokens), %d steps, batch 8, last-block%n",
+                config,
+                train.size(),
+                train.stream().mapToInt(e -> e.ids().length).average().orElse(0),
+                steps);
         // The first passes of a fresh process are several times slower (page faults, lazy init):
         // warm up untimed, then measure the cached run before the whole-model one.
         run(config, train.subList(0, 24), validation, options, false);
         Result cached = run(config, train, validation, options, true);
         Result whole = run(config, train, validation, options, false);
-        System.out.printf(Locale.ROOT, "whole model: %.3f s/step (%.1f s)%n", whole.loop / steps, whole.loop);
-        System.out.printf(Locale.ROOT, "cached:      %.3f s/step (%.1f s) + %.1f s filling the cache%n",
-                cached.loop / steps, cached.loop, cached.cache);
-        System.out.printf(Locale.ROOT, "speed-up: %.2fx per step, %.2fx including the cache%n",
-                whole.loop / cached.loop, whole.loop / (cached.loop + cached.cache));
+        System.out.printf(
+                Locale.ROOT, "whole model: %.3f s/step (%.1f s)%n", whole.loop / steps, whole.loop);
+        System.out.printf(
+                Locale.ROOT,
+                "cached:      %.3f s/step (%.1f s) + %.1f s filling the cache%n",
+                cached.loop / steps,
+                cached.loop,
+                cached.cache);
+        System.out.printf(
+                Locale.ROOT,
+                "speed-up: %.2fx per step, %.2fx including the cache%n",
+                whole.loop / cached.loop,
+                whole.loop / (cached.loop + cached.cache));
         double maxDiff = 0;
         for (int i = 0; i < steps; i++) {
             maxDiff = Math.max(maxDiff, Math.abs(whole.losses[i] - cached.losses[i]));
         }
-        System.out.printf(Locale.ROOT, "largest loss difference over %d steps: %.2e%n", steps, maxDiff);
+        System.out.printf(
+                Locale.ROOT, "largest loss difference over %d steps: %.2e%n", steps, maxDiff);
     }
 
-    private record Result(double loop, double cache, float[] losses) {
-    }
+    private record Result(double loop, double cache, float[] losses) {}
 
-    private static Result run(GptConfig config, List<Example> train, List<Example> validation,
-            TrainOptions options, boolean cache) {
+    private static Result run(
+            GptConfig config,
+            List<Example> train,
+            List<Example> validation,
+            TrainOptions options,
+            boolean cache) {
         Engine.getInstance().setRandomSeed(options.seed());
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt2ForClassification model = Gpt2ForClassification.random(config, manager);
-            FineTuner tuner = new FineTuner(model, TrainableLayers.LAST_BLOCK, Pooling.LAST_TOKEN, 0, cache,
-                    new PrintStream(OutputStream.nullOutputStream()), false);
+            FineTuner tuner =
+                    new FineTuner(
+                            model,
+                            TrainableLayers.LAST_BLOCK,
+                            Pooling.LAST_TOKEN,
+                            0,
+                            cache,
+                            new PrintStream(OutputStream.nullOutputStream()),
+                            false);
             ClassifierPass.Split t = tuner.split("train", train);
             ClassifierPass.Split v = tuner.split("validation", validation);
             TrainingHistory history = tuner.fit(t, v, options);

@@ -15,11 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ClassifyCommandTest {
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static TrainedBundle trained;
 
@@ -30,21 +28,33 @@ class ClassifyCommandTest {
 
     @Test
     void classifyShouldPrintLabelProbabilityAndTextPerArgument() {
-        CliRun run = CliRun.of("classify", "--model", trained.bundle.toString(),
-                "URGENT! claim your cash reward. WIN a FREE prize now 12", "see you at lunch 5");
+        CliRun run =
+                CliRun.of(
+                        "classify",
+                        "--model",
+                        trained.bundle.toString(),
+                        "URGENT! claim your cash reward. WIN a FREE prize now 12",
+                        "see you at lunch 5");
 
         assertThat(run.code).as(run.toString()).isZero();
         String[] lines = run.out.split("\n");
         assertThat(lines).hasSize(2);
-        assertThat(lines[0]).matches("spam\t0\\.\\d{4}\tURGENT! claim your cash reward\\. WIN a FREE prize now 12|"
-                + "spam\t1\\.0000\tURGENT!.*");
+        assertThat(lines[0])
+                .matches(
+                        "spam\t0\\.\\d{4}\tURGENT! claim your cash reward\\. WIN a FREE prize now"
+                                + " 12|spam\t1\\.0000\tURGENT!.*");
         assertThat(lines[1]).matches("ham\t0\\.\\d{4}\tsee you at lunch 5");
     }
 
     @Test
     void classifyShouldReadOneMessagePerStdinLine() throws IOException {
-        CliRun run = CliRun.withStdin("FREE ringtone reply YES 3\r\n\nthanks for the photos 9\n", "classify",
-                "--json", "--model", trained.bundle.toString());
+        CliRun run =
+                CliRun.withStdin(
+                        "FREE ringtone reply YES 3\r\n\nthanks for the photos 9\n",
+                        "classify",
+                        "--json",
+                        "--model",
+                        trained.bundle.toString());
 
         assertThat(run.code).as(run.toString()).isZero();
         String[] lines = run.out.split("\n");
@@ -61,9 +71,18 @@ class ClassifyCommandTest {
 
     @Test
     void thresholdShouldOverrideTheBundles() {
-        CliRun all = CliRun.of("classify", "--threshold", "0", "--model", trained.bundle.toString(), "see you at lunch 5");
+        CliRun all =
+                CliRun.of(
+                        "classify",
+                        "--threshold",
+                        "0",
+                        "--model",
+                        trained.bundle.toString(),
+                        "see you at lunch 5");
         assertThat(all.out).startsWith("spam\t");
-        CliRun bad = CliRun.of("classify", "--threshold", "2", "--model", trained.bundle.toString(), "x");
+        CliRun bad =
+                CliRun.of(
+                        "classify", "--threshold", "2", "--model", trained.bundle.toString(), "x");
         assertThat(bad.code).isEqualTo(SpamGptCli.EXIT_USAGE);
     }
 

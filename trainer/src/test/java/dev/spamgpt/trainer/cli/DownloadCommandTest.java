@@ -13,26 +13,42 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DownloadCommandTest {
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     @Test
     void downloadShouldFillTheCacheAndPrintThePathAndSha256() throws IOException {
         Path source = GoldenFixture.copyCheckpoint(tmp.resolve("source"));
         Path cache = tmp.resolve("cache");
         try (LocalHub hub = new LocalHub().serve("test-org/golden", source)) {
-            GenerateCommandTest.Run run = GenerateCommandTest.run("download", "--base-model", "test-org/golden",
-                    "--cache-dir", cache.toString(), "--hub-url", hub.url());
+            GenerateCommandTest.Run run =
+                    GenerateCommandTest.run(
+                            "download",
+                            "--base-model",
+                            "test-org/golden",
+                            "--cache-dir",
+                            cache.toString(),
+                            "--hub-url",
+                            hub.url());
 
             assertThat(run.exitCode()).as(run.err()).isZero();
             Path folder = cache.resolve("models/test-org--golden").toAbsolutePath();
             Path weights = folder.resolve("model.safetensors");
-            assertThat(Files.readAllBytes(weights)).isEqualTo(Files.readAllBytes(source.resolve("model.safetensors")));
-            assertThat(run.out().lines()).containsExactly(folder.toString(), Sha256.ofFile(weights) + "  " + weights);
-            assertThat(run.err()).contains("test-org/golden: GptConfig[vocab=50257, ctx=32, emb=8, layers=2");
+            assertThat(Files.readAllBytes(weights))
+                    .isEqualTo(Files.readAllBytes(source.resolve("model.safetensors")));
+            assertThat(run.out().lines())
+                    .containsExactly(folder.toString(), Sha256.ofFile(weights) + "  " + weights);
+            assertThat(run.err())
+                    .contains("test-org/golden: GptConfig[vocab=50257, ctx=32, emb=8, layers=2");
 
-            GenerateCommandTest.Run again = GenerateCommandTest.run("download", "--base-model", "test-org/golden",
-                    "--cache-dir", cache.toString(), "--hub-url", hub.url());
+            GenerateCommandTest.Run again =
+                    GenerateCommandTest.run(
+                            "download",
+                            "--base-model",
+                            "test-org/golden",
+                            "--cache-dir",
+                            cache.toString(),
+                            "--hub-url",
+                            hub.url());
             assertThat(again.exitCode()).isZero();
             assertThat(hub.requests()).as("the second run reuses the cache").hasSize(2);
         }
@@ -43,11 +59,20 @@ class DownloadCommandTest {
         Path source = GoldenFixture.copyCheckpoint(tmp.resolve("source"));
         Files.writeString(source.resolve("model.safetensors"), "<html>rate limited</html>");
         try (LocalHub hub = new LocalHub().serve("test-org/golden", source)) {
-            GenerateCommandTest.Run run = GenerateCommandTest.run("download", "--base-model", "test-org/golden",
-                    "--cache-dir", tmp.resolve("cache").toString(), "--hub-url", hub.url());
+            GenerateCommandTest.Run run =
+                    GenerateCommandTest.run(
+                            "download",
+                            "--base-model",
+                            "test-org/golden",
+                            "--cache-dir",
+                            tmp.resolve("cache").toString(),
+                            "--hub-url",
+                            hub.url());
 
             assertThat(run.exitCode()).isEqualTo(SpamGptCli.EXIT_FAILURE);
-            assertThat(run.err()).contains("not a usable GPT-2 checkpoint").contains("not a valid safetensors file");
+            assertThat(run.err())
+                    .contains("not a usable GPT-2 checkpoint")
+                    .contains("not a valid safetensors file");
         }
     }
 
@@ -55,7 +80,8 @@ class DownloadCommandTest {
     void aLocalFolderShouldBeCheckedAndReportedWithoutDownloading() throws IOException {
         Path folder = GoldenFixture.copyCheckpoint(tmp.resolve("local"));
 
-        GenerateCommandTest.Run run = GenerateCommandTest.run("download", "--base-model", folder.toString());
+        GenerateCommandTest.Run run =
+                GenerateCommandTest.run("download", "--base-model", folder.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains(Sha256.ofFile(folder.resolve("model.safetensors")));

@@ -22,11 +22,9 @@ class EvaluateCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path shared;
+    @TempDir static Path shared;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static TrainedBundle trained;
 
@@ -38,26 +36,53 @@ class EvaluateCommandTest {
     @Test
     void evaluateShouldReproduceTheMetricsTrainingWrote() throws IOException {
         Path test = trained.data.resolve("test.csv");
-        CliRun run = CliRun.of("evaluate", "--model", trained.bundle.toString(), "--data", test.toString(), "--json");
+        CliRun run =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        trained.bundle.toString(),
+                        "--data",
+                        test.toString(),
+                        "--json");
 
         assertThat(run.code).as(run.toString()).isZero();
         JsonNode got = JSON.readTree(run.out).get("metrics");
-        JsonNode written = JSON.readTree(trained.run.resolve("metrics.json").toFile()).at("/splits/test");
+        JsonNode written =
+                JSON.readTree(trained.run.resolve("metrics.json").toFile()).at("/splits/test");
         assertThat(got.get("accuracy").asDouble()).isEqualTo(written.get("accuracy").asDouble());
-        assertThat(got.get("loss").asDouble()).isCloseTo(written.get("loss").asDouble(), within(1e-6));
-        assertThat(got.get("roc_auc").asDouble()).isCloseTo(written.get("roc_auc").asDouble(), within(1e-9));
+        assertThat(got.get("loss").asDouble())
+                .isCloseTo(written.get("loss").asDouble(), within(1e-6));
+        assertThat(got.get("roc_auc").asDouble())
+                .isCloseTo(written.get("roc_auc").asDouble(), within(1e-9));
         assertThat(got.get("confusion_matrix")).isEqualTo(written.get("confusion_matrix"));
 
-        CliRun plain = CliRun.of("evaluate", "--model", trained.bundle.toString(), "--data", test.toString());
-        assertThat(plain.out).contains("test.csv: accuracy", "precision", "ROC AUC", "confusion: ham kept");
+        CliRun plain =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        trained.bundle.toString(),
+                        "--data",
+                        test.toString());
+        assertThat(plain.out)
+                .contains("test.csv: accuracy", "precision", "ROC AUC", "confusion: ham kept");
     }
 
     @Test
     void thresholdForFprShouldStoreTheLowestThresholdThatKeepsHam() throws IOException {
         Path bundle = trained.copy(dir.resolve("bundle"));
         Path validation = trained.data.resolve("validation.csv");
-        CliRun run = CliRun.of("evaluate", "--model", bundle.toString(), "--threshold-for-fpr", "0",
-                "--validation", validation.toString(), "--data", trained.data.resolve("test.csv").toString(), "--json");
+        CliRun run =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        bundle.toString(),
+                        "--threshold-for-fpr",
+                        "0",
+                        "--validation",
+                        validation.toString(),
+                        "--data",
+                        trained.data.resolve("test.csv").toString(),
+                        "--json");
 
         assertThat(run.code).as(run.toString()).isZero();
         JsonNode picked = JSON.readTree(run.out).get("threshold_selection");
@@ -71,7 +96,8 @@ class EvaluateCommandTest {
         List<LabelledText> rows = DatasetCsv.read(validation);
         try (SpamClassifier classifier = SpamClassifier.open(bundle)) {
             assertThat((double) classifier.threshold()).isEqualTo(threshold);
-            float[] p = classifier.spamProbabilities(rows.stream().map(LabelledText::text).toList());
+            float[] p =
+                    classifier.spamProbabilities(rows.stream().map(LabelledText::text).toList());
             float highestHam = 0;
             for (int i = 0; i < p.length; i++) {
                 if (rows.get(i).label() == 0) {
@@ -79,7 +105,8 @@ class EvaluateCommandTest {
                 }
             }
             assertThat(highestHam).isLessThan((float) threshold);
-            assertThat((float) threshold).isLessThanOrEqualTo(highestHam + 2 * ThresholdSelector.NOISE_MARGIN);
+            assertThat((float) threshold)
+                    .isLessThanOrEqualTo(highestHam + 2 * ThresholdSelector.NOISE_MARGIN);
         }
         assertThat(ModelBundle.read(trained.bundle).manifest().threshold()).isEqualTo(0.5);
     }
@@ -91,21 +118,30 @@ class EvaluateCommandTest {
         assertThat(nothing.code).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(nothing.err).contains("--data CSV");
 
-        CliRun noValidation = CliRun.of("evaluate", "--model", model, "--threshold-for-fpr", "0.005");
+        CliRun noValidation =
+                CliRun.of("evaluate", "--model", model, "--threshold-for-fpr", "0.005");
         assertThat(noValidation.code).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(noValidation.err).contains("needs --validation");
 
-        CliRun missingCsv = CliRun.of("evaluate", "--model", model, "--data", dir.resolve("none.csv").toString());
+        CliRun missingCsv =
+                CliRun.of(
+                        "evaluate", "--model", model, "--data", dir.resolve("none.csv").toString());
         assertThat(missingCsv.code).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(missingCsv.err).contains("none.csv does not exist");
 
         Path broken = trained.copy(dir.resolve("broken"));
-        try (RandomAccessFile f = new RandomAccessFile(broken.resolve("model.safetensors").toFile(), "rw")) {
+        try (RandomAccessFile f =
+                new RandomAccessFile(broken.resolve("model.safetensors").toFile(), "rw")) {
             f.seek(f.length() - 5);
             f.write(0x42);
         }
-        CliRun corrupt = CliRun.of("evaluate", "--model", broken.toString(), "--data",
-                trained.data.resolve("test.csv").toString());
+        CliRun corrupt =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        broken.toString(),
+                        "--data",
+                        trained.data.resolve("test.csv").toString());
         assertThat(corrupt.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
         assertThat(corrupt.err).contains("model.safetensors", "corrupt");
     }

@@ -25,8 +25,7 @@ class GenerateCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     private static Path golden;
 
@@ -52,8 +51,16 @@ class GenerateCommandTest {
     void jsonShouldCarryThePromptIdsAndThePyTorchGreedyIds() throws IOException {
         GoldenFixture.Case c = GoldenFixture.get("every_effort");
 
-        Run run = run("generate", "--base-model", golden.toString(), "--prompt", "Every effort moves you",
-                "--max-new-tokens", "8", "--json");
+        Run run =
+                run(
+                        "generate",
+                        "--base-model",
+                        golden.toString(),
+                        "--prompt",
+                        "Every effort moves you",
+                        "--max-new-tokens",
+                        "8",
+                        "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = JSON.readTree(run.out());
@@ -67,18 +74,38 @@ class GenerateCommandTest {
     void textOutputShouldBeThePromptFollowedByTheGreedyContinuation() {
         GoldenFixture.Case c = GoldenFixture.get("hello_i_am");
 
-        Run run = run("generate", "--base-model", golden.toString(), "--prompt", "Hello, I am",
-                "--max-new-tokens", "8");
+        Run run =
+                run(
+                        "generate",
+                        "--base-model",
+                        golden.toString(),
+                        "--prompt",
+                        "Hello, I am",
+                        "--max-new-tokens",
+                        "8");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).isEqualTo("Hello, I am" + Gpt2Tokenizer.get().decode(c.greedyIds())
-                + System.lineSeparator());
+        assertThat(run.out())
+                .isEqualTo(
+                        "Hello, I am"
+                                + Gpt2Tokenizer.get().decode(c.greedyIds())
+                                + System.lineSeparator());
     }
 
     @Test
     void samplingShouldRepeatWithTheSameSeedAndTopKOneShouldBeGreedy() throws IOException {
-        String[] common = {"generate", "--base-model", golden.toString(), "--prompt", "Every effort moves you",
-            "--max-new-tokens", "8", "--json", "--temperature", "1.5"};
+        String[] common = {
+            "generate",
+            "--base-model",
+            golden.toString(),
+            "--prompt",
+            "Every effort moves you",
+            "--max-new-tokens",
+            "8",
+            "--json",
+            "--temperature",
+            "1.5"
+        };
 
         List<int[]> bySeed = new ArrayList<>();
         for (String seed : new String[] {"1", "1", "2"}) {
@@ -99,8 +126,21 @@ class GenerateCommandTest {
         Path cache = tmp.resolve("cache-generate");
         String[] args;
         try (LocalHub hub = new LocalHub().serve("test-org/golden", golden)) {
-            args = new String[] {"generate", "--base-model", "test-org/golden", "--cache-dir", cache.toString(),
-                "--hub-url", hub.url(), "--prompt", "Every effort moves you", "--max-new-tokens", "8", "--json"};
+            args =
+                    new String[] {
+                        "generate",
+                        "--base-model",
+                        "test-org/golden",
+                        "--cache-dir",
+                        cache.toString(),
+                        "--hub-url",
+                        hub.url(),
+                        "--prompt",
+                        "Every effort moves you",
+                        "--max-new-tokens",
+                        "8",
+                        "--json"
+                    };
             Run first = run(args);
             assertThat(first.exitCode()).as(first.err()).isZero();
             assertThat(hub.requests()).hasSize(2);
@@ -120,15 +160,25 @@ class GenerateCommandTest {
         }
         Path cache = tmp.resolve("cache-offline");
 
-        Run run = run("generate", "--cache-dir", cache.toString(), "--hub-url", dead,
-                "--prompt", "hi", "--max-new-tokens", "1");
+        Run run =
+                run(
+                        "generate",
+                        "--cache-dir",
+                        cache.toString(),
+                        "--hub-url",
+                        dead,
+                        "--prompt",
+                        "hi",
+                        "--max-new-tokens",
+                        "1");
 
         assertThat(run.exitCode()).isEqualTo(SpamGptCli.EXIT_FAILURE);
         assertThat(run.err())
                 .contains("openai-community/gpt2")
                 .contains(dead + "/openai-community/gpt2/resolve/main/config.json")
                 .contains(dead + "/openai-community/gpt2/resolve/main/model.safetensors")
-                .contains(cache.resolve("models/openai-community--gpt2").toAbsolutePath().toString())
+                .contains(
+                        cache.resolve("models/openai-community--gpt2").toAbsolutePath().toString())
                 .doesNotContain("Exception");
     }
 
@@ -142,21 +192,48 @@ class GenerateCommandTest {
         Run run = run("generate", "--base-model", broken.toString(), "--prompt", "hi");
 
         assertThat(run.exitCode()).isEqualTo(SpamGptCli.EXIT_FAILURE);
-        assertThat(run.err()).contains("cannot load the base model").contains(weights.toString())
+        assertThat(run.err())
+                .contains("cannot load the base model")
+                .contains(weights.toString())
                 .contains("truncated");
     }
 
     @Test
     void badArgumentsShouldBeUsageErrors() {
-        assertThat(run("generate", "--base-model", golden.toString(), "--prompt", "hi", "--max-new-tokens", "-1")
-                .exitCode()).isEqualTo(SpamGptCli.EXIT_USAGE);
-        assertThat(run("generate", "--base-model", golden.toString(), "--prompt", "hi", "--temperature", "-0.5")
-                .exitCode()).isEqualTo(SpamGptCli.EXIT_USAGE);
-        Run missing = run("generate", "--base-model", tmp.resolve("no-such-folder").toString(), "--prompt", "hi");
+        assertThat(
+                        run(
+                                        "generate",
+                                        "--base-model",
+                                        golden.toString(),
+                                        "--prompt",
+                                        "hi",
+                                        "--max-new-tokens",
+                                        "-1")
+                                .exitCode())
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(
+                        run(
+                                        "generate",
+                                        "--base-model",
+                                        golden.toString(),
+                                        "--prompt",
+                                        "hi",
+                                        "--temperature",
+                                        "-0.5")
+                                .exitCode())
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
+        Run missing =
+                run(
+                        "generate",
+                        "--base-model",
+                        tmp.resolve("no-such-folder").toString(),
+                        "--prompt",
+                        "hi");
         assertThat(missing.exitCode()).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(missing.err()).contains("neither a folder nor a hub id");
         assertThat(run("generate", "--base-model", golden.toString()).exitCode())
-                .as("--prompt is required").isEqualTo(SpamGptCli.EXIT_USAGE);
+                .as("--prompt is required")
+                .isEqualTo(SpamGptCli.EXIT_USAGE);
     }
 
     static int[] ints(JsonNode array) {

@@ -38,8 +38,7 @@ import picocli.CommandLine;
 
 class PrepareCommandTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -94,14 +93,16 @@ class PrepareCommandTest {
         JsonNode manifest = manifest(outDir);
         assertThat(manifest.get("format").asText()).isEqualTo("tsv");
         assertThat(manifest.get("malformed").asInt()).isEqualTo(1);
-        assertThat(manifest.get("label_map").toString()).isEqualTo("{\"0\":\"ham\",\"1\":\"spam\"}");
+        assertThat(manifest.get("label_map").toString())
+                .isEqualTo("{\"0\":\"ham\",\"1\":\"spam\"}");
         assertThat(manifest.get("seed").asLong()).isEqualTo(123);
         assertThat(manifest.get("read").get("ham").asInt()).isEqualTo(40);
         assertThat(manifest.get("splits").get("train").get("total").asInt()).isEqualTo(16);
         assertThat(manifest.get("source_sha256").asText()).hasSize(64);
         assertThat(manifest.get("files").get("train.csv").asText()).hasSize(64);
 
-        assertThat(out.toString()).contains("Read 52 examples (40 ham, 12 spam)")
+        assertThat(out.toString())
+                .contains("Read 52 examples (40 ham, 12 spam)")
                 .contains("1 malformed")
                 .containsPattern("train\\s+\\d+\\s+\\d+\\s+16")
                 .containsPattern("all\\s+12\\s+12\\s+24");
@@ -113,8 +114,14 @@ class PrepareCommandTest {
         Path data = smallTsv();
         run("prepare", "--data", data.toString(), "--out", dir.resolve("a").toString());
         run("prepare", "--data", data.toString(), "--out", dir.resolve("b").toString());
-        run("prepare", "--data", data.toString(), "--out", dir.resolve("c").toString(),
-                "--seed", "7");
+        run(
+                "prepare",
+                "--data",
+                data.toString(),
+                "--out",
+                dir.resolve("c").toString(),
+                "--seed",
+                "7");
 
         assertThat(dir.resolve("a/train.csv")).hasSameBinaryContentAs(dir.resolve("b/train.csv"));
         assertThat(Files.readString(dir.resolve("c/train.csv")))
@@ -124,8 +131,15 @@ class PrepareCommandTest {
     @Test
     void noBalanceShouldKeepEveryExample() throws IOException {
         Path outDir = dir.resolve("out");
-        assertThat(run("prepare", "--data", smallTsv().toString(), "--out", outDir.toString(),
-                "--no-balance")).isEqualTo(0);
+        assertThat(
+                        run(
+                                "prepare",
+                                "--data",
+                                smallTsv().toString(),
+                                "--out",
+                                outDir.toString(),
+                                "--no-balance"))
+                .isEqualTo(0);
         assertThat(manifest(outDir).get("splits").get("train").get("total").asInt()).isEqualTo(36);
         assertThat(manifest(outDir).get("balanced").asBoolean()).isFalse();
     }
@@ -135,28 +149,36 @@ class PrepareCommandTest {
         Path jsonl = dir.resolve("d.jsonl");
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 10; i++) {
-            lines.append("{\"text\":\"msg ").append(i).append("\",\"label\":").append(i % 2)
+            lines.append("{\"text\":\"msg ")
+                    .append(i)
+                    .append("\",\"label\":")
+                    .append(i % 2)
                     .append("}\n");
         }
         Files.writeString(jsonl, lines);
-        assertThat(run("prepare", "--data", jsonl.toString(), "--out",
-                dir.resolve("j").toString())).as(err.toString()).isEqualTo(0);
+        assertThat(run("prepare", "--data", jsonl.toString(), "--out", dir.resolve("j").toString()))
+                .as(err.toString())
+                .isEqualTo(0);
         assertThat(manifest(dir.resolve("j")).get("read").get("total").asInt()).isEqualTo(10);
 
         Path mail = dir.resolve("mail");
         for (int i = 0; i < 5; i++) {
             Files.createDirectories(mail.resolve("ham"));
             Files.createDirectories(mail.resolve("spam"));
-            Files.writeString(mail.resolve("ham/" + i + ".eml"), "Subject: hi " + i + "\r\n\r\nok\r\n");
-            Files.writeString(mail.resolve("spam/" + i + ".eml"),
+            Files.writeString(
+                    mail.resolve("ham/" + i + ".eml"), "Subject: hi " + i + "\r\n\r\nok\r\n");
+            Files.writeString(
+                    mail.resolve("spam/" + i + ".eml"),
                     "Subject: win " + i + "\r\nContent-Type: text/html\r\n\r\n<b>prize</b>\r\n");
         }
-        assertThat(run("prepare", "--data", mail.toString(), "--out",
-                dir.resolve("m").toString())).as(err.toString()).isEqualTo(0);
+        assertThat(run("prepare", "--data", mail.toString(), "--out", dir.resolve("m").toString()))
+                .as(err.toString())
+                .isEqualTo(0);
         JsonNode manifest = manifest(dir.resolve("m"));
         assertThat(manifest.get("format").asText()).isEqualTo("mail");
         assertThat(manifest.get("read").get("spam").asInt()).isEqualTo(5);
-        assertThat(DatasetCsv.read(dir.resolve("m/test.csv")).get(0).text()).matches("(hi|win) \\d\n(ok|prize)");
+        assertThat(DatasetCsv.read(dir.resolve("m/test.csv")).get(0).text())
+                .matches("(hi|win) \\d\n(ok|prize)");
     }
 
     @Test
@@ -166,25 +188,36 @@ class PrepareCommandTest {
         Files.createDirectories(mail.resolve("ham"));
         Files.createDirectories(mail.resolve("spam"));
         for (int i = 0; i < 4; i++) {
-            Files.write(mail.resolve("ham/" + i + ".eml"),
+            Files.write(
+                    mail.resolve("ham/" + i + ".eml"),
                     CraftedMail.bytes(CraftedMail.ham("lunch " + i)));
-            Files.writeString(mail.resolve("spam/" + i + ".eml"),
+            Files.writeString(
+                    mail.resolve("spam/" + i + ".eml"),
                     "Subject: win " + i + "\r\n\r\nclaim your prize\r\n");
         }
         Files.write(mail.resolve("spam/qp.eml"), CraftedMail.bytes(CraftedMail.qpBomb()));
-        Files.write(mail.resolve("spam/qp-multipart.eml"),
+        Files.write(
+                mail.resolve("spam/qp-multipart.eml"),
                 CraftedMail.bytes(CraftedMail.qpMultipartBomb()));
         Files.write(mail.resolve("spam/fold.eml"), CraftedMail.bytes(CraftedMail.foldBomb()));
         // The same bombs inside an mbox: one message of a file must not stop the rest of it.
-        String mbox = "From a@example.org Mon Jan  1 00:00:00 2024\r\n"
-                + CraftedMail.qpBomb() + "\r\n"
-                + "From b@example.org Mon Jan  1 00:00:01 2024\r\n"
-                + "Subject: cheap pills\r\n\r\nbuy now\r\n";
+        String mbox =
+                "From a@example.org Mon Jan  1 00:00:00 2024\r\n"
+                        + CraftedMail.qpBomb()
+                        + "\r\n"
+                        + "From b@example.org Mon Jan  1 00:00:01 2024\r\n"
+                        + "Subject: cheap pills\r\n\r\nbuy now\r\n";
         Files.write(mail.resolve("spam/box.mbox"), CraftedMail.bytes(mbox));
         Path outDir = dir.resolve("m");
 
-        CliRun run = CliRun.of("prepare", "--data", mail.toString(), "--out", outDir.toString(),
-                "--no-balance");
+        CliRun run =
+                CliRun.of(
+                        "prepare",
+                        "--data",
+                        mail.toString(),
+                        "--out",
+                        outDir.toString(),
+                        "--no-balance");
 
         assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(outDir);
@@ -228,8 +261,9 @@ class PrepareCommandTest {
             goodRecords(out, "\t");
         }
 
-        CliRun run = CliRun.of("prepare", "--data", tsv.toString(), "--out",
-                dir.resolve("o").toString());
+        CliRun run =
+                CliRun.of(
+                        "prepare", "--data", tsv.toString(), "--out", dir.resolve("o").toString());
 
         assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(dir.resolve("o"));
@@ -253,8 +287,14 @@ class PrepareCommandTest {
             goodRecords(out, ",");
         }
 
-        CliRun run = CliRun.of("prepare", "--data", csv.toString(), "--out",
-                dir.resolve("o").toString(), "--no-balance");
+        CliRun run =
+                CliRun.of(
+                        "prepare",
+                        "--data",
+                        csv.toString(),
+                        "--out",
+                        dir.resolve("o").toString(),
+                        "--no-balance");
 
         assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(dir.resolve("o"));
@@ -277,8 +317,9 @@ class PrepareCommandTest {
             goodRecords(out, ",");
         }
 
-        CliRun run = CliRun.of("prepare", "--data", csv.toString(), "--out",
-                dir.resolve("o").toString());
+        CliRun run =
+                CliRun.of(
+                        "prepare", "--data", csv.toString(), "--out", dir.resolve("o").toString());
 
         assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(dir.resolve("o"));
@@ -300,8 +341,13 @@ class PrepareCommandTest {
             out.write("]}\n");
         }
 
-        CliRun run = CliRun.of("prepare", "--data", jsonl.toString(), "--out",
-                dir.resolve("o").toString());
+        CliRun run =
+                CliRun.of(
+                        "prepare",
+                        "--data",
+                        jsonl.toString(),
+                        "--out",
+                        dir.resolve("o").toString());
 
         assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.err).contains("label.jsonl:11: \"label\" is [0,0,0");
@@ -320,7 +366,13 @@ class PrepareCommandTest {
 
         Path hamOnly = dir.resolve("ham.tsv");
         Files.writeString(hamOnly, "ham\ta\nham\tb\n");
-        assertThat(run("prepare", "--data", hamOnly.toString(), "--out", dir.resolve("o").toString()))
+        assertThat(
+                        run(
+                                "prepare",
+                                "--data",
+                                hamOnly.toString(),
+                                "--out",
+                                dir.resolve("o").toString()))
                 .isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(err.toString()).contains("only one class").contains("2 ham and 0 spam");
         assertThat(dir.resolve("o/train.csv")).doesNotExist();
@@ -344,44 +396,88 @@ class PrepareCommandTest {
 
         assertThat(run("prepare", "--data", fake.toString(), "--out", dir.resolve("o").toString()))
                 .isEqualTo(SpamGptCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("sha256").contains("7d039a24a6083ed9")
+        assertThat(err.toString())
+                .contains("sha256")
+                .contains("7d039a24a6083ed9")
                 .contains("--no-verify");
 
-        assertThat(run("prepare", "--data", fake.toString(), "--out", dir.resolve("o").toString(),
-                "--no-verify")).isEqualTo(0);
+        assertThat(
+                        run(
+                                "prepare",
+                                "--data",
+                                fake.toString(),
+                                "--out",
+                                dir.resolve("o").toString(),
+                                "--no-verify"))
+                .isEqualTo(0);
         assertThat(manifest(dir.resolve("o")).get("format").asText()).isEqualTo("sms");
     }
 
     @Test
     void withoutDataShouldDownloadTheZipIntoTheCacheOnce() throws IOException {
-        byte[] zip = zipWith("smsspamcollection/SMSSpamCollection",
-                "ham\thi\nspam\tWIN\nham\tyo\nspam\tCASH\nham\tok\n");
+        byte[] zip =
+                zipWith(
+                        "smsspamcollection/SMSSpamCollection",
+                        "ham\thi\nspam\tWIN\nham\tyo\nspam\tCASH\nham\tok\n");
         List<String> requests = new ArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/sms.zip", exchange -> {
-            requests.add(exchange.getRequestURI().toString());
-            exchange.sendResponseHeaders(200, zip.length);
-            try (OutputStream body = exchange.getResponseBody()) {
-                body.write(zip);
-            }
-        });
+        HttpServer server =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(
+                "/sms.zip",
+                exchange -> {
+                    requests.add(exchange.getRequestURI().toString());
+                    exchange.sendResponseHeaders(200, zip.length);
+                    try (OutputStream body = exchange.getResponseBody()) {
+                        body.write(zip);
+                    }
+                });
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/sms.zip";
             Path cache = dir.resolve("cache");
 
             // This is not the real collection, so its hash check fails and nothing is kept...
-            assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
-                    dir.resolve("o").toString())).isEqualTo(SpamGptCli.EXIT_FAILURE);
-            assertThat(err.toString()).contains("UCI SMS Spam Collection v.1")
-                    .contains("--no-verify").contains("deleted");
+            assertThat(
+                            run(
+                                    "prepare",
+                                    "--url",
+                                    url,
+                                    "--cache-dir",
+                                    cache.toString(),
+                                    "--out",
+                                    dir.resolve("o").toString()))
+                    .isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(err.toString())
+                    .contains("UCI SMS Spam Collection v.1")
+                    .contains("--no-verify")
+                    .contains("deleted");
             assertThat(filesIn(cache)).isEmpty();
             // ...and passes with --no-verify, downloading it again.
-            assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
-                    dir.resolve("o").toString(), "--no-verify")).as(err.toString()).isEqualTo(0);
+            assertThat(
+                            run(
+                                    "prepare",
+                                    "--url",
+                                    url,
+                                    "--cache-dir",
+                                    cache.toString(),
+                                    "--out",
+                                    dir.resolve("o").toString(),
+                                    "--no-verify"))
+                    .as(err.toString())
+                    .isEqualTo(0);
             // The next run reuses the extracted file.
-            assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString(), "--out",
-                    dir.resolve("o").toString(), "--no-verify")).as(err.toString()).isEqualTo(0);
+            assertThat(
+                            run(
+                                    "prepare",
+                                    "--url",
+                                    url,
+                                    "--cache-dir",
+                                    cache.toString(),
+                                    "--out",
+                                    dir.resolve("o").toString(),
+                                    "--no-verify"))
+                    .as(err.toString())
+                    .isEqualTo(0);
 
             assertThat(requests).hasSize(2);
             assertThat(cache.resolve("SMSSpamCollection")).exists();
@@ -397,8 +493,11 @@ class PrepareCommandTest {
     private Path zipBomb() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("hub/sms"));
         Path zip = folder.resolve("sms.zip");
-        byte[] chunk = "ham\thello hello hello hello\n".repeat(1 << 16)
-                .substring(0, 1 << 20).getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk =
+                "ham\thello hello hello hello\n"
+                        .repeat(1 << 16)
+                        .substring(0, 1 << 20)
+                        .getBytes(StandardCharsets.US_ASCII);
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
             out.setLevel(9);
             out.putNextEntry(new ZipEntry("SMSSpamCollection"));
@@ -413,12 +512,14 @@ class PrepareCommandTest {
     private static long watchSize(Path folder, Runnable body) throws InterruptedException {
         AtomicLong most = new AtomicLong();
         AtomicBoolean done = new AtomicBoolean();
-        Thread watcher = new Thread(() -> {
-            while (!done.get()) {
-                most.accumulateAndGet(sizeOf(folder), Math::max);
-                Thread.onSpinWait();
-            }
-        });
+        Thread watcher =
+                new Thread(
+                        () -> {
+                            while (!done.get()) {
+                                most.accumulateAndGet(sizeOf(folder), Math::max);
+                                Thread.onSpinWait();
+                            }
+                        });
         watcher.start();
         try {
             body.run();
@@ -431,13 +532,15 @@ class PrepareCommandTest {
 
     private static long sizeOf(Path folder) {
         try (Stream<Path> files = Files.walk(folder)) {
-            return files.mapToLong(f -> {
-                try {
-                    return Files.isRegularFile(f) ? Files.size(f) : 0;
-                } catch (IOException e) {
-                    return 0; // deleted while we looked
-                }
-            }).sum();
+            return files.mapToLong(
+                            f -> {
+                                try {
+                                    return Files.isRegularFile(f) ? Files.size(f) : 0;
+                                } catch (IOException e) {
+                                    return 0; // deleted while we looked
+                                }
+                            })
+                    .sum();
         } catch (IOException | java.io.UncheckedIOException e) {
             return 0;
         }
@@ -453,28 +556,47 @@ class PrepareCommandTest {
     }
 
     @Test
-    void zipBombShouldBeRefusedAfterTheExtractionLimitAndLeaveNothingInTheCache()
-            throws Exception {
+    void zipBombShouldBeRefusedAfterTheExtractionLimitAndLeaveNothingInTheCache() throws Exception {
         Path bomb = zipBomb();
         Path cache = Files.createDirectories(dir.resolve("cache"));
         try (LocalHub hub = new LocalHub().serve("uci", bomb.getParent())) {
             String url = hub.url() + "/uci/resolve/main/sms.zip";
             CliRun[] run = new CliRun[1];
 
-            long most = watchSize(cache, () -> run[0] = CliRun.of("prepare", "--url", url,
-                    "--cache-dir", cache.toString(), "--out", dir.resolve("o").toString()));
+            long most =
+                    watchSize(
+                            cache,
+                            () ->
+                                    run[0] =
+                                            CliRun.of(
+                                                    "prepare",
+                                                    "--url",
+                                                    url,
+                                                    "--cache-dir",
+                                                    cache.toString(),
+                                                    "--out",
+                                                    dir.resolve("o").toString()));
 
             assertThat(run[0].code).as(run[0].toString()).isEqualTo(SpamGptCli.EXIT_FAILURE);
-            assertThat(run[0].err).contains("more than 10485760 bytes")
-                    .contains("deleted " + cache.resolve("sms+spam+collection.zip")
-                            .toAbsolutePath());
-            assertThat(most).as("bytes in the cache at any time").isLessThanOrEqualTo(
-                    Files.size(bomb) + (11L << 20));
+            assertThat(run[0].err)
+                    .contains("more than 10485760 bytes")
+                    .contains(
+                            "deleted " + cache.resolve("sms+spam+collection.zip").toAbsolutePath());
+            assertThat(most)
+                    .as("bytes in the cache at any time")
+                    .isLessThanOrEqualTo(Files.size(bomb) + (11L << 20));
             assertThat(filesIn(cache)).isEmpty();
 
             // Nothing bad is reused: the next run downloads again.
-            CliRun again = CliRun.of("prepare", "--url", url, "--cache-dir", cache.toString(),
-                    "--out", dir.resolve("o").toString());
+            CliRun again =
+                    CliRun.of(
+                            "prepare",
+                            "--url",
+                            url,
+                            "--cache-dir",
+                            cache.toString(),
+                            "--out",
+                            dir.resolve("o").toString());
             assertThat(again.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
             assertThat(hub.requests()).hasSize(2);
             assertThat(filesIn(cache)).isEmpty();
@@ -484,13 +606,20 @@ class PrepareCommandTest {
     @Test
     void zipEntryThatEscapesItsFolderShouldNotBeUsed() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("hub/sms"));
-        Files.write(folder.resolve("sms.zip"), zipWith("../SMSSpamCollection",
-                "ham\thi\nspam\tWIN\n"));
+        Files.write(
+                folder.resolve("sms.zip"), zipWith("../SMSSpamCollection", "ham\thi\nspam\tWIN\n"));
         Path cache = dir.resolve("cache");
         try (LocalHub hub = new LocalHub().serve("uci", folder)) {
-            CliRun run = CliRun.of("prepare", "--url", hub.url() + "/uci/resolve/main/sms.zip",
-                    "--cache-dir", cache.toString(), "--out", dir.resolve("o").toString(),
-                    "--no-verify");
+            CliRun run =
+                    CliRun.of(
+                            "prepare",
+                            "--url",
+                            hub.url() + "/uci/resolve/main/sms.zip",
+                            "--cache-dir",
+                            cache.toString(),
+                            "--out",
+                            dir.resolve("o").toString(),
+                            "--no-verify");
 
             assertThat(run.code).as(run.toString()).isEqualTo(SpamGptCli.EXIT_FAILURE);
             assertThat(run.err).contains("holds no SMSSpamCollection");
@@ -510,7 +639,8 @@ class PrepareCommandTest {
 
         assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString()))
                 .isEqualTo(SpamGptCli.EXIT_FAILURE);
-        assertThat(err.toString()).contains("fetch " + url + " by hand")
+        assertThat(err.toString())
+                .contains("fetch " + url + " by hand")
                 .contains(cache.resolve("sms+spam+collection.zip").toAbsolutePath().toString())
                 .contains("--data");
     }
@@ -522,7 +652,8 @@ class PrepareCommandTest {
         Path outDir = dir.resolve("sms");
 
         assertThat(run("prepare", "--data", sms.toString(), "--out", outDir.toString()))
-                .as(err.toString()).isEqualTo(0);
+                .as(err.toString())
+                .isEqualTo(0);
 
         JsonNode manifest = manifest(outDir);
         assertThat(manifest.get("read").get("total").asInt()).isEqualTo(5574);

@@ -18,21 +18,42 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainCommandTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void trainShouldWriteBundleMetricsAndPlotFromRandomInit() throws IOException {
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 64, 1);
         Path out = dir.resolve("run");
 
-        CliRun run = CliRun.of("train", "--init", "random", "--config", "tiny", "--data", data.toString(),
-                "--out", out.toString(), "--epochs", "1", "--eval-freq", "4", "--eval-iter", "1");
+        CliRun run =
+                CliRun.of(
+                        "train",
+                        "--init",
+                        "random",
+                        "--config",
+                        "tiny",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        out.toString(),
+                        "--epochs",
+                        "1",
+                        "--eval-freq",
+                        "4",
+                        "--eval-iter",
+                        "1");
 
         assertThat(run.code).as(run.toString()).isZero();
-        assertThat(run.out).contains("--trainable all: the default with --init random", "--lr 0.001",
-                "Device: cpu()", "Ep 1 (Step 000000): Train loss", "Ep 1 (Step 000004)",
-                "Training accuracy:", "Test accuracy:", "Frozen-layer cache: off (the embeddings train)");
+        assertThat(run.out)
+                .contains(
+                        "--trainable all: the default with --init random",
+                        "--lr 0.001",
+                        "Device: cpu()",
+                        "Ep 1 (Step 000000): Train loss",
+                        "Ep 1 (Step 000004)",
+                        "Training accuracy:",
+                        "Test accuracy:",
+                        "Frozen-layer cache: off (the embeddings train)");
         JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
         for (String key : new String[] {"train_accuracy", "validation_accuracy", "test_accuracy"}) {
             assertThat(metrics.get(key).asDouble()).as(key).isBetween(0.0, 1.0);
@@ -52,8 +73,12 @@ class TrainCommandTest {
         assertThat(bundle.manifest().threshold()).isEqualTo(0.5);
         assertThat(bundle.manifest().baseModel()).containsEntry("id", "random:tiny");
         assertThat(bundle.manifest().datasetSha256()).hasSize(64);
-        assertThat(bundle.manifest().metrics()).containsKey("test_accuracy").doesNotContainKey("history");
-        assertThat(bundle.manifest().training()).containsEntry("trainable", "all").containsEntry("epochs", 1);
+        assertThat(bundle.manifest().metrics())
+                .containsKey("test_accuracy")
+                .doesNotContainKey("history");
+        assertThat(bundle.manifest().training())
+                .containsEntry("trainable", "all")
+                .containsEntry("epochs", 1);
 
         BufferedImage plot = ImageIO.read(out.resolve("training.png").toFile());
         assertThat(plot.getWidth()).isGreaterThan(600);
@@ -65,17 +90,36 @@ class TrainCommandTest {
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 32, 2);
         Path out = dir.resolve("run");
 
-        CliRun run = CliRun.of("train", "--base-model", checkpoint.toString(), "--data", data.toString(),
-                "--out", out.toString(), "--epochs", "1", "--pooling", "book", "--trainable", "last-n-blocks", "1");
+        CliRun run =
+                CliRun.of(
+                        "train",
+                        "--base-model",
+                        checkpoint.toString(),
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        out.toString(),
+                        "--epochs",
+                        "1",
+                        "--pooling",
+                        "book",
+                        "--trainable",
+                        "last-n-blocks",
+                        "1");
 
         assertThat(run.code).as(run.toString()).isZero();
-        assertThat(run.out).contains("Frozen-layer cache: embeddings and blocks 0..0 run once per example",
-                "Trainable: last-block", "lr 5.0E-5");
+        assertThat(run.out)
+                .contains(
+                        "Frozen-layer cache: embeddings and blocks 0..0 run once per example",
+                        "Trainable: last-block",
+                        "lr 5.0E-5");
         ModelBundle bundle = ModelBundle.read(out.resolve("bundle"));
         assertThat(bundle.manifest().pooling()).isEqualTo("book");
         // book pooling pads to the longest training example, which is at most the context (32)
         assertThat(bundle.manifest().maxLength()).isBetween(5, 32);
-        assertThat(bundle.manifest().baseModel()).containsEntry("id", checkpoint.toString()).containsKey("sha256");
+        assertThat(bundle.manifest().baseModel())
+                .containsEntry("id", checkpoint.toString())
+                .containsKey("sha256");
     }
 
     @Test
@@ -83,27 +127,54 @@ class TrainCommandTest {
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 16, 4);
         for (String name : new String[] {"--max-tokens", "--max-length"}) {
             Path out = dir.resolve("run" + name);
-            CliRun run = CliRun.of("train", "--init", "random", "--data", data.toString(), "--out", out.toString(),
-                    "--epochs", "1", name, "20");
+            CliRun run =
+                    CliRun.of(
+                            "train",
+                            "--init",
+                            "random",
+                            "--data",
+                            data.toString(),
+                            "--out",
+                            out.toString(),
+                            "--epochs",
+                            "1",
+                            name,
+                            "20");
             assertThat(run.code).as(name + "\n" + run).isZero();
             assertThat(run.out).as(name).contains("max length 20 tokens");
-            assertThat(ModelBundle.read(out.resolve("bundle")).manifest().maxLength()).as(name).isEqualTo(20);
+            assertThat(ModelBundle.read(out.resolve("bundle")).manifest().maxLength())
+                    .as(name)
+                    .isEqualTo(20);
         }
     }
 
     @Test
     void trainShouldExplainMissingDataAndBadOptions() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("nothing"));
-        CliRun missing = CliRun.of("train", "--init", "random", "--data", empty.toString(), "--out",
-                dir.resolve("o").toString());
+        CliRun missing =
+                CliRun.of(
+                        "train",
+                        "--init",
+                        "random",
+                        "--data",
+                        empty.toString(),
+                        "--out",
+                        dir.resolve("o").toString());
         assertThat(missing.code).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(missing.err).contains("train.csv is missing", "prepare");
 
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 16, 3);
         Path broken = SyntheticSms.writeSplits(dir.resolve("broken"), 16, 3);
         Files.writeString(broken.resolve("train.csv"), "label,text\n0,fine\n7,bad label\n");
-        CliRun malformed = CliRun.of("train", "--init", "random", "--data", broken.toString(), "--out",
-                dir.resolve("o").toString());
+        CliRun malformed =
+                CliRun.of(
+                        "train",
+                        "--init",
+                        "random",
+                        "--data",
+                        broken.toString(),
+                        "--out",
+                        dir.resolve("o").toString());
         assertThat(malformed.code).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(malformed.err).contains("train.csv line 3", "label must be 0 or 1");
 
@@ -119,14 +190,27 @@ class TrainCommandTest {
             {"--init", "random", "--epochs", "0"},
             {"--init", "random", "--batch-size", "100"},
         };
-        String[] expected = {"unknown --trainable 'top'", "only 2 blocks", "exceeds the model's context of 256",
-            "--max-tokens 999 exceeds the model's context of 256", "--max-tokens must be positive, got -1",
-            "unknown model preset 'huge'", "unknown pooling 'middle'", "--init must be", "at least 1",
-            "fewer than one batch of 100"};
+        String[] expected = {
+            "unknown --trainable 'top'",
+            "only 2 blocks",
+            "exceeds the model's context of 256",
+            "--max-tokens 999 exceeds the model's context of 256",
+            "--max-tokens must be positive, got -1",
+            "unknown model preset 'huge'",
+            "unknown pooling 'middle'",
+            "--init must be",
+            "at least 1",
+            "fewer than one batch of 100"
+        };
         for (int i = 0; i < bad.length; i++) {
             Path out = dir.resolve("o" + i);
-            CliRun run = CliRun.of(concat(new String[] {"train", "--data", data.toString(), "--out", out.toString()},
-                    bad[i]));
+            CliRun run =
+                    CliRun.of(
+                            concat(
+                                    new String[] {
+                                        "train", "--data", data.toString(), "--out", out.toString()
+                                    },
+                                    bad[i]));
             String what = String.join(" ", bad[i]);
             assertThat(run.code).as(what + "\n" + run).isEqualTo(SpamGptCli.EXIT_USAGE);
             assertThat(run.err).as(what).contains(expected[i]);

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** A bundle trained once through the CLI (tiny preset, synthetic data), for evaluate and classify tests. */
+/**
+ * A bundle trained once through the CLI (tiny preset, synthetic data), for evaluate and classify
+ * tests.
+ */
 final class TrainedBundle {
 
     final Path data;
@@ -23,8 +26,21 @@ final class TrainedBundle {
     static TrainedBundle train(Path dir) throws IOException {
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 96, 21);
         Path run = dir.resolve("run");
-        CliRun result = CliRun.of("train", "--init", "random", "--config", "tiny", "--data", data.toString(),
-                "--out", run.toString(), "--epochs", "2", "--eval-freq", "100");
+        CliRun result =
+                CliRun.of(
+                        "train",
+                        "--init",
+                        "random",
+                        "--config",
+                        "tiny",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        run.toString(),
+                        "--epochs",
+                        "2",
+                        "--eval-freq",
+                        "100");
         if (result.code != 0) {
             throw new IllegalStateException("training the test bundle failed: " + result);
         }

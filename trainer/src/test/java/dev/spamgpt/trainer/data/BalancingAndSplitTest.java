@@ -33,7 +33,8 @@ class BalancingAndSplitTest {
     @Test
     void undersampleShouldBeSeeded() {
         List<LabelledText> data = data(500, 50);
-        assertThat(Balancing.undersample(data, 123)).isEqualTo(Balancing.undersample(data, 123))
+        assertThat(Balancing.undersample(data, 123))
+                .isEqualTo(Balancing.undersample(data, 123))
                 .isNotEqualTo(Balancing.undersample(data, 124));
     }
 

@@ -13,20 +13,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DatasetCsvTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void writeThenReadShouldRoundTripAwkwardTexts() throws IOException {
-        List<LabelledText> examples = List.of(
-                new LabelledText("plain", 0),
-                new LabelledText("comma, inside", 1),
-                new LabelledText("\"quoted\" and \"\"doubled\"\"", 0),
-                new LabelledText("line one\nline two\r\nline three\rend", 1),
-                new LabelledText("  leading and trailing spaces  ", 0),
-                new LabelledText("", 1),
-                new LabelledText("Привет 😀 £5 <|endoftext|>", 0),
-                new LabelledText("ends with a quote\"", 1));
+        List<LabelledText> examples =
+                List.of(
+                        new LabelledText("plain", 0),
+                        new LabelledText("comma, inside", 1),
+                        new LabelledText("\"quoted\" and \"\"doubled\"\"", 0),
+                        new LabelledText("line one\nline two\r\nline three\rend", 1),
+                        new LabelledText("  leading and trailing spaces  ", 0),
+                        new LabelledText("", 1),
+                        new LabelledText("Привет 😀 £5 <|endoftext|>", 0),
+                        new LabelledText("ends with a quote\"", 1));
         Path file = dir.resolve("sub/train.csv");
 
         DatasetCsv.write(file, examples);
@@ -41,8 +41,8 @@ class DatasetCsvTest {
     void readShouldAcceptWordLabelsAndBlankLines() throws IOException {
         Path file = dir.resolve("d.csv");
         Files.writeString(file, "label,text\r\nspam,x\r\n\r\nham,y\r\n");
-        assertThat(DatasetCsv.read(file)).containsExactly(new LabelledText("x", 1),
-                new LabelledText("y", 0));
+        assertThat(DatasetCsv.read(file))
+                .containsExactly(new LabelledText("x", 1), new LabelledText("y", 0));
     }
 
     @Test
@@ -63,8 +63,25 @@ class DatasetCsvTest {
         Files.writeString(file, "");
         assertThatThrownBy(() -> DatasetCsv.read(file)).hasMessageContaining("empty");
 
-        Files.write(file, new byte[] {'l', 'a', 'b', 'e', 'l', ',', 't', 'e', 'x', 't', '\n', '0',
-            ',', (byte) 0xFF, '\n'});
+        Files.write(
+                file,
+                new byte[] {
+                    'l',
+                    'a',
+                    'b',
+                    'e',
+                    'l',
+                    ',',
+                    't',
+                    'e',
+                    'x',
+                    't',
+                    '\n',
+                    '0',
+                    ',',
+                    (byte) 0xFF,
+                    '\n'
+                });
         assertThatThrownBy(() -> DatasetCsv.read(file)).hasMessageContaining("not UTF-8");
     }
 }

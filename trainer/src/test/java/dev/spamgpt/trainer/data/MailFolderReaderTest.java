@@ -15,8 +15,7 @@ class MailFolderReaderTest {
 
     private static final MessageText.Limits LIMITS = MessageText.Limits.defaults();
 
-    @TempDir
-    Path root;
+    @TempDir Path root;
 
     private void write(String path, String content) throws IOException {
         Path file = root.resolve(path);
@@ -33,44 +32,53 @@ class MailFolderReaderTest {
         Files.createDirectories(root.resolve("ham/box/tmp"));
         write("ham/README.md", "notes about this folder\n");
         write("ham/.DS_Store", "x");
-        write("spam/archive.mbox", String.join("\n",
-                "From spammer@example.com Mon Jan  1 00:00:00 2024",
-                "Subject: Win",
-                "",
-                "Claim your prize",
-                ">From the desk of the director",
-                "",
-                "From other@example.com Mon Jan  1 00:00:01 2024",
-                "Subject: Cheap",
-                "Content-Type: text/html",
-                "",
-                "<p>Cheap <b>pills</b></p>",
-                "",
-                "From third@example.com Mon Jan  1 00:00:02 2024",
-                "Content-Type: image/png",
-                "",
-                "iVBORw0KGgo=",
-                ""));
+        write(
+                "spam/archive.mbox",
+                String.join(
+                        "\n",
+                        "From spammer@example.com Mon Jan  1 00:00:00 2024",
+                        "Subject: Win",
+                        "",
+                        "Claim your prize",
+                        ">From the desk of the director",
+                        "",
+                        "From other@example.com Mon Jan  1 00:00:01 2024",
+                        "Subject: Cheap",
+                        "Content-Type: text/html",
+                        "",
+                        "<p>Cheap <b>pills</b></p>",
+                        "",
+                        "From third@example.com Mon Jan  1 00:00:02 2024",
+                        "Content-Type: image/png",
+                        "",
+                        "iVBORw0KGgo=",
+                        ""));
 
         ReadResult result = MailFolderReader.read(root, LIMITS);
 
-        assertThat(result.examples()).containsExactly(
-                new LabelledText("Lunch\nAt noon?", 0),
-                new LabelledText("Minutes\nAttached.", 0),
-                new LabelledText("Hello\nNew one.", 0),
-                new LabelledText("Win\nClaim your prize\nFrom the desk of the director", 1),
-                new LabelledText("Cheap\nCheap pills", 1));
+        assertThat(result.examples())
+                .containsExactly(
+                        new LabelledText("Lunch\nAt noon?", 0),
+                        new LabelledText("Minutes\nAttached.", 0),
+                        new LabelledText("Hello\nNew one.", 0),
+                        new LabelledText("Win\nClaim your prize\nFrom the desk of the director", 1),
+                        new LabelledText("Cheap\nCheap pills", 1));
         assertThat(result.malformed()).isEqualTo(1);
-        assertThat(result.malformedSamples()).singleElement().asString()
+        assertThat(result.malformedSamples())
+                .singleElement()
+                .asString()
                 .startsWith("spam/archive.mbox:13: no text");
         assertThat(result.skipped()).isEqualTo(3);
-        assertThat(result.skippedSamples()).anyMatch(s -> s.startsWith("ham/README.md"))
-                .anyMatch(s -> s.contains("tmp/")).anyMatch(s -> s.contains(".DS_Store"));
+        assertThat(result.skippedSamples())
+                .anyMatch(s -> s.startsWith("ham/README.md"))
+                .anyMatch(s -> s.contains("tmp/"))
+                .anyMatch(s -> s.contains(".DS_Store"));
     }
 
     @Test
     void hugeMboxMessageShouldBeCutNotLoaded() throws IOException {
-        StringBuilder mbox = new StringBuilder("From a@b Mon Jan  1 00:00:00 2024\nSubject: big\n\n");
+        StringBuilder mbox =
+                new StringBuilder("From a@b Mon Jan  1 00:00:00 2024\nSubject: big\n\n");
         String line = "spam spam spam spam spam spam spam spam spam spam spam spam\n";
         while (mbox.length() < 3_000_000) {
             mbox.append(line);
@@ -91,7 +99,8 @@ class MailFolderReaderTest {
     void folderWithoutBothSubfoldersShouldFail() throws IOException {
         Files.createDirectories(root.resolve("ham"));
         assertThatThrownBy(() -> MailFolderReader.read(root, LIMITS))
-                .isInstanceOf(IOException.class).hasMessageContaining("ham/ and a spam/");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("ham/ and a spam/");
     }
 
     @Test
@@ -99,27 +108,33 @@ class MailFolderReaderTest {
         write("ham/1.eml", "Subject: one\n\nfirst\n");
         write("ham/2.eml", "Subject: two\n\nsecond\n");
         write("ham/3.eml", "Subject: three\n\nthird\n");
-        write("spam/box.mbox", "From a@x Mon Jan  1 00:00:00 2024\nSubject: deep\n\nx\n\n"
-                + "From b@x Mon Jan  1 00:00:01 2024\nSubject: fine\n\ncheap\n");
-        MailFolderReader.Extractor hostile = in -> {
-            String mail = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (mail.contains("two")) {
-                throw new IllegalStateException("broken part");
-            }
-            if (mail.contains("deep")) {
-                throw new StackOverflowError();
-            }
-            return MessageText.fromMime(mail.getBytes(StandardCharsets.UTF_8), LIMITS);
-        };
+        write(
+                "spam/box.mbox",
+                "From a@x Mon Jan  1 00:00:00 2024\nSubject: deep\n\nx\n\n"
+                        + "From b@x Mon Jan  1 00:00:01 2024\nSubject: fine\n\ncheap\n");
+        MailFolderReader.Extractor hostile =
+                in -> {
+                    String mail = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    if (mail.contains("two")) {
+                        throw new IllegalStateException("broken part");
+                    }
+                    if (mail.contains("deep")) {
+                        throw new StackOverflowError();
+                    }
+                    return MessageText.fromMime(mail.getBytes(StandardCharsets.UTF_8), LIMITS);
+                };
 
         ReadResult result = MailFolderReader.read(root, LIMITS, hostile);
 
-        assertThat(result.examples()).extracting(LabelledText::text)
+        assertThat(result.examples())
+                .extracting(LabelledText::text)
                 .containsExactly("one\nfirst", "three\nthird", "fine\ncheap");
         assertThat(result.malformed()).isEqualTo(2);
-        assertThat(result.malformedSamples()).containsExactly(
-                "ham/2.eml: could not be read (IllegalStateException: broken part)",
-                "spam/box.mbox:1: could not be read (stack overflow: nested or repeated too deeply)");
+        assertThat(result.malformedSamples())
+                .containsExactly(
+                        "ham/2.eml: could not be read (IllegalStateException: broken part)",
+                        "spam/box.mbox:1: could not be read (stack overflow: nested or repeated too"
+                                + " deeply)");
     }
 
     @Test
@@ -128,8 +143,14 @@ class MailFolderReaderTest {
         Files.createDirectories(root.resolve("spam"));
         OutOfMemoryError oom = new OutOfMemoryError("Java heap space");
 
-        assertThatThrownBy(() -> MailFolderReader.read(root, LIMITS, in -> {
-            throw oom;
-        })).isSameAs(oom);
+        assertThatThrownBy(
+                        () ->
+                                MailFolderReader.read(
+                                        root,
+                                        LIMITS,
+                                        in -> {
+                                            throw oom;
+                                        }))
+                .isSameAs(oom);
     }
 }

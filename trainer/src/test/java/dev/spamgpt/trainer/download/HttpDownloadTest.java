@@ -31,8 +31,7 @@ class HttpDownloadTest {
 
     private static final int SIZE = 300_000;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final byte[] data = new byte[SIZE];
     private final List<String> ranges = Collections.synchronizedList(new ArrayList<>());
@@ -41,10 +40,11 @@ class HttpDownloadTest {
     private ExecutorService executor;
     private String sha;
 
-    private final HttpDownload download = HttpDownload.create()
-            .withProgress(false)
-            .withRetries(2, Duration.ofMillis(10))
-            .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
+    private final HttpDownload download =
+            HttpDownload.create()
+                    .withProgress(false)
+                    .withRetries(2, Duration.ofMillis(10))
+                    .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
 
     @BeforeEach
     void startServer() throws IOException {
@@ -80,8 +80,8 @@ class HttpDownloadTest {
             return;
         }
         if (range != null) {
-            exchange.getResponseHeaders().add("Content-Range",
-                    "bytes " + start + "-" + (SIZE - 1) + "/" + SIZE);
+            exchange.getResponseHeaders()
+                    .add("Content-Range", "bytes " + start + "-" + (SIZE - 1) + "/" + SIZE);
         }
         exchange.sendResponseHeaders(range == null ? 200 : 206, SIZE - start);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -138,13 +138,15 @@ class HttpDownloadTest {
 
     @Test
     void cutConnectionShouldResumeWithARangeRequest() throws IOException {
-        server.createContext("/f", exchange -> {
-            if (ranges.isEmpty()) {
-                serveHalfAndCut(exchange);
-            } else {
-                serveRanged(exchange);
-            }
-        });
+        server.createContext(
+                "/f",
+                exchange -> {
+                    if (ranges.isEmpty()) {
+                        serveHalfAndCut(exchange);
+                    } else {
+                        serveRanged(exchange);
+                    }
+                });
         Path target = dir.resolve("model.bin");
 
         download.fetch(url("/f"), target, sha);
@@ -183,13 +185,15 @@ class HttpDownloadTest {
 
     @Test
     void serverIgnoringRangeShouldRestartFromZero() throws IOException {
-        server.createContext("/f", exchange -> {
-            ranges.add(String.valueOf(exchange.getRequestHeaders().getFirst("Range")));
-            exchange.sendResponseHeaders(200, SIZE);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(data);
-            }
-        });
+        server.createContext(
+                "/f",
+                exchange -> {
+                    ranges.add(String.valueOf(exchange.getRequestHeaders().getFirst("Range")));
+                    exchange.sendResponseHeaders(200, SIZE);
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(data);
+                    }
+                });
         Path target = dir.resolve("model.bin");
         Files.write(dir.resolve("model.bin.part"), new byte[5000]);
 
@@ -200,25 +204,28 @@ class HttpDownloadTest {
 
     @Test
     void stalledConnectionShouldTimeOutAndResume() throws IOException {
-        server.createContext("/f", exchange -> {
-            if (!ranges.isEmpty()) {
-                serveRanged(exchange);
-                return;
-            }
-            ranges.add("null");
-            exchange.sendResponseHeaders(200, SIZE);
-            OutputStream out = exchange.getResponseBody();
-            out.write(data, 0, 1000);
-            out.flush();
-            try {
-                release.await(30, TimeUnit.SECONDS); // hang until the test ends
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.close();
-        });
+        server.createContext(
+                "/f",
+                exchange -> {
+                    if (!ranges.isEmpty()) {
+                        serveRanged(exchange);
+                        return;
+                    }
+                    ranges.add("null");
+                    exchange.sendResponseHeaders(200, SIZE);
+                    OutputStream out = exchange.getResponseBody();
+                    out.write(data, 0, 1000);
+                    out.flush();
+                    try {
+                        release.await(30, TimeUnit.SECONDS); // hang until the test ends
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.close();
+                });
         Path target = dir.resolve("model.bin");
-        HttpDownload impatient = download.withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300));
+        HttpDownload impatient =
+                download.withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300));
 
         impatient.fetch(url("/f"), target, sha);
 
@@ -243,11 +250,13 @@ class HttpDownloadTest {
 
     @Test
     void notFoundShouldFailAtOnceAndSayWhatToFetch() {
-        server.createContext("/missing", exchange -> {
-            ranges.add("404");
-            exchange.sendResponseHeaders(404, -1);
-            exchange.close();
-        });
+        server.createContext(
+                "/missing",
+                exchange -> {
+                    ranges.add("404");
+                    exchange.sendResponseHeaders(404, -1);
+                    exchange.close();
+                });
         Path target = dir.resolve("model.bin");
 
         assertThatThrownBy(() -> download.fetch(url("/missing"), target))
@@ -291,15 +300,17 @@ class HttpDownloadTest {
 
     @Test
     void bodyWithoutALengthShouldBeCutAtTheCap() {
-        server.createContext("/f", exchange -> {
-            ranges.add("chunked");
-            exchange.sendResponseHeaders(200, 0); // chunked: no length announced
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(data);
-            } catch (IOException e) {
-                // the client hung up
-            }
-        });
+        server.createContext(
+                "/f",
+                exchange -> {
+                    ranges.add("chunked");
+                    exchange.sendResponseHeaders(200, 0); // chunked: no length announced
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        out.write(data);
+                    } catch (IOException e) {
+                        // the client hung up
+                    }
+                });
         Path target = dir.resolve("model.bin");
 
         assertThatThrownBy(() -> download.fetch(url("/f"), target, null, 100_000))

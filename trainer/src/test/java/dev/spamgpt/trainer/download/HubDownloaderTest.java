@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.testing.TinyCheckpoints;
 import dev.spamgpt.core.util.Sha256;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -22,8 +21,7 @@ class HubDownloaderTest {
 
     private static final String ID = "test-org/tiny-gpt2";
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     private LocalHub hub;
     private Path source;
@@ -31,7 +29,9 @@ class HubDownloaderTest {
 
     @BeforeEach
     void startHub() throws IOException {
-        source = TinyCheckpoints.write(tmp.resolve("source"), TinyCheckpoints.options().prefix(true));
+        source =
+                TinyCheckpoints.write(
+                        tmp.resolve("source"), TinyCheckpoints.options().prefix(true));
         hub = new LocalHub().serve(ID, source);
         cache = tmp.resolve("cache");
     }
@@ -42,8 +42,13 @@ class HubDownloaderTest {
     }
 
     private HubDownloader downloader(String url) {
-        return new HubDownloader(url, cache, HttpDownload.create().withProgress(false)
-                .withRetries(1, Duration.ofMillis(10)).withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        return new HubDownloader(
+                url,
+                cache,
+                HttpDownload.create()
+                        .withProgress(false)
+                        .withRetries(1, Duration.ofMillis(10))
+                        .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
     @Test
@@ -58,12 +63,14 @@ class HubDownloaderTest {
 
         assertThat(folder).isEqualTo(cache.resolve("test-org--tiny-gpt2"));
         for (String file : HubDownloader.FILES) {
-            assertThat(Files.readAllBytes(folder.resolve(file))).as(file)
+            assertThat(Files.readAllBytes(folder.resolve(file)))
+                    .as(file)
                     .isEqualTo(Files.readAllBytes(source.resolve(file)));
         }
-        assertThat(hub.requests()).containsExactly(
-                "GET /test-org/tiny-gpt2/resolve/main/config.json",
-                "GET /test-org/tiny-gpt2/resolve/main/model.safetensors");
+        assertThat(hub.requests())
+                .containsExactly(
+                        "GET /test-org/tiny-gpt2/resolve/main/config.json",
+                        "GET /test-org/tiny-gpt2/resolve/main/model.safetensors");
         assertThat(HfCheckpoint.readConfig(folder)).isEqualTo(TinyCheckpoints.TINY);
     }
 
@@ -89,20 +96,27 @@ class HubDownloaderTest {
         downloader(hub.url()).resolve(ID);
 
         assertThat(Files.readAllBytes(folder.resolve(HfCheckpoint.WEIGHTS))).isEqualTo(full);
-        assertThat(hub.requests()).contains("GET /test-org/tiny-gpt2/resolve/main/model.safetensors Range: bytes=100000-");
+        assertThat(hub.requests())
+                .contains(
+                        "GET /test-org/tiny-gpt2/resolve/main/model.safetensors Range:"
+                                + " bytes=100000-");
         assertThat(folder.resolve("model.safetensors.part")).doesNotExist();
     }
 
     @Test
     void downloadShouldResumeAfterTheConnectionDrops() throws IOException {
         byte[] config = Files.readAllBytes(source.resolve(HfCheckpoint.CONFIG));
-        hub.cutNextResponseAfter(config.length / 2); // the first response, config.json, drops halfway
+        hub.cutNextResponseAfter(
+                config.length / 2); // the first response, config.json, drops halfway
 
         Path folder = downloader(hub.url()).resolve(ID);
 
         assertThat(Files.readAllBytes(folder.resolve(HfCheckpoint.CONFIG))).isEqualTo(config);
-        assertThat(hub.requests()).contains("GET /test-org/tiny-gpt2/resolve/main/config.json Range: bytes="
-                + config.length / 2 + "-");
+        assertThat(hub.requests())
+                .contains(
+                        "GET /test-org/tiny-gpt2/resolve/main/config.json Range: bytes="
+                                + config.length / 2
+                                + "-");
     }
 
     @Test
@@ -117,10 +131,14 @@ class HubDownloaderTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("base model " + ID + " is not in the cache")
                 .hasMessageContaining("cannot connect")
-                .hasMessageContaining(deadUrl + "/test-org/tiny-gpt2/resolve/main/config.json  ->  "
-                        + folder.resolve("config.json"))
-                .hasMessageContaining(deadUrl + "/test-org/tiny-gpt2/resolve/main/model.safetensors  ->  "
-                        + folder.resolve("model.safetensors"))
+                .hasMessageContaining(
+                        deadUrl
+                                + "/test-org/tiny-gpt2/resolve/main/config.json  ->  "
+                                + folder.resolve("config.json"))
+                .hasMessageContaining(
+                        deadUrl
+                                + "/test-org/tiny-gpt2/resolve/main/model.safetensors  ->  "
+                                + folder.resolve("model.safetensors"))
                 .hasMessageContaining("pass a local folder");
     }
 
@@ -152,9 +170,11 @@ class HubDownloaderTest {
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "spamgpt", "models"));
         assertThat(d.cacheFolder(HubDownloader.DEFAULT_MODEL))
                 .isEqualTo(HubDownloader.defaultCacheDir().resolve("openai-community--gpt2"));
-        if (System.getProperty(HubDownloader.HUB_URL_PROPERTY) == null && System.getenv("HF_ENDPOINT") == null) {
+        if (System.getProperty(HubDownloader.HUB_URL_PROPERTY) == null
+                && System.getenv("HF_ENDPOINT") == null) {
             assertThat(d.url(HubDownloader.DEFAULT_MODEL, "model.safetensors"))
-                    .isEqualTo("https://huggingface.co/openai-community/gpt2/resolve/main/model.safetensors");
+                    .isEqualTo(
+                            "https://huggingface.co/openai-community/gpt2/resolve/main/model.safetensors");
         }
     }
 
@@ -217,7 +237,9 @@ class HubDownloaderTest {
         downloader(hub.url()).resolve(ID);
 
         assertThat(Sha256.ofFile(weightsInCache())).isEqualTo(Sha256.ofBytes(good));
-        assertThat(hub.requests()).hasSize(requests + 1)
-                .last().isEqualTo("GET /test-org/tiny-gpt2/resolve/main/model.safetensors");
+        assertThat(hub.requests())
+                .hasSize(requests + 1)
+                .last()
+                .isEqualTo("GET /test-org/tiny-gpt2/resolve/main/model.safetensors");
     }
 }

@@ -3,7 +3,6 @@ package dev.spamgpt.trainer.download;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.spamgpt.core.util.Sha256;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -19,13 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A stand-in for the Hugging Face hub on 127.0.0.1: serves checkpoint folders at
- * {@code /<id>/resolve/main/<file>}, honours {@code Range: bytes=N-} like the real CDN, and
- * records every request so tests can check what was fetched (and what was not).
+ * A stand-in for the Hugging Face hub on 127.0.0.1: serves checkpoint folders at {@code
+ * /<id>/resolve/main/<file>}, honours {@code Range: bytes=N-} like the real CDN, and records every
+ * request so tests can check what was fetched (and what was not).
  *
  * <p>Files marked as LFS files are answered like the real hub answers them: a 302 redirect to
- * {@code /cdn/<id>/<file>} carrying {@code X-Linked-Etag} (the quoted SHA-256) and
- * {@code X-Linked-Size}; a test can make those declarations lie.
+ * {@code /cdn/<id>/<file>} carrying {@code X-Linked-Etag} (the quoted SHA-256) and {@code
+ * X-Linked-Size}; a test can make those declarations lie.
  */
 public final class LocalHub implements AutoCloseable {
 
@@ -64,8 +63,8 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /**
-     * Serves a file name (in every model) as an LFS file: a redirect to the CDN path that
-     * declares the file's real SHA-256 and size, as the real hub does.
+     * Serves a file name (in every model) as an LFS file: a redirect to the CDN path that declares
+     * the file's real SHA-256 and size, as the real hub does.
      *
      * @param file such as {@code model.safetensors}
      * @return this
@@ -77,8 +76,8 @@ public final class LocalHub implements AutoCloseable {
     }
 
     /**
-     * Serves a file name as an LFS file whose redirect declares the given SHA-256 and size,
-     * true or not.
+     * Serves a file name as an LFS file whose redirect declares the given SHA-256 and size, true or
+     * not.
      *
      * @param file such as {@code model.safetensors}
      * @param sha256 the SHA-256 to declare in {@code X-Linked-Etag}
@@ -101,12 +100,16 @@ public final class LocalHub implements AutoCloseable {
         cutAfterBytes = bytes;
     }
 
-    /** @return the base URL, such as {@code http://127.0.0.1:41234} */
+    /**
+     * @return the base URL, such as {@code http://127.0.0.1:41234}
+     */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** @return every request so far, as {@code "GET /path"} plus {@code " Range: ..."} if sent */
+    /**
+     * @return every request so far, as {@code "GET /path"} plus {@code " Range: ..."} if sent
+     */
     public List<String> requests() {
         synchronized (requests) {
             return new ArrayList<>(requests);
@@ -117,7 +120,11 @@ public final class LocalHub implements AutoCloseable {
         try {
             String range = exchange.getRequestHeaders().getFirst("Range");
             String path = exchange.getRequestURI().getPath();
-            requests.add(exchange.getRequestMethod() + " " + path + (range == null ? "" : " Range: " + range));
+            requests.add(
+                    exchange.getRequestMethod()
+                            + " "
+                            + path
+                            + (range == null ? "" : " Range: " + range));
             Matcher m = PATH.matcher(path);
             boolean viaCdn = false;
             if (!m.matches()) {
@@ -134,7 +141,8 @@ public final class LocalHub implements AutoCloseable {
             if (!viaCdn && lfsSha.containsKey(name)) {
                 String sha = lfsSha.get(name).isEmpty() ? Sha256.ofFile(file) : lfsSha.get(name);
                 long size = lfsSize.get(name) < 0 ? Files.size(file) : lfsSize.get(name);
-                exchange.getResponseHeaders().set("Location", url() + "/cdn/" + m.group(1) + "/" + name);
+                exchange.getResponseHeaders()
+                        .set("Location", url() + "/cdn/" + m.group(1) + "/" + name);
                 exchange.getResponseHeaders().set("X-Linked-Etag", "\"" + sha + "\"");
                 exchange.getResponseHeaders().set("X-Linked-Size", Long.toString(size));
                 exchange.sendResponseHeaders(302, -1);
@@ -150,8 +158,10 @@ public final class LocalHub implements AutoCloseable {
                     exchange.sendResponseHeaders(416, -1);
                     return;
                 }
-                exchange.getResponseHeaders().set("Content-Range",
-                        "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+                exchange.getResponseHeaders()
+                        .set(
+                                "Content-Range",
+                                "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
                 exchange.sendResponseHeaders(206, body.length - from);
             } else {
                 exchange.sendResponseHeaders(200, body.length);

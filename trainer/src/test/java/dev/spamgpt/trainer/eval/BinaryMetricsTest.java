@@ -25,7 +25,9 @@ class BinaryMetricsTest {
         assertThat(m.falsePositiveRate()).isEqualTo(1 / 4.0);
         assertThat(m.loss()).isEqualTo(4.5);
         Map<String, Object> json = m.toMap();
-        assertThat(json).containsKeys("accuracy", "precision", "recall", "f1", "roc_auc", "confusion_matrix");
+        assertThat(json)
+                .containsKeys(
+                        "accuracy", "precision", "recall", "f1", "roc_auc", "confusion_matrix");
         @SuppressWarnings("unchecked")
         Map<String, Long> confusion = (Map<String, Long>) json.get("confusion_matrix");
         assertThat(confusion).containsEntry("fp", 1L).containsEntry("tp", 3L);
@@ -68,7 +70,10 @@ class BinaryMetricsTest {
     @Test
     void rocAucShouldBeUndefinedWithOneClassAndExactForPerfectSeparation() {
         assertThat(BinaryMetrics.rocAuc(new int[] {1, 1}, new float[] {0.2f, 0.3f})).isNaN();
-        assertThat(BinaryMetrics.rocAuc(new int[] {0, 1, 0, 1}, new float[] {0.1f, 0.8f, 0.2f, 0.9f})).isEqualTo(1.0);
+        assertThat(
+                        BinaryMetrics.rocAuc(
+                                new int[] {0, 1, 0, 1}, new float[] {0.1f, 0.8f, 0.2f, 0.9f}))
+                .isEqualTo(1.0);
         assertThat(BinaryMetrics.rocAuc(new int[] {0, 1}, new float[] {0.9f, 0.1f})).isEqualTo(0.0);
     }
 

@@ -15,19 +15,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 class TrainingPlotTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void writeShouldDrawBothCurvesOfBothPanelsAsPng() throws Exception {
         List<EvalPoint> evals = new ArrayList<>();
         for (int step = 0; step < 130; step += 10) {
-            evals.add(new EvalPoint(step / 40 + 1, step, (step + 1) * 8L, 0.7 * Math.exp(-step / 30.0),
-                    0.7 * Math.exp(-step / 40.0) + 0.05, 0.9, 0.88));
+            evals.add(
+                    new EvalPoint(
+                            step / 40 + 1,
+                            step,
+                            (step + 1) * 8L,
+                            0.7 * Math.exp(-step / 30.0),
+                            0.7 * Math.exp(-step / 40.0) + 0.05,
+                            0.9,
+                            0.88));
         }
-        List<EpochPoint> epochs = List.of(new EpochPoint(1, 320, 0.8, 0.75), new EpochPoint(2, 640, 0.95, 0.9),
-                new EpochPoint(3, 960, 0.99, 0.93));
-        TrainingHistory history = new TrainingHistory(evals, epochs, new float[0], 130, 1040, 10, 0);
+        List<EpochPoint> epochs =
+                List.of(
+                        new EpochPoint(1, 320, 0.8, 0.75),
+                        new EpochPoint(2, 640, 0.95, 0.9),
+                        new EpochPoint(3, 960, 0.99, 0.93));
+        TrainingHistory history =
+                new TrainingHistory(evals, epochs, new float[0], 130, 1040, 10, 0);
         Path png = dir.resolve("out/training.png");
         TrainingPlot.write(png, history, 320);
         BufferedImage image = ImageIO.read(png.toFile());

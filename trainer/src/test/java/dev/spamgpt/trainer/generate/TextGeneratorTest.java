@@ -9,7 +9,6 @@ import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.testing.GoldenFixture;
 import dev.spamgpt.core.util.Djl;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,8 +30,7 @@ class TextGeneratorTest {
 
     private static final int[] PROMPT = {6109, 3626, 6100, 345};
 
-    @TempDir
-    static Path tmp;
+    @TempDir static Path tmp;
 
     private static NDManager manager;
     private static final Map<String, Gpt2Model> MODELS = new LinkedHashMap<>();
@@ -42,12 +40,17 @@ class TextGeneratorTest {
     @BeforeAll
     static void load() throws IOException {
         manager = Djl.engine().newBaseManager();
-        Gpt2Model model = HfCheckpoint.load(GoldenFixture.copyCheckpoint(tmp.resolve("golden")), manager);
+        Gpt2Model model =
+                HfCheckpoint.load(GoldenFixture.copyCheckpoint(tmp.resolve("golden")), manager);
         vocab = model.config().vocabSize();
         generator = new TextGenerator(model);
         MODELS.put("transformer.-prefixed", model);
-        MODELS.put("bare keys", HfCheckpoint.load(
-                GoldenFixture.copyCheckpointWithBareKeys(tmp.resolve("bare"), tmp.resolve("scratch")), manager));
+        MODELS.put(
+                "bare keys",
+                HfCheckpoint.load(
+                        GoldenFixture.copyCheckpointWithBareKeys(
+                                tmp.resolve("bare"), tmp.resolve("scratch")),
+                        manager));
     }
 
     @AfterAll
@@ -56,8 +59,9 @@ class TextGeneratorTest {
     }
 
     static Stream<Arguments> layoutsAndCases() {
-        return Stream.of("transformer.-prefixed", "bare keys").flatMap(layout ->
-                GoldenFixture.cases().stream().map(c -> Arguments.of(layout, c)));
+        return Stream.of("transformer.-prefixed", "bare keys")
+                .flatMap(
+                        layout -> GoldenFixture.cases().stream().map(c -> Arguments.of(layout, c)));
     }
 
     @ParameterizedTest(name = "{0}: {1}")
@@ -78,7 +82,8 @@ class TextGeneratorTest {
             longPrompt[i] = 1000 + 37 * i;
         }
 
-        generator.generate(longPrompt, 5); // 35 tokens: past the context of 32, so cropping runs too
+        generator.generate(
+                longPrompt, 5); // 35 tokens: past the context of 32, so cropping runs too
 
         assertThat(manager.getManagedArrays()).hasSize(before);
     }
@@ -87,7 +92,8 @@ class TextGeneratorTest {
     void topKOfOneShouldBeGreedyWhateverTheTemperature() {
         int[] greedy = generator.generate(PROMPT, 8);
 
-        assertThat(generator.generate(PROMPT, 8, TextGenerator.Sampling.of(5f, 1, 99))).isEqualTo(greedy);
+        assertThat(generator.generate(PROMPT, 8, TextGenerator.Sampling.of(5f, 1, 99)))
+                .isEqualTo(greedy);
     }
 
     @Test
@@ -97,7 +103,8 @@ class TextGeneratorTest {
         int[] first = generator.generate(PROMPT, 6, hot);
 
         assertThat(generator.generate(PROMPT, 6, hot)).isEqualTo(first);
-        assertThat(generator.generate(PROMPT, 6, TextGenerator.Sampling.of(2f, 0, 43))).isNotEqualTo(first);
+        assertThat(generator.generate(PROMPT, 6, TextGenerator.Sampling.of(2f, 0, 43)))
+                .isNotEqualTo(first);
         assertThat(java.util.Arrays.stream(first).allMatch(id -> id >= 0 && id < vocab)).isTrue();
     }
 
@@ -124,9 +131,13 @@ class TextGeneratorTest {
     @Test
     void badInputShouldBeRefusedClearly() {
         assertThatThrownBy(() -> generator.generate(new int[] {1, 50257}, 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token id 50257");
-        assertThatThrownBy(() -> generator.generate(PROMPT, -1)).hasMessageContaining("max new tokens");
-        assertThatThrownBy(() -> TextGenerator.Sampling.of(-1f, 0, 1)).hasMessageContaining("temperature");
-        assertThatThrownBy(() -> TextGenerator.Sampling.of(1f, -3, 1)).hasMessageContaining("top-k");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("token id 50257");
+        assertThatThrownBy(() -> generator.generate(PROMPT, -1))
+                .hasMessageContaining("max new tokens");
+        assertThatThrownBy(() -> TextGenerator.Sampling.of(-1f, 0, 1))
+                .hasMessageContaining("temperature");
+        assertThatThrownBy(() -> TextGenerator.Sampling.of(1f, -3, 1))
+                .hasMessageContaining("top-k");
     }
 }

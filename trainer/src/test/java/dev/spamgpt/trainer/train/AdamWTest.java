@@ -56,7 +56,9 @@ class AdamWTest {
                     }
                     float[] got = w.getArray().toFloatArray();
                     for (int i = 0; i < ref.length; i++) {
-                        assertThat((double) got[i]).as("step %d weight %d", t, i).isCloseTo(ref[i], within(2e-6));
+                        assertThat((double) got[i])
+                                .as("step %d weight %d", t, i)
+                                .isCloseTo(ref[i], within(2e-6));
                     }
                     // the gradient is cleared after the update, as optimizer.zero_grad() would
                     assertThat(w.getArray().getGradient().abs().sum().getFloat()).isZero();
@@ -86,8 +88,13 @@ class AdamWTest {
     }
 
     private static Parameter parameter(NDManager manager, String name, float[] values) {
-        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(values.length)).optInitializer(Initializer.ZEROS).build();
+        Parameter p =
+                Parameter.builder()
+                        .setName(name)
+                        .setType(Parameter.Type.WEIGHT)
+                        .optShape(new Shape(values.length))
+                        .optInitializer(Initializer.ZEROS)
+                        .build();
         p.setInitializer((m, shape, type) -> m.create(values));
         p.initialize(manager, DataType.FLOAT32);
         return p;

@@ -22,20 +22,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regression test for the scalar pitfall: DJL turns {@code x.mul(0.5f)} into a tensor over a
- * direct buffer and closes that tensor right after the op, while autograd still reads the buffer
- * in backward; once the buffer is collected, backward reads freed memory (it once trained into
- * NaN). The model code must keep such operands alive until backward.
+ * Regression test for the scalar pitfall: DJL turns {@code x.mul(0.5f)} into a tensor over a direct
+ * buffer and closes that tensor right after the op, while autograd still reads the buffer in
+ * backward; once the buffer is collected, backward reads freed memory (it once trained into NaN).
+ * The model code must keep such operands alive until backward.
  *
- * <p>Waiting for a garbage collection to free the buffer, and for the allocator to hand its
- * memory out again, proves nothing when it does not happen. So the test does what a collection
- * would do, every time: it keeps the buffer of every array that is closed between forward and
- * backward and overwrites it with NaN before backward. A kept-alive operand is never closed, so
- * its gradients stay the same; a closed one turns them into NaN.
+ * <p>Waiting for a garbage collection to free the buffer, and for the allocator to hand its memory
+ * out again, proves nothing when it does not happen. So the test does what a collection would do,
+ * every time: it keeps the buffer of every array that is closed between forward and backward and
+ * overwrites it with NaN before backward. A kept-alive operand is never closed, so its gradients
+ * stay the same; a closed one turns them into NaN.
  */
 class GradientSafetyTest {
 
-    private static final GptConfig CONFIG = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 2, 2, 1e-5f, 0f);
+    private static final GptConfig CONFIG =
+            new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 2, 2, 1e-5f, 0f);
 
     @Test
     void gradientsShouldNotDependOnTheMemoryOfOperandsClosedBeforeBackward() {
@@ -44,7 +45,9 @@ class GradientSafetyTest {
         assertSameGradients(calm, poisoned);
     }
 
-    /** The check itself must catch the pitfall: an operand DJL closes at once, as x.mul(0.5f) does. */
+    /**
+     * The check itself must catch the pitfall: an operand DJL closes at once, as x.mul(0.5f) does.
+     */
     @Test
     void poisoningShouldChangeTheGradientOfAClosedScalarOperand() {
         Engine.getInstance().setRandomSeed(5);
@@ -52,7 +55,8 @@ class GradientSafetyTest {
             float[] calm = scalarGradient(manager, false);
             float[] poisoned = scalarGradient(manager, true);
             assertThat(calm).containsOnly(0.5f);
-            assertThat(poisoned).as("gradient of x.mul(0.5f) after its scalar's buffer was overwritten")
+            assertThat(poisoned)
+                    .as("gradient of x.mul(0.5f) after its scalar's buffer was overwritten")
                     .doesNotContain(0.5f);
         }
     }
@@ -77,17 +81,18 @@ class GradientSafetyTest {
 
     private static void assertSameGradients(Map<String, float[]> calm, Map<String, float[]> other) {
         assertThat(other.keySet()).containsExactlyElementsOf(calm.keySet());
-        calm.forEach((name, grad) -> {
-            float[] changed = other.get(name);
-            int finite = 0;
-            double maxDiff = 0;
-            for (int i = 0; i < grad.length; i++) {
-                finite += Float.isFinite(grad[i]) && Float.isFinite(changed[i]) ? 1 : 0;
-                maxDiff = Math.max(maxDiff, Math.abs(grad[i] - changed[i]));
-            }
-            assertThat(finite).as("finite gradients of %s", name).isEqualTo(grad.length);
-            assertThat(maxDiff).as("largest change of a gradient of %s", name).isZero();
-        });
+        calm.forEach(
+                (name, grad) -> {
+                    float[] changed = other.get(name);
+                    int finite = 0;
+                    double maxDiff = 0;
+                    for (int i = 0; i < grad.length; i++) {
+                        finite += Float.isFinite(grad[i]) && Float.isFinite(changed[i]) ? 1 : 0;
+                        maxDiff = Math.max(maxDiff, Math.abs(grad[i] - changed[i]));
+                    }
+                    assertThat(finite).as("finite gradients of %s", name).isEqualTo(grad.length);
+                    assertThat(maxDiff).as("largest change of a gradient of %s", name).isZero();
+                });
     }
 
     private static Map<String, float[]> gradients(boolean poison) {
@@ -103,33 +108,37 @@ class GradientSafetyTest {
             try (NDManager scope = manager.newSubManager();
                     ClosedBuffers closed = ClosedBuffers.watch(manager, scope)) {
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray loss = ClassifierPass.crossEntropy(pass.logits(split, idx, scope, false),
-                            ClassifierPass.labels(split, idx, scope));
+                    NDArray loss =
+                            ClassifierPass.crossEntropy(
+                                    pass.logits(split, idx, scope, false),
+                                    ClassifierPass.labels(split, idx, scope));
                     if (poison) {
                         closed.poison();
                     }
                     collector.backward(loss);
                 }
-                params.forEach((name, p) -> {
-                    NDArray g = p.getArray().getGradient();
-                    g.attach(scope);
-                    out.put(name, g.toFloatArray());
-                });
+                params.forEach(
+                        (name, p) -> {
+                            NDArray g = p.getArray().getGradient();
+                            g.attach(scope);
+                            out.put(name, g.toFloatArray());
+                        });
             }
             return out;
         }
     }
 
     /**
-     * Watches managers for arrays that are closed while they still own a Java buffer (DJL keeps
-     * the buffer of an array made from Java data, and lets it go on close), and keeps those
-     * buffers so that their memory can be overwritten on purpose. Reads two private DJL fields:
-     * if DJL renames them, this fails loudly rather than checking nothing.
+     * Watches managers for arrays that are closed while they still own a Java buffer (DJL keeps the
+     * buffer of an array made from Java data, and lets it go on close), and keeps those buffers so
+     * that their memory can be overwritten on purpose. Reads two private DJL fields: if DJL renames
+     * them, this fails loudly rather than checking nothing.
      */
     private static final class ClosedBuffers implements AutoCloseable {
 
         private final List<ByteBuffer> buffers = new ArrayList<>();
-        private final Map<BaseNDManager, ConcurrentHashMap<String, AutoCloseable>> watched = new LinkedHashMap<>();
+        private final Map<BaseNDManager, ConcurrentHashMap<String, AutoCloseable>> watched =
+                new LinkedHashMap<>();
 
         static ClosedBuffers watch(NDManager... managers) {
             ClosedBuffers closed = new ClosedBuffers();
@@ -168,12 +177,14 @@ class GradientSafetyTest {
         @Override
         public void close() {
             // the managers close on their own; give back what they hold in a plain map
-            watched.forEach((manager, original) -> {
-                ConcurrentHashMap<String, AutoCloseable> current = readField(RESOURCES, manager);
-                original.clear();
-                original.putAll(current);
-                writeField(RESOURCES, manager, original);
-            });
+            watched.forEach(
+                    (manager, original) -> {
+                        ConcurrentHashMap<String, AutoCloseable> current =
+                                readField(RESOURCES, manager);
+                        original.clear();
+                        original.putAll(current);
+                        writeField(RESOURCES, manager, original);
+                    });
         }
 
         /** A manager's resource map that tells its owner about each array removed after close. */
@@ -206,7 +217,8 @@ class GradientSafetyTest {
                     // look in the superclass
                 }
             }
-            throw new IllegalStateException(type + " has no dataRef field: DJL changed; update this test");
+            throw new IllegalStateException(
+                    type + " has no dataRef field: DJL changed; update this test");
         }
 
         private static Field field(Class<?> type, String name) {
@@ -215,7 +227,8 @@ class GradientSafetyTest {
                 f.setAccessible(true);
                 return f;
             } catch (NoSuchFieldException e) {
-                throw new IllegalStateException(type + " has no field " + name + ": DJL changed; update this test", e);
+                throw new IllegalStateException(
+                        type + " has no field " + name + ": DJL changed; update this test", e);
             }
         }
 

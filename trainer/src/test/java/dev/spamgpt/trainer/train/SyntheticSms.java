@@ -2,7 +2,6 @@ package dev.spamgpt.trainer.train;
 
 import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +12,28 @@ import java.util.Random;
 /** Small labelled SMS-like data that tests make themselves: spam and ham use different words. */
 public final class SyntheticSms {
 
-    private static final String[] HAM = {"see you at lunch", "ok I will call you later", "are we still on for tonight",
-        "thanks for the photos", "running late, sorry", "can you pick up milk", "happy birthday mate",
-        "the meeting moved to 3", "love you, sleep well", "did you get home ok"};
-    private static final String[] SPAM = {"WIN a FREE prize now", "URGENT! claim your cash reward",
-        "txt STOP to 87121 to opt out", "you have won a 1000 GBP voucher", "call 0906 now for your award",
-        "FREE ringtone reply YES", "congratulations you are selected for a bonus", "claim your mobile upgrade today"};
+    private static final String[] HAM = {
+        "see you at lunch",
+        "ok I will call you later",
+        "are we still on for tonight",
+        "thanks for the photos",
+        "running late, sorry",
+        "can you pick up milk",
+        "happy birthday mate",
+        "the meeting moved to 3",
+        "love you, sleep well",
+        "did you get home ok"
+    };
+    private static final String[] SPAM = {
+        "WIN a FREE prize now",
+        "URGENT! claim your cash reward",
+        "txt STOP to 87121 to opt out",
+        "you have won a 1000 GBP voucher",
+        "call 0906 now for your award",
+        "FREE ringtone reply YES",
+        "congratulations you are selected for a bonus",
+        "claim your mobile upgrade today"
+    };
 
     private SyntheticSms() {}
 

@@ -11,15 +11,19 @@ import org.junit.jupiter.api.Test;
 
 class TrainableLayersTest {
 
-    private static final GptConfig CONFIG = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 16, 8, 3, 2, 1e-5f, 0f);
+    private static final GptConfig CONFIG =
+            new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 16, 8, 3, 2, 1e-5f, 0f);
 
     @Test
     void parseShouldAcceptEveryDocumentedSpelling() {
-        assertThat(TrainableLayers.parse(List.of("last-block"))).isEqualTo(TrainableLayers.LAST_BLOCK);
-        assertThat(TrainableLayers.parse(List.of("last-layer"))).isEqualTo(TrainableLayers.HEAD_ONLY);
+        assertThat(TrainableLayers.parse(List.of("last-block")))
+                .isEqualTo(TrainableLayers.LAST_BLOCK);
+        assertThat(TrainableLayers.parse(List.of("last-layer")))
+                .isEqualTo(TrainableLayers.HEAD_ONLY);
         assertThat(TrainableLayers.parse(List.of("ALL"))).isEqualTo(TrainableLayers.EVERYTHING);
         assertThat(TrainableLayers.parse(List.of("last-n-blocks", "2")).blocks()).isEqualTo(2);
-        assertThat(TrainableLayers.parse(List.of("last-n-blocks=3")).toString()).isEqualTo("last-n-blocks 3");
+        assertThat(TrainableLayers.parse(List.of("last-n-blocks=3")).toString())
+                .isEqualTo("last-n-blocks 3");
     }
 
     @Test
@@ -41,18 +45,27 @@ class TrainableLayersTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt2ForClassification model = Gpt2ForClassification.random(CONFIG, manager);
             assertThat(TrainableLayers.LAST_BLOCK.apply(model).keySet())
-                    .allMatch(k -> k.startsWith("h.2.") || k.startsWith("ln_f.") || k.startsWith("score."))
+                    .allMatch(
+                            k ->
+                                    k.startsWith("h.2.")
+                                            || k.startsWith("ln_f.")
+                                            || k.startsWith("score."))
                     .contains("h.2.attn.c_attn.weight", "ln_f.weight", "score.bias")
                     .hasSize(12 + 2 + 2);
-            assertThat(TrainableLayers.HEAD_ONLY.apply(model).keySet()).containsExactly("score.weight", "score.bias");
+            assertThat(TrainableLayers.HEAD_ONLY.apply(model).keySet())
+                    .containsExactly("score.weight", "score.bias");
             assertThat(TrainableLayers.parse(List.of("last-n-blocks", "2")).apply(model).keySet())
-                    .contains("h.1.mlp.c_fc.weight", "h.2.ln_1.bias").doesNotContain("h.0.ln_1.weight")
+                    .contains("h.1.mlp.c_fc.weight", "h.2.ln_1.bias")
+                    .doesNotContain("h.0.ln_1.weight")
                     .hasSize(24 + 4);
-            assertThat(TrainableLayers.EVERYTHING.apply(model)).hasSameSizeAs(model.namedParameters());
+            assertThat(TrainableLayers.EVERYTHING.apply(model))
+                    .hasSameSizeAs(model.namedParameters());
             // re-applying a narrower choice freezes again what the wider one had opened
             TrainableLayers.HEAD_ONLY.apply(model);
-            assertThat(model.namedParameters().get("wte.weight").getArray().hasGradient()).isFalse();
-            assertThat(model.namedParameters().get("score.weight").getArray().hasGradient()).isTrue();
+            assertThat(model.namedParameters().get("wte.weight").getArray().hasGradient())
+                    .isFalse();
+            assertThat(model.namedParameters().get("score.weight").getArray().hasGradient())
+                    .isTrue();
         }
     }
 
@@ -61,7 +74,10 @@ class TrainableLayersTest {
         assertThat(TrainableLayers.LAST_BLOCK.frozenBlocks(12)).isEqualTo(11);
         assertThat(TrainableLayers.HEAD_ONLY.frozenBlocks(12)).isEqualTo(12);
         assertThat(TrainableLayers.EVERYTHING.frozenBlocks(12)).isZero();
-        assertThatThrownBy(() -> TrainableLayers.parse(List.of("last-n-blocks", "13")).frozenBlocks(12))
+        assertThatThrownBy(
+                        () ->
+                                TrainableLayers.parse(List.of("last-n-blocks", "13"))
+                                        .frozenBlocks(12))
                 .hasMessageContaining("only 12 blocks");
     }
 }

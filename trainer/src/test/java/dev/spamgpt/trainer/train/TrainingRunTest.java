@@ -30,21 +30,37 @@ import picocli.CommandLine;
 class TrainingRunTest {
 
     /** A checkpoint config whose dropout (0.1, like GPT-2's config.json) training must override. */
-    private static final GptConfig CHECKPOINT = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 48, 16, 3, 2, 1e-5f, 0.1f);
-    private static final GptConfig RANDOM = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 48, 16, 2, 2, 1e-5f, 0f);
+    private static final GptConfig CHECKPOINT =
+            new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 48, 16, 3, 2, 1e-5f, 0.1f);
+
+    private static final GptConfig RANDOM =
+            new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 48, 16, 2, 2, 1e-5f, 0f);
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @ParameterizedTest
     @EnumSource(Pooling.class)
-    void exportedBundleShouldScoreLikeTheModelAtTheEndOfTraining(Pooling pooling) throws IOException {
-        Path checkpoint = TinyCheckpoints.write(dir.resolve("gpt2"), TinyCheckpoints.options().config(CHECKPOINT));
+    void exportedBundleShouldScoreLikeTheModelAtTheEndOfTraining(Pooling pooling)
+            throws IOException {
+        Path checkpoint =
+                TinyCheckpoints.write(
+                        dir.resolve("gpt2"), TinyCheckpoints.options().config(CHECKPOINT));
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 64, 11);
-        TrainingRun.Settings settings = new TrainingRun.Settings(data, dir.resolve("run"), "test/tiny-gpt2",
-                checkpoint, null, TrainableLayers.LAST_BLOCK, pooling, 0, new TrainOptions(2, 8, 1e-3, 0.1, 123, 4, 2),
-                true, 0f, "spamgpt-test");
+        TrainingRun.Settings settings =
+                new TrainingRun.Settings(
+                        data,
+                        dir.resolve("run"),
+                        "test/tiny-gpt2",
+                        checkpoint,
+                        null,
+                        TrainableLayers.LAST_BLOCK,
+                        pooling,
+                        0,
+                        new TrainOptions(2, 8, 1e-3, 0.1, 123, 4, 2),
+                        true,
+                        0f,
+                        "spamgpt-test");
         try (TrainingRun run = TrainingRun.run(settings, QUIET, false)) {
             assertThat(run.manifest().training()).containsEntry("frozen_layer_cache", true);
             assertThat(run.manifest().pooling()).isEqualTo(pooling.id());
@@ -58,7 +74,8 @@ class TrainingRunTest {
                 }
             }
             // the same through the command a user types
-            List<String> args = new ArrayList<>(List.of("classify", "--json", "--model", bundle.toString()));
+            List<String> args =
+                    new ArrayList<>(List.of("classify", "--json", "--model", bundle.toString()));
             args.addAll(texts);
             StringWriter out = new StringWriter();
             CommandLine cli = SpamGptCli.commandLine();
@@ -70,8 +87,10 @@ class TrainingRunTest {
             for (int i = 0; i < lines.length; i++) {
                 JsonNode node = json.readTree(lines[i]);
                 assertThat(node.get("text").asText()).isEqualTo(texts.get(i));
-                assertThat((float) node.get("spam_probability").asDouble()).isCloseTo(inMemory[i], within(1e-5f));
-                assertThat(node.get("label").asText()).isEqualTo(inMemory[i] >= 0.5f ? "spam" : "ham");
+                assertThat((float) node.get("spam_probability").asDouble())
+                        .isCloseTo(inMemory[i], within(1e-5f));
+                assertThat(node.get("label").asText())
+                        .isEqualTo(inMemory[i] >= 0.5f ? "spam" : "ham");
             }
         }
     }
@@ -88,9 +107,20 @@ class TrainingRunTest {
     }
 
     private Map<String, Object> metrics(Path data, String name, int seed) throws IOException {
-        TrainingRun.Settings settings = new TrainingRun.Settings(data, dir.resolve(name), null, null, RANDOM,
-                TrainableLayers.EVERYTHING, Pooling.LAST_TOKEN, 0, new TrainOptions(1, 8, 1e-3, 0.1, seed, 2, 2),
-                true, 0f, "spamgpt-test");
+        TrainingRun.Settings settings =
+                new TrainingRun.Settings(
+                        data,
+                        dir.resolve(name),
+                        null,
+                        null,
+                        RANDOM,
+                        TrainableLayers.EVERYTHING,
+                        Pooling.LAST_TOKEN,
+                        0,
+                        new TrainOptions(1, 8, 1e-3, 0.1, seed, 2, 2),
+                        true,
+                        0f,
+                        "spamgpt-test");
         try (TrainingRun run = TrainingRun.run(settings, QUIET, false)) {
             Map<String, Object> m = new LinkedHashMap<>(run.metrics());
             for (String timing : List.of("train_seconds", "cache_seconds", "cpu_seconds")) {
