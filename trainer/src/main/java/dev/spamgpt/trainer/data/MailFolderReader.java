@@ -32,7 +32,16 @@ import java.util.stream.Stream;
  */
 public final class MailFolderReader {
 
-    private MailFolderReader() {}
+    private final Path root;
+    private final MessageText.Limits limits;
+    private final Extractor extractor;
+    private final ReadResult result = new ReadResult();
+
+    private MailFolderReader(Path root, MessageText.Limits limits, Extractor extractor) {
+        this.root = root;
+        this.limits = limits;
+        this.extractor = extractor;
+    }
 
     /**
      * Tells whether a folder has the {@code ham/} and {@code spam/} layout.
@@ -72,20 +81,13 @@ public final class MailFolderReader {
                             + " must hold a ham/ and a spam/ subfolder of .eml files,"
                             + " Maildir folders or mbox files");
         }
-        ReadResult result = new ReadResult();
-        readLabel(folder, folder.resolve("ham"), LabelledText.HAM, limits, extractor, result);
-        readLabel(folder, folder.resolve("spam"), LabelledText.SPAM, limits, extractor, result);
-        return result;
+        MailFolderReader reader = new MailFolderReader(folder, limits, extractor);
+        reader.readLabel(folder.resolve("ham"), LabelledText.HAM);
+        reader.readLabel(folder.resolve("spam"), LabelledText.SPAM);
+        return reader.result;
     }
 
-    private static void readLabel(
-            Path root,
-            Path dir,
-            int label,
-            MessageText.Limits limits,
-            Extractor extractor,
-            ReadResult result)
-            throws IOException {
+    private void readLabel(Path dir, int label) throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(Files::isRegularFile).sorted().collect(Collectors.toList());
@@ -93,21 +95,14 @@ public final class MailFolderReader {
         for (Path file : files) {
             String where = root.relativize(file).toString();
             try {
-                readFile(file, where, label, limits, extractor, result);
+                readFile(file, where, label);
             } catch (Throwable e) { // NOPMD: see the class comment
                 result.malformed(where, ReadResult.failure(e));
             }
         }
     }
 
-    private static void readFile(
-            Path file,
-            String where,
-            int label,
-            MessageText.Limits limits,
-            Extractor extractor,
-            ReadResult result)
-            throws IOException {
+    private void readFile(Path file, String where, int label) throws IOException {
         String name = file.getFileName().toString();
         String parent = file.getParent().getFileName().toString();
         if (name.startsWith(".")) {
@@ -118,10 +113,10 @@ public final class MailFolderReader {
                 || (parent.equals("cur") || parent.equals("new"))
                         && isMaildir(file.getParent().getParent())) {
             try (InputStream in = Files.newInputStream(file)) {
-                addMessage(extractor.extract(in), where, label, result);
+                addMessage(extractor.extract(in), where, label);
             }
         } else if (isMbox(file)) {
-            readMbox(file, where, label, limits, extractor, result);
+            readMbox(file, where, label);
         } else {
             result.skipped(where, "not a .eml file, Maildir message or mbox file");
         }
@@ -146,14 +141,7 @@ public final class MailFolderReader {
      * line, and undoes the {@code >From} quoting. Each message is cut at the extraction's byte
      * limit while reading, so a huge mbox is streamed, not loaded.
      */
-    private static void readMbox(
-            Path file,
-            String where,
-            int label,
-            MessageText.Limits limits,
-            Extractor extractor,
-            ReadResult result)
-            throws IOException {
+    private void readMbox(Path file, String where, int label) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             MessageBuffer message = new MessageBuffer(limits.maxBytes());
             boolean previousBlank = true;
@@ -164,8 +152,7 @@ public final class MailFolderReader {
                 lineNumber++;
                 if (previousBlank && startsWith(line, "From ")) {
                     if (messageLine > 0) {
-                        addMboxMessage(
-                                message, extractor, where + ":" + messageLine, label, result);
+                        addMboxMessage(message, where + ":" + messageLine, label);
                     }
                     message = new MessageBuffer(limits.maxBytes());
                     messageLine = lineNumber;
@@ -182,27 +169,21 @@ public final class MailFolderReader {
                                 || line.length == 2 && line[0] == '\r' && line[1] == '\n';
             }
             if (messageLine > 0) {
-                addMboxMessage(message, extractor, where + ":" + messageLine, label, result);
+                addMboxMessage(message, where + ":" + messageLine, label);
             }
         }
     }
 
     /** One message of an mbox: its failure is its own, the next message is still read. */
-    private static void addMboxMessage(
-            MessageBuffer message,
-            Extractor extractor,
-            String where,
-            int label,
-            ReadResult result) {
+    private void addMboxMessage(MessageBuffer message, String where, int label) {
         try {
-            addMessage(message.extract(extractor), where, label, result);
+            addMessage(message.extract(extractor), where, label);
         } catch (Throwable e) { // NOPMD: see the class comment
             result.malformed(where, ReadResult.failure(e));
         }
     }
 
-    private static void addMessage(
-            MessageText.Result text, String where, int label, ReadResult result) {
+    private void addMessage(MessageText.Result text, String where, int label) {
         if (text.hasText()) {
             result.add(new LabelledText(text.text(), label));
         } else {

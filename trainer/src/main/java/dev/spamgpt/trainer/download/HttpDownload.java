@@ -313,54 +313,38 @@ public final class HttpDownload {
 
         long size = Files.size(part);
         if (size > maxBytes) {
-            Files.delete(part);
-            throw new IOException(
-                    "downloaded "
-                            + url
-                            + " but it has "
-                            + size
-                            + " bytes, more"
-                            + " than the "
-                            + maxBytes
-                            + " accepted; the file was deleted.");
+            throw discard(
+                    part,
+                    url,
+                    "it has " + size + " bytes, more than the " + maxBytes + " accepted");
         }
         if (declared.size >= 0 && size != declared.size) {
-            Files.delete(part);
-            throw new IOException(
-                    "downloaded "
-                            + url
-                            + " but it has "
+            throw discard(
+                    part,
+                    url,
+                    "it has "
                             + size
-                            + " bytes, while"
-                            + " the server declared "
+                            + " bytes, while the server declared "
                             + declared.size
-                            + " (X-Linked-Size); the file was"
-                            + " deleted.");
+                            + " (X-Linked-Size)");
         }
         String actual = Sha256.ofFile(part);
         if (expected != null && !actual.equals(expected)) {
-            Files.delete(part);
-            throw new IOException(
-                    "downloaded "
-                            + url
-                            + " but its sha256 is "
-                            + actual
-                            + ", expected "
-                            + expected
-                            + "; the file was deleted. The server sent"
-                            + " other content, or the expected hash is out of date.");
+            throw discard(
+                    part,
+                    url,
+                    "its sha256 is " + actual + ", expected " + expected,
+                    " The server sent other content, or the expected hash is out of date.");
         }
         if (declared.sha256 != null && !actual.equals(declared.sha256)) {
-            Files.delete(part);
-            throw new IOException(
-                    "downloaded "
-                            + url
-                            + " but its sha256 is "
+            throw discard(
+                    part,
+                    url,
+                    "its sha256 is "
                             + actual
                             + ", while the server declared "
                             + declared.sha256
-                            + " (X-Linked-Etag); the"
-                            + " file was deleted.");
+                            + " (X-Linked-Etag)");
         }
         try {
             Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
@@ -368,6 +352,27 @@ public final class HttpDownload {
             Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
         }
         return new Fetched(target, actual, true);
+    }
+
+    /**
+     * Deletes a downloaded file that failed a check.
+     *
+     * @return the error to throw: what was wrong with the file, and that it was deleted
+     */
+    private static IOException discard(Path part, String url, String problem) throws IOException {
+        return discard(part, url, problem, "");
+    }
+
+    /**
+     * Deletes a downloaded file that failed a check.
+     *
+     * @return the error to throw: what was wrong with the file, that it was deleted, and the advice
+     */
+    private static IOException discard(Path part, String url, String problem, String advice)
+            throws IOException {
+        Files.delete(part);
+        return new IOException(
+                "downloaded " + url + " but " + problem + "; the file was deleted." + advice);
     }
 
     /** The size and SHA-256 the server declared for the file, if it did. */

@@ -137,7 +137,20 @@ public final class TrainingPlot {
         return image;
     }
 
-    private record Series(String name, Color color, List<double[]> points, boolean dashed) {}
+    private record Series(String name, Color color, List<double[]> points, boolean dashed) {
+        /** The pen of the curve and of its legend line. */
+        BasicStroke stroke() {
+            return dashed
+                    ? new BasicStroke(
+                            2.2f,
+                            BasicStroke.CAP_BUTT,
+                            BasicStroke.JOIN_ROUND,
+                            1f,
+                            new float[] {7f, 5f},
+                            0f)
+                    : new BasicStroke(2.2f);
+        }
+    }
 
     private static void panel(
             Graphics2D g,
@@ -223,16 +236,7 @@ public final class TrainingPlot {
         g.clipRect(left, top - 4, right - left + 4, bottom - top + 8);
         for (Series s : series) {
             g.setColor(s.color());
-            g.setStroke(
-                    s.dashed()
-                            ? new BasicStroke(
-                                    2.2f,
-                                    BasicStroke.CAP_BUTT,
-                                    BasicStroke.JOIN_ROUND,
-                                    1f,
-                                    new float[] {7f, 5f},
-                                    0f)
-                            : new BasicStroke(2.2f));
+            g.setStroke(s.stroke());
             Path2D line = new Path2D.Double();
             boolean started = false;
             for (double[] p : s.points()) {
@@ -281,16 +285,7 @@ public final class TrainingPlot {
             Series s = series.get(i);
             int ly = by + 15 + i * 20;
             g.setColor(s.color());
-            g.setStroke(
-                    s.dashed()
-                            ? new BasicStroke(
-                                    2.2f,
-                                    BasicStroke.CAP_BUTT,
-                                    BasicStroke.JOIN_ROUND,
-                                    1f,
-                                    new float[] {7f, 5f},
-                                    0f)
-                            : new BasicStroke(2.2f));
+            g.setStroke(s.stroke());
             g.drawLine(bx + 8, ly, bx + 38, ly);
             g.setColor(Color.BLACK);
             g.drawString(s.name(), bx + 44, ly + fm.getAscent() / 2 - 1);

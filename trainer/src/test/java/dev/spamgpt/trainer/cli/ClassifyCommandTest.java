@@ -9,22 +9,9 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ClassifyCommandTest {
-
-    @TempDir static Path shared;
-
-    @TempDir Path dir;
-
-    private static TrainedBundle trained;
-
-    @BeforeAll
-    static void train() throws IOException {
-        trained = TrainedBundle.train(shared);
-    }
+class ClassifyCommandTest extends WithTrainedBundle {
 
     @Test
     void classifyShouldPrintLabelProbabilityAndTextPerArgument() {

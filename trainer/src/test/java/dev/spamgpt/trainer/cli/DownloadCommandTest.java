@@ -15,41 +15,37 @@ class DownloadCommandTest {
 
     @TempDir Path tmp;
 
+    /** {@code download} of test-org/golden from the hub into the cache. */
+    private static CliRun download(Path cache, LocalHub hub) {
+        return CliRun.of(
+                "download",
+                "--base-model",
+                "test-org/golden",
+                "--cache-dir",
+                cache.toString(),
+                "--hub-url",
+                hub.url());
+    }
+
     @Test
     void downloadShouldFillTheCacheAndPrintThePathAndSha256() throws IOException {
         Path source = GoldenFixture.copyCheckpoint(tmp.resolve("source"));
         Path cache = tmp.resolve("cache");
         try (LocalHub hub = new LocalHub().serve("test-org/golden", source)) {
-            GenerateCommandTest.Run run =
-                    GenerateCommandTest.run(
-                            "download",
-                            "--base-model",
-                            "test-org/golden",
-                            "--cache-dir",
-                            cache.toString(),
-                            "--hub-url",
-                            hub.url());
+            CliRun run = download(cache, hub);
 
-            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.code).as(run.toString()).isZero();
             Path folder = cache.resolve("models/test-org--golden").toAbsolutePath();
             Path weights = folder.resolve("model.safetensors");
             assertThat(Files.readAllBytes(weights))
                     .isEqualTo(Files.readAllBytes(source.resolve("model.safetensors")));
-            assertThat(run.out().lines())
+            assertThat(run.out.lines())
                     .containsExactly(folder.toString(), Sha256.ofFile(weights) + "  " + weights);
-            assertThat(run.err())
+            assertThat(run.err)
                     .contains("test-org/golden: GptConfig[vocab=50257, ctx=32, emb=8, layers=2");
 
-            GenerateCommandTest.Run again =
-                    GenerateCommandTest.run(
-                            "download",
-                            "--base-model",
-                            "test-org/golden",
-                            "--cache-dir",
-                            cache.toString(),
-                            "--hub-url",
-                            hub.url());
-            assertThat(again.exitCode()).isZero();
+            CliRun again = download(cache, hub);
+            assertThat(again.code).isZero();
             assertThat(hub.requests()).as("the second run reuses the cache").hasSize(2);
         }
     }
@@ -59,18 +55,10 @@ class DownloadCommandTest {
         Path source = GoldenFixture.copyCheckpoint(tmp.resolve("source"));
         Files.writeString(source.resolve("model.safetensors"), "<html>rate limited</html>");
         try (LocalHub hub = new LocalHub().serve("test-org/golden", source)) {
-            GenerateCommandTest.Run run =
-                    GenerateCommandTest.run(
-                            "download",
-                            "--base-model",
-                            "test-org/golden",
-                            "--cache-dir",
-                            tmp.resolve("cache").toString(),
-                            "--hub-url",
-                            hub.url());
+            CliRun run = download(tmp.resolve("cache"), hub);
 
-            assertThat(run.exitCode()).isEqualTo(SpamGptCli.EXIT_FAILURE);
-            assertThat(run.err())
+            assertThat(run.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(run.err)
                     .contains("not a usable GPT-2 checkpoint")
                     .contains("not a valid safetensors file");
         }
@@ -80,10 +68,9 @@ class DownloadCommandTest {
     void aLocalFolderShouldBeCheckedAndReportedWithoutDownloading() throws IOException {
         Path folder = GoldenFixture.copyCheckpoint(tmp.resolve("local"));
 
-        GenerateCommandTest.Run run =
-                GenerateCommandTest.run("download", "--base-model", folder.toString());
+        CliRun run = CliRun.of("download", "--base-model", folder.toString());
 
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains(Sha256.ofFile(folder.resolve("model.safetensors")));
+        assertThat(run.code).as(run.toString()).isZero();
+        assertThat(run.out).contains(Sha256.ofFile(folder.resolve("model.safetensors")));
     }
 }

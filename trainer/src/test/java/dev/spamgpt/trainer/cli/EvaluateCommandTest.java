@@ -14,24 +14,11 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EvaluateCommandTest {
+class EvaluateCommandTest extends WithTrainedBundle {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir static Path shared;
-
-    @TempDir Path dir;
-
-    private static TrainedBundle trained;
-
-    @BeforeAll
-    static void train() throws IOException {
-        trained = TrainedBundle.train(shared);
-    }
 
     @Test
     void evaluateShouldReproduceTheMetricsTrainingWrote() throws IOException {

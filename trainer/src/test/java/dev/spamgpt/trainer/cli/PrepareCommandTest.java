@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.spamgpt.core.testing.CraftedMail;
 import dev.spamgpt.core.testing.SharedData;
 import dev.spamgpt.trainer.data.DatasetCsv;
@@ -14,12 +13,6 @@ import dev.spamgpt.trainer.download.LocalHub;
 import java.io.BufferedWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,20 +27,16 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class PrepareCommandTest {
 
     @TempDir Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cli = SpamGptCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+    /** Runs {@code prepare}, which must succeed. */
+    private static CliRun prepared(Path data, Path outDir, String... options) {
+        CliRun run = CliRun.prepare(data, outDir, options);
+        assertThat(run.code).as(run.toString()).isZero();
+        return run;
     }
 
     /** A TSV of 40 ham and 12 spam lines, plus one malformed line. */
@@ -69,23 +58,29 @@ class PrepareCommandTest {
         return new ObjectMapper().readTree(outDir.resolve("dataset.json").toFile());
     }
 
+    /** Checks the sizes of the three split files, and returns all their examples. */
+    private static List<LabelledText> splits(Path outDir, int train, int validation, int test)
+            throws IOException {
+        List<LabelledText> all = new ArrayList<>(split(outDir, "train", train));
+        all.addAll(split(outDir, "validation", validation));
+        all.addAll(split(outDir, "test", test));
+        return all;
+    }
+
+    private static List<LabelledText> split(Path outDir, String name, int size) throws IOException {
+        List<LabelledText> rows = DatasetCsv.read(outDir.resolve(name + ".csv"));
+        assertThat(rows).as(name).hasSize(size);
+        return rows;
+    }
+
     @Test
     void prepareShouldBalanceSplitAndWriteFiles() throws IOException {
         Path outDir = dir.resolve("out");
 
-        int code = run("prepare", "--data", smallTsv().toString(), "--out", outDir.toString());
+        CliRun run = prepared(smallTsv(), outDir);
 
-        assertThat(code).as(err.toString()).isEqualTo(0);
-        List<LabelledText> train = DatasetCsv.read(outDir.resolve("train.csv"));
-        List<LabelledText> validation = DatasetCsv.read(outDir.resolve("validation.csv"));
-        List<LabelledText> test = DatasetCsv.read(outDir.resolve("test.csv"));
         // 24 balanced examples: int(24 * 0.7) = 16, int(24 * 0.1) = 2, 6 left.
-        assertThat(train).hasSize(16);
-        assertThat(validation).hasSize(2);
-        assertThat(test).hasSize(6);
-        List<LabelledText> all = new ArrayList<>(train);
-        all.addAll(validation);
-        all.addAll(test);
+        List<LabelledText> all = splits(outDir, 16, 2, 6);
         assertThat(all.stream().filter(e -> e.label() == 1)).hasSize(12);
         assertThat(new HashSet<>(all)).hasSize(24);
         assertThat(all).anyMatch(e -> e.text().equals("WIN \"£3000\" now"));
@@ -101,27 +96,20 @@ class PrepareCommandTest {
         assertThat(manifest.get("source_sha256").asText()).hasSize(64);
         assertThat(manifest.get("files").get("train.csv").asText()).hasSize(64);
 
-        assertThat(out.toString())
+        assertThat(run.out)
                 .contains("Read 52 examples (40 ham, 12 spam)")
                 .contains("1 malformed")
                 .containsPattern("train\\s+\\d+\\s+\\d+\\s+16")
                 .containsPattern("all\\s+12\\s+12\\s+24");
-        assertThat(err.toString()).contains("1 malformed record(s)").contains("mine.tsv:53");
+        assertThat(run.err).contains("1 malformed record(s)").contains("mine.tsv:53");
     }
 
     @Test
     void sameSeedShouldGiveTheSameFilesAndAnotherSeedOthers() throws IOException {
         Path data = smallTsv();
-        run("prepare", "--data", data.toString(), "--out", dir.resolve("a").toString());
-        run("prepare", "--data", data.toString(), "--out", dir.resolve("b").toString());
-        run(
-                "prepare",
-                "--data",
-                data.toString(),
-                "--out",
-                dir.resolve("c").toString(),
-                "--seed",
-                "7");
+        CliRun.prepare(data, dir.resolve("a"));
+        CliRun.prepare(data, dir.resolve("b"));
+        CliRun.prepare(data, dir.resolve("c"), "--seed", "7");
 
         assertThat(dir.resolve("a/train.csv")).hasSameBinaryContentAs(dir.resolve("b/train.csv"));
         assertThat(Files.readString(dir.resolve("c/train.csv")))
@@ -131,15 +119,7 @@ class PrepareCommandTest {
     @Test
     void noBalanceShouldKeepEveryExample() throws IOException {
         Path outDir = dir.resolve("out");
-        assertThat(
-                        run(
-                                "prepare",
-                                "--data",
-                                smallTsv().toString(),
-                                "--out",
-                                outDir.toString(),
-                                "--no-balance"))
-                .isEqualTo(0);
+        prepared(smallTsv(), outDir, "--no-balance");
         assertThat(manifest(outDir).get("splits").get("train").get("total").asInt()).isEqualTo(36);
         assertThat(manifest(outDir).get("balanced").asBoolean()).isFalse();
     }
@@ -156,9 +136,7 @@ class PrepareCommandTest {
                     .append("}\n");
         }
         Files.writeString(jsonl, lines);
-        assertThat(run("prepare", "--data", jsonl.toString(), "--out", dir.resolve("j").toString()))
-                .as(err.toString())
-                .isEqualTo(0);
+        prepared(jsonl, dir.resolve("j"));
         assertThat(manifest(dir.resolve("j")).get("read").get("total").asInt()).isEqualTo(10);
 
         Path mail = dir.resolve("mail");
@@ -171,9 +149,7 @@ class PrepareCommandTest {
                     mail.resolve("spam/" + i + ".eml"),
                     "Subject: win " + i + "\r\nContent-Type: text/html\r\n\r\n<b>prize</b>\r\n");
         }
-        assertThat(run("prepare", "--data", mail.toString(), "--out", dir.resolve("m").toString()))
-                .as(err.toString())
-                .isEqualTo(0);
+        prepared(mail, dir.resolve("m"));
         JsonNode manifest = manifest(dir.resolve("m"));
         assertThat(manifest.get("format").asText()).isEqualTo("mail");
         assertThat(manifest.get("read").get("spam").asInt()).isEqualTo(5);
@@ -210,16 +186,8 @@ class PrepareCommandTest {
         Files.write(mail.resolve("spam/box.mbox"), CraftedMail.bytes(mbox));
         Path outDir = dir.resolve("m");
 
-        CliRun run =
-                CliRun.of(
-                        "prepare",
-                        "--data",
-                        mail.toString(),
-                        "--out",
-                        outDir.toString(),
-                        "--no-balance");
+        CliRun run = prepared(mail, outDir, "--no-balance");
 
-        assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(outDir);
         int read = manifest.get("read").get("total").asInt();
         int malformed = manifest.get("malformed").asInt();
@@ -231,6 +199,24 @@ class PrepareCommandTest {
         if (malformed > 0) {
             assertThat(run.err).contains("malformed record(s)");
         }
+    }
+
+    /** Writes a bad record, or the start of one, into a data file. */
+    @FunctionalInterface
+    private interface BadRecord {
+        void write(BufferedWriter out) throws IOException;
+    }
+
+    /** A data file of twenty good records, the bad record, and twenty good records again. */
+    private Path betweenGoodRecords(String name, String separator, BadRecord bad)
+            throws IOException {
+        Path file = dir.resolve(name);
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            goodRecords(out, separator);
+            bad.write(out);
+            goodRecords(out, separator);
+        }
+        return file;
     }
 
     /** Ten ham and ten spam records, in CSV or TSV. */
@@ -252,20 +238,18 @@ class PrepareCommandTest {
 
     @Test
     void tsvLineLongerThanTheLimitShouldBeMalformedAndReadingGoOn() throws IOException {
-        Path tsv = dir.resolve("long.tsv");
-        try (BufferedWriter out = Files.newBufferedWriter(tsv)) {
-            goodRecords(out, "\t");
-            out.write("spam\t");
-            repeat(out, 'x', 3L << 20);
-            out.write("\n");
-            goodRecords(out, "\t");
-        }
+        Path tsv =
+                betweenGoodRecords(
+                        "long.tsv",
+                        "\t",
+                        out -> {
+                            out.write("spam\t");
+                            repeat(out, 'x', 3L << 20);
+                            out.write("\n");
+                        });
 
-        CliRun run =
-                CliRun.of(
-                        "prepare", "--data", tsv.toString(), "--out", dir.resolve("o").toString());
+        CliRun run = prepared(tsv, dir.resolve("o"));
 
-        assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(dir.resolve("o"));
         assertThat(manifest.get("read").get("total").asInt()).isEqualTo(40);
         assertThat(manifest.get("malformed").asInt()).isEqualTo(1);
@@ -276,27 +260,20 @@ class PrepareCommandTest {
 
     @Test
     void unclosedCsvQuoteShouldEndAtTheLimitAndReadingResumeAtTheNextLine() throws IOException {
-        Path csv = dir.resolve("open.csv");
-        try (BufferedWriter out = Files.newBufferedWriter(csv)) {
-            goodRecords(out, ",");
-            out.write("spam,\"this quote is never closed\n");
-            for (int i = 0; i < 3000; i++) {
-                repeat(out, 'q', 999);
-                out.write("\n");
-            }
-            goodRecords(out, ",");
-        }
+        Path csv =
+                betweenGoodRecords(
+                        "open.csv",
+                        ",",
+                        out -> {
+                            out.write("spam,\"this quote is never closed\n");
+                            for (int i = 0; i < 3000; i++) {
+                                repeat(out, 'q', 999);
+                                out.write("\n");
+                            }
+                        });
 
-        CliRun run =
-                CliRun.of(
-                        "prepare",
-                        "--data",
-                        csv.toString(),
-                        "--out",
-                        dir.resolve("o").toString(),
-                        "--no-balance");
+        prepared(csv, dir.resolve("o"), "--no-balance");
 
-        assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(dir.resolve("o"));
         // Both sets of good records are read: the open quote swallows at most the limit.
         assertThat(manifest.get("read").get("total").asInt()).isEqualTo(40);
@@ -308,20 +285,18 @@ class PrepareCommandTest {
 
     @Test
     void hugeUnclosedCsvQuoteShouldNotExhaustTheHeap() throws IOException {
-        Path csv = dir.resolve("huge.csv");
-        try (BufferedWriter out = Files.newBufferedWriter(csv)) {
-            goodRecords(out, ",");
-            out.write("spam,\"");
-            repeat(out, 'z', 64L << 20);
-            out.write("\n");
-            goodRecords(out, ",");
-        }
+        Path csv =
+                betweenGoodRecords(
+                        "huge.csv",
+                        ",",
+                        out -> {
+                            out.write("spam,\"");
+                            repeat(out, 'z', 64L << 20);
+                            out.write("\n");
+                        });
 
-        CliRun run =
-                CliRun.of(
-                        "prepare", "--data", csv.toString(), "--out", dir.resolve("o").toString());
+        prepared(csv, dir.resolve("o"));
 
-        assertThat(run.code).as(run.toString()).isZero();
         JsonNode manifest = manifest(dir.resolve("o"));
         assertThat(manifest.get("read").get("total").asInt()).isEqualTo(40);
         assertThat(manifest.get("malformed").asInt()).isEqualTo(1);
@@ -341,15 +316,8 @@ class PrepareCommandTest {
             out.write("]}\n");
         }
 
-        CliRun run =
-                CliRun.of(
-                        "prepare",
-                        "--data",
-                        jsonl.toString(),
-                        "--out",
-                        dir.resolve("o").toString());
+        CliRun run = prepared(jsonl, dir.resolve("o"));
 
-        assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.err).contains("label.jsonl:11: \"label\" is [0,0,0");
         assertThat(run.err.length()).isLessThan(1000);
         String sample = manifest(dir.resolve("o")).get("malformed_examples").get(0).asText();
@@ -360,33 +328,27 @@ class PrepareCommandTest {
     void emptyOrOneClassDataShouldBeAClearUsageError() throws IOException {
         Path empty = dir.resolve("empty.tsv");
         Files.writeString(empty, "not data\n");
-        assertThat(run("prepare", "--data", empty.toString(), "--out", dir.resolve("o").toString()))
-                .isEqualTo(SpamGptCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("no usable examples").contains("1 malformed");
+        CliRun noExamples = CliRun.prepare(empty, dir.resolve("o"));
+        assertThat(noExamples.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(noExamples.err).contains("no usable examples").contains("1 malformed");
 
         Path hamOnly = dir.resolve("ham.tsv");
         Files.writeString(hamOnly, "ham\ta\nham\tb\n");
-        assertThat(
-                        run(
-                                "prepare",
-                                "--data",
-                                hamOnly.toString(),
-                                "--out",
-                                dir.resolve("o").toString()))
-                .isEqualTo(SpamGptCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("only one class").contains("2 ham and 0 spam");
+        CliRun oneClass = CliRun.prepare(hamOnly, dir.resolve("o"));
+        assertThat(oneClass.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(oneClass.err).contains("only one class").contains("2 ham and 0 spam");
         assertThat(dir.resolve("o/train.csv")).doesNotExist();
     }
 
     @Test
     void badArgumentsShouldBeUsageErrors() {
-        assertThat(run("prepare", "--data", dir.resolve("missing.tsv").toString()))
-                .isEqualTo(SpamGptCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("missing.tsv does not exist");
+        CliRun missing = CliRun.of("prepare", "--data", dir.resolve("missing.tsv").toString());
+        assertThat(missing.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(missing.err).contains("missing.tsv does not exist");
 
-        assertThat(run("prepare", "--data", dir.toString(), "--format", "xml"))
-                .isEqualTo(SpamGptCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("unknown format 'xml'");
+        CliRun xml = CliRun.of("prepare", "--data", dir.toString(), "--format", "xml");
+        assertThat(xml.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(xml.err).contains("unknown format 'xml'");
     }
 
     @Test
@@ -394,98 +356,56 @@ class PrepareCommandTest {
         Path fake = dir.resolve("SMSSpamCollection");
         Files.writeString(fake, "ham\thello\nspam\tWIN now\nham\tbye\nspam\tFREE\n");
 
-        assertThat(run("prepare", "--data", fake.toString(), "--out", dir.resolve("o").toString()))
-                .isEqualTo(SpamGptCli.EXIT_USAGE);
-        assertThat(err.toString())
+        CliRun verified = CliRun.prepare(fake, dir.resolve("o"));
+        assertThat(verified.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(verified.err)
                 .contains("sha256")
                 .contains("7d039a24a6083ed9")
                 .contains("--no-verify");
 
-        assertThat(
-                        run(
-                                "prepare",
-                                "--data",
-                                fake.toString(),
-                                "--out",
-                                dir.resolve("o").toString(),
-                                "--no-verify"))
-                .isEqualTo(0);
+        prepared(fake, dir.resolve("o"), "--no-verify");
         assertThat(manifest(dir.resolve("o")).get("format").asText()).isEqualTo("sms");
+    }
+
+    /** {@code prepare --url URL --cache-dir CACHE --out DIR/o}, then the options. */
+    private CliRun download(String url, Path cache, String... options) {
+        String out = dir.resolve("o").toString();
+        String[] args = {"prepare", "--url", url, "--cache-dir", cache.toString(), "--out", out};
+        return CliRun.of(CliRun.concat(args, options));
     }
 
     @Test
     void withoutDataShouldDownloadTheZipIntoTheCacheOnce() throws IOException {
-        byte[] zip =
+        Path folder = Files.createDirectories(dir.resolve("hub/sms"));
+        Files.write(
+                folder.resolve("sms.zip"),
                 zipWith(
                         "smsspamcollection/SMSSpamCollection",
-                        "ham\thi\nspam\tWIN\nham\tyo\nspam\tCASH\nham\tok\n");
-        List<String> requests = new ArrayList<>();
-        HttpServer server =
-                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(
-                "/sms.zip",
-                exchange -> {
-                    requests.add(exchange.getRequestURI().toString());
-                    exchange.sendResponseHeaders(200, zip.length);
-                    try (OutputStream body = exchange.getResponseBody()) {
-                        body.write(zip);
-                    }
-                });
-        server.start();
-        try {
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/sms.zip";
+                        "ham\thi\nspam\tWIN\nham\tyo\nspam\tCASH\nham\tok\n"));
+        try (LocalHub hub = new LocalHub().serve("uci", folder)) {
+            String url = hub.url() + "/uci/resolve/main/sms.zip";
             Path cache = dir.resolve("cache");
 
             // This is not the real collection, so its hash check fails and nothing is kept...
-            assertThat(
-                            run(
-                                    "prepare",
-                                    "--url",
-                                    url,
-                                    "--cache-dir",
-                                    cache.toString(),
-                                    "--out",
-                                    dir.resolve("o").toString()))
-                    .isEqualTo(SpamGptCli.EXIT_FAILURE);
-            assertThat(err.toString())
+            CliRun verified = download(url, cache);
+            assertThat(verified.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(verified.err)
                     .contains("UCI SMS Spam Collection v.1")
                     .contains("--no-verify")
                     .contains("deleted");
             assertThat(filesIn(cache)).isEmpty();
             // ...and passes with --no-verify, downloading it again.
-            assertThat(
-                            run(
-                                    "prepare",
-                                    "--url",
-                                    url,
-                                    "--cache-dir",
-                                    cache.toString(),
-                                    "--out",
-                                    dir.resolve("o").toString(),
-                                    "--no-verify"))
-                    .as(err.toString())
-                    .isEqualTo(0);
+            CliRun unverified = download(url, cache, "--no-verify");
+            assertThat(unverified.code).as(unverified.toString()).isZero();
             // The next run reuses the extracted file.
-            assertThat(
-                            run(
-                                    "prepare",
-                                    "--url",
-                                    url,
-                                    "--cache-dir",
-                                    cache.toString(),
-                                    "--out",
-                                    dir.resolve("o").toString(),
-                                    "--no-verify"))
-                    .as(err.toString())
-                    .isEqualTo(0);
+            CliRun again = download(url, cache, "--no-verify");
+            assertThat(again.code).as(again.toString()).isZero();
 
-            assertThat(requests).hasSize(2);
+            assertThat(hub.requests()).hasSize(2);
             assertThat(cache.resolve("SMSSpamCollection")).exists();
             JsonNode manifest = manifest(dir.resolve("o"));
             assertThat(manifest.get("source_url").asText()).isEqualTo(url);
             assertThat(manifest.get("read").get("total").asInt()).isEqualTo(5);
-        } finally {
-            server.stop(0);
         }
     }
 
@@ -563,19 +483,7 @@ class PrepareCommandTest {
             String url = hub.url() + "/uci/resolve/main/sms.zip";
             CliRun[] run = new CliRun[1];
 
-            long most =
-                    watchSize(
-                            cache,
-                            () ->
-                                    run[0] =
-                                            CliRun.of(
-                                                    "prepare",
-                                                    "--url",
-                                                    url,
-                                                    "--cache-dir",
-                                                    cache.toString(),
-                                                    "--out",
-                                                    dir.resolve("o").toString()));
+            long most = watchSize(cache, () -> run[0] = download(url, cache));
 
             assertThat(run[0].code).as(run[0].toString()).isEqualTo(SpamGptCli.EXIT_FAILURE);
             assertThat(run[0].err)
@@ -588,15 +496,7 @@ class PrepareCommandTest {
             assertThat(filesIn(cache)).isEmpty();
 
             // Nothing bad is reused: the next run downloads again.
-            CliRun again =
-                    CliRun.of(
-                            "prepare",
-                            "--url",
-                            url,
-                            "--cache-dir",
-                            cache.toString(),
-                            "--out",
-                            dir.resolve("o").toString());
+            CliRun again = download(url, cache);
             assertThat(again.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
             assertThat(hub.requests()).hasSize(2);
             assertThat(filesIn(cache)).isEmpty();
@@ -610,16 +510,7 @@ class PrepareCommandTest {
                 folder.resolve("sms.zip"), zipWith("../SMSSpamCollection", "ham\thi\nspam\tWIN\n"));
         Path cache = dir.resolve("cache");
         try (LocalHub hub = new LocalHub().serve("uci", folder)) {
-            CliRun run =
-                    CliRun.of(
-                            "prepare",
-                            "--url",
-                            hub.url() + "/uci/resolve/main/sms.zip",
-                            "--cache-dir",
-                            cache.toString(),
-                            "--out",
-                            dir.resolve("o").toString(),
-                            "--no-verify");
+            CliRun run = download(hub.url() + "/uci/resolve/main/sms.zip", cache, "--no-verify");
 
             assertThat(run.code).as(run.toString()).isEqualTo(SpamGptCli.EXIT_FAILURE);
             assertThat(run.err).contains("holds no SMSSpamCollection");
@@ -630,16 +521,12 @@ class PrepareCommandTest {
 
     @Test
     void unreachableDownloadShouldSayWhatToFetchByHand() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + port + "/sms.zip";
+        String url = LocalHub.deadUrl() + "/sms.zip";
         Path cache = dir.resolve("cache");
 
-        assertThat(run("prepare", "--url", url, "--cache-dir", cache.toString()))
-                .isEqualTo(SpamGptCli.EXIT_FAILURE);
-        assertThat(err.toString())
+        CliRun run = CliRun.of("prepare", "--url", url, "--cache-dir", cache.toString());
+        assertThat(run.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
+        assertThat(run.err)
                 .contains("fetch " + url + " by hand")
                 .contains(cache.resolve("sms+spam+collection.zip").toAbsolutePath().toString())
                 .contains("--data");
@@ -651,23 +538,13 @@ class PrepareCommandTest {
         assumeTrue(sms != null, "skipped: " + SharedData.notFound(SharedData.SMS_COLLECTION));
         Path outDir = dir.resolve("sms");
 
-        assertThat(run("prepare", "--data", sms.toString(), "--out", outDir.toString()))
-                .as(err.toString())
-                .isEqualTo(0);
+        prepared(sms, outDir);
 
         JsonNode manifest = manifest(outDir);
         assertThat(manifest.get("read").get("total").asInt()).isEqualTo(5574);
         assertThat(manifest.get("read").get("spam").asInt()).isEqualTo(747);
         assertThat(manifest.get("malformed").asInt()).isZero();
-        List<LabelledText> train = DatasetCsv.read(outDir.resolve("train.csv"));
-        List<LabelledText> validation = DatasetCsv.read(outDir.resolve("validation.csv"));
-        List<LabelledText> test = DatasetCsv.read(outDir.resolve("test.csv"));
-        assertThat(train).hasSize(1045);
-        assertThat(validation).hasSize(149);
-        assertThat(test).hasSize(300);
-        List<LabelledText> all = new ArrayList<>(train);
-        all.addAll(validation);
-        all.addAll(test);
+        List<LabelledText> all = splits(outDir, 1045, 149, 300);
         assertThat(all.stream().filter(e -> e.label() == LabelledText.SPAM)).hasSize(747);
         assertThat(all.stream().filter(e -> e.label() == LabelledText.HAM)).hasSize(747);
         Set<String> spamTexts = new HashSet<>();

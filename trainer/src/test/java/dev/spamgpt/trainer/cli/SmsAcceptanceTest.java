@@ -30,25 +30,9 @@ class SmsAcceptanceTest {
         assumeTrue(sms != null, SharedData.notFound(SharedData.SMS_COLLECTION));
 
         long start = System.nanoTime();
-        CliRun prepare =
-                CliRun.of(
-                        "prepare",
-                        "--data",
-                        sms.toString(),
-                        "--out",
-                        dir.resolve("data").toString());
+        CliRun prepare = CliRun.prepare(sms, dir.resolve("data"));
         assertThat(prepare.code).as(prepare.toString()).isZero();
-        CliRun train =
-                CliRun.of(
-                        "train",
-                        "--init",
-                        "random",
-                        "--config",
-                        "tiny",
-                        "--data",
-                        dir.resolve("data").toString(),
-                        "--out",
-                        dir.resolve("run").toString());
+        CliRun train = CliRun.trainTiny(dir.resolve("data"), dir.resolve("run"));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(train.code).as(train.toString()).isZero();
 

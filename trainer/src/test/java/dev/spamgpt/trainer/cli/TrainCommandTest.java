@@ -26,22 +26,8 @@ class TrainCommandTest {
         Path out = dir.resolve("run");
 
         CliRun run =
-                CliRun.of(
-                        "train",
-                        "--init",
-                        "random",
-                        "--config",
-                        "tiny",
-                        "--data",
-                        data.toString(),
-                        "--out",
-                        out.toString(),
-                        "--epochs",
-                        "1",
-                        "--eval-freq",
-                        "4",
-                        "--eval-iter",
-                        "1");
+                CliRun.trainTiny(
+                        data, out, "--epochs", "1", "--eval-freq", "4", "--eval-iter", "1");
 
         assertThat(run.code).as(run.toString()).isZero();
         assertThat(run.out)
@@ -91,14 +77,11 @@ class TrainCommandTest {
         Path out = dir.resolve("run");
 
         CliRun run =
-                CliRun.of(
-                        "train",
+                CliRun.train(
+                        data,
+                        out,
                         "--base-model",
                         checkpoint.toString(),
-                        "--data",
-                        data.toString(),
-                        "--out",
-                        out.toString(),
                         "--epochs",
                         "1",
                         "--pooling",
@@ -127,19 +110,7 @@ class TrainCommandTest {
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 16, 4);
         for (String name : new String[] {"--max-tokens", "--max-length"}) {
             Path out = dir.resolve("run" + name);
-            CliRun run =
-                    CliRun.of(
-                            "train",
-                            "--init",
-                            "random",
-                            "--data",
-                            data.toString(),
-                            "--out",
-                            out.toString(),
-                            "--epochs",
-                            "1",
-                            name,
-                            "20");
+            CliRun run = CliRun.train(data, out, "--init", "random", "--epochs", "1", name, "20");
             assertThat(run.code).as(name + "\n" + run).isZero();
             assertThat(run.out).as(name).contains("max length 20 tokens");
             assertThat(ModelBundle.read(out.resolve("bundle")).manifest().maxLength())
@@ -151,30 +122,14 @@ class TrainCommandTest {
     @Test
     void trainShouldExplainMissingDataAndBadOptions() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("nothing"));
-        CliRun missing =
-                CliRun.of(
-                        "train",
-                        "--init",
-                        "random",
-                        "--data",
-                        empty.toString(),
-                        "--out",
-                        dir.resolve("o").toString());
+        CliRun missing = CliRun.train(empty, dir.resolve("o"), "--init", "random");
         assertThat(missing.code).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(missing.err).contains("train.csv is missing", "prepare");
 
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 16, 3);
         Path broken = SyntheticSms.writeSplits(dir.resolve("broken"), 16, 3);
         Files.writeString(broken.resolve("train.csv"), "label,text\n0,fine\n7,bad label\n");
-        CliRun malformed =
-                CliRun.of(
-                        "train",
-                        "--init",
-                        "random",
-                        "--data",
-                        broken.toString(),
-                        "--out",
-                        dir.resolve("o").toString());
+        CliRun malformed = CliRun.train(broken, dir.resolve("o"), "--init", "random");
         assertThat(malformed.code).isEqualTo(SpamGptCli.EXIT_USAGE);
         assertThat(malformed.err).contains("train.csv line 3", "label must be 0 or 1");
 
@@ -204,24 +159,11 @@ class TrainCommandTest {
         };
         for (int i = 0; i < bad.length; i++) {
             Path out = dir.resolve("o" + i);
-            CliRun run =
-                    CliRun.of(
-                            concat(
-                                    new String[] {
-                                        "train", "--data", data.toString(), "--out", out.toString()
-                                    },
-                                    bad[i]));
+            CliRun run = CliRun.train(data, out, bad[i]);
             String what = String.join(" ", bad[i]);
             assertThat(run.code).as(what + "\n" + run).isEqualTo(SpamGptCli.EXIT_USAGE);
             assertThat(run.err).as(what).contains(expected[i]);
             assertThat(out.resolve("bundle")).doesNotExist();
         }
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] out = new String[a.length + b.length];
-        System.arraycopy(a, 0, out, 0, a.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

@@ -26,21 +26,7 @@ final class TrainedBundle {
     static TrainedBundle train(Path dir) throws IOException {
         Path data = SyntheticSms.writeSplits(dir.resolve("data"), 96, 21);
         Path run = dir.resolve("run");
-        CliRun result =
-                CliRun.of(
-                        "train",
-                        "--init",
-                        "random",
-                        "--config",
-                        "tiny",
-                        "--data",
-                        data.toString(),
-                        "--out",
-                        run.toString(),
-                        "--epochs",
-                        "2",
-                        "--eval-freq",
-                        "100");
+        CliRun result = CliRun.trainTiny(data, run, "--epochs", "2", "--eval-freq", "100");
         if (result.code != 0) {
             throw new IllegalStateException("training the test bundle failed: " + result);
         }

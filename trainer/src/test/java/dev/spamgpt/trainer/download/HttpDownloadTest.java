@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -270,11 +269,7 @@ class HttpDownloadTest {
 
     @Test
     void unreachableServerShouldSayWhatToFetchAndWhere() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        String url = "http://127.0.0.1:" + closedPort + "/sms.zip";
+        String url = LocalHub.deadUrl() + "/sms.zip";
         Path target = dir.resolve("cache/sms.zip");
 
         assertThatThrownBy(() -> download.fetch(url, target, sha))

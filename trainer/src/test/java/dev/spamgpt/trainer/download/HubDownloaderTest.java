@@ -7,7 +7,6 @@ import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.testing.TinyCheckpoints;
 import dev.spamgpt.core.util.Sha256;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -121,10 +120,7 @@ class HubDownloaderTest {
 
     @Test
     void offlineErrorShouldListEveryUrlAndWhereToPutTheFiles() throws IOException {
-        String deadUrl;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            deadUrl = "http://127.0.0.1:" + socket.getLocalPort();
-        }
+        String deadUrl = LocalHub.deadUrl();
         Path folder = cache.resolve("test-org--tiny-gpt2").toAbsolutePath();
 
         assertThatThrownBy(() -> downloader(deadUrl).resolve(ID))

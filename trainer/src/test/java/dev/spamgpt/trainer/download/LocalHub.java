@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +106,18 @@ public final class LocalHub implements AutoCloseable {
      */
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /**
+     * A base URL where nothing listens: a loopback port that was free a moment ago.
+     *
+     * @return such as {@code http://127.0.0.1:41234}
+     * @throws IOException if no port can be bound
+     */
+    public static String deadUrl() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
     }
 
     /**

@@ -33,22 +33,8 @@ class FrozenLayerCacheTest {
         List<Example> train = Example.tokenize(SyntheticSms.messages(48, 7), 64);
         List<Example> validation = Example.tokenize(SyntheticSms.messages(16, 8), 64);
         TrainOptions options = new TrainOptions(1, 8, 1e-3, 0.1, 123, 2, 2);
-        Run uncached =
-                run(
-                        TrainableLayers.parse(List.of(trainable)),
-                        Pooling.of(pooling),
-                        false,
-                        train,
-                        validation,
-                        options);
-        Run cached =
-                run(
-                        TrainableLayers.parse(List.of(trainable)),
-                        Pooling.of(pooling),
-                        true,
-                        train,
-                        validation,
-                        options);
+        Run uncached = run(trainable, pooling, false, train, validation, options);
+        Run cached = run(trainable, pooling, true, train, validation, options);
         assertThat(cached.caching).isTrue();
         assertThat(uncached.caching).isFalse();
         assertThat(cached.history.stepLosses()).hasSize(6);
@@ -74,8 +60,8 @@ class FrozenLayerCacheTest {
     private record Run(TrainingHistory history, Predictions validation, boolean caching) {}
 
     private static Run run(
-            TrainableLayers layers,
-            Pooling pooling,
+            String trainable,
+            String pooling,
             boolean cache,
             List<Example> train,
             List<Example> validation,
@@ -84,8 +70,10 @@ class FrozenLayerCacheTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Gpt2ForClassification model = Gpt2ForClassification.random(CONFIG, manager);
             int bookLength = Example.longest(train);
+            TrainableLayers layers = TrainableLayers.parse(List.of(trainable));
             FineTuner tuner =
-                    new FineTuner(model, layers, pooling, bookLength, cache, QUIET, false);
+                    new FineTuner(
+                            model, layers, Pooling.of(pooling), bookLength, cache, QUIET, false);
             ClassifierPass.Split t = tuner.split("train", train);
             ClassifierPass.Split v = tuner.split("validation", validation);
             TrainingHistory history = tuner.fit(t, v, options);
