@@ -60,15 +60,7 @@ public final class HfCheckpoint {
      *     config
      */
     public static GptConfig readConfig(Path folder) throws IOException {
-        Path file = folder.resolve(CONFIG);
-        if (!Files.isRegularFile(file)) {
-            throw new IOException(
-                    file
-                            + " is missing: a Hugging Face GPT-2 folder holds "
-                            + CONFIG
-                            + " and "
-                            + WEIGHTS);
-        }
+        Path file = requireFile(folder, CONFIG);
         Map<String, Object> fields;
         try {
             fields = JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
@@ -95,7 +87,7 @@ public final class HfCheckpoint {
      */
     public static GptConfig verify(Path folder) throws IOException {
         GptConfig config = readConfig(folder);
-        try (Safetensors st = Safetensors.open(weightsFile(folder))) {
+        try (Safetensors st = Safetensors.open(requireFile(folder, WEIGHTS))) {
             match(st, new Gpt2Model(config).namedParameters(), config);
         }
         return config;
@@ -112,7 +104,7 @@ public final class HfCheckpoint {
      */
     public static Gpt2Model load(Path folder, NDManager manager) throws IOException {
         GptConfig config = readConfig(folder);
-        Path file = weightsFile(folder);
+        Path file = requireFile(folder, WEIGHTS);
         Gpt2Model model = new Gpt2Model(config);
         Map<String, Parameter> params = model.namedParameters();
         try (Safetensors st = Safetensors.open(file)) {
@@ -160,8 +152,9 @@ public final class HfCheckpoint {
         }
     }
 
-    private static Path weightsFile(Path folder) throws IOException {
-        Path file = folder.resolve(WEIGHTS);
+    /** The file {@code name} of the folder, which must exist. */
+    private static Path requireFile(Path folder, String name) throws IOException {
+        Path file = folder.resolve(name);
         if (!Files.isRegularFile(file)) {
             throw new IOException(
                     file

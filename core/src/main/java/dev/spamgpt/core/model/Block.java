@@ -1,10 +1,6 @@
 package dev.spamgpt.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * One pre-LayerNorm transformer block: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}.
@@ -35,6 +31,7 @@ public final class Block extends FixedShapeBlock {
      * @param training whether dropout is active
      * @return the updated residual stream, same shape
      */
+    @Override
     public NDArray forward(NDArray x, boolean training) {
         return forward(x, null, training);
     }
@@ -79,18 +76,5 @@ public final class Block extends FixedShapeBlock {
      */
     public Mlp mlp() {
         return mlp;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(inputs.singletonOrThrow(), training));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

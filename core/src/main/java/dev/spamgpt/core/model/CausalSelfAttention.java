@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * Multi-head self-attention in which each position sees only itself and earlier positions: {@code
@@ -45,6 +43,7 @@ public final class CausalSelfAttention extends FixedShapeBlock {
      * @param training whether dropout is active
      * @return output of shape (B, T, C)
      */
+    @Override
     public NDArray forward(NDArray x, boolean training) {
         return forward(x, null, training);
     }
@@ -108,18 +107,5 @@ public final class CausalSelfAttention extends FixedShapeBlock {
 
     private NDArray dropout(NDArray x, boolean training) {
         return training && dropRate > 0 ? Dropout.dropout(x, dropRate, true).singletonOrThrow() : x;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(inputs.singletonOrThrow(), training));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

@@ -1,13 +1,10 @@
 package dev.spamgpt.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 
 /**
  * GPT-2's "Conv1D": a linear layer whose weight is stored {@code [in, out]} (the transpose of
@@ -56,16 +53,14 @@ public final class Conv1D extends FixedShapeBlock {
         return bias;
     }
 
-    /** {@inheritDoc} */
+    /** No dropout here: {@code training} changes nothing. */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(inputs.singletonOrThrow()));
+    NDArray forward(NDArray x, boolean training) {
+        return forward(x);
     }
 
-    /** {@inheritDoc} */
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {withLastDim(inputShapes[0], nf)};
+    Shape outputShape(Shape input) {
+        return withLastDim(input, nf);
     }
 }

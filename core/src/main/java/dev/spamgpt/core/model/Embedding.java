@@ -1,13 +1,10 @@
 package dev.spamgpt.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
-import ai.djl.util.PairList;
 
 /** A lookup table of learned vectors: {@code wte} (tokens) and {@code wpe} (positions). */
 public final class Embedding extends FixedShapeBlock {
@@ -45,16 +42,14 @@ public final class Embedding extends FixedShapeBlock {
         return weight;
     }
 
-    /** {@inheritDoc} */
+    /** No dropout here: {@code training} changes nothing. */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(inputs.singletonOrThrow()));
+    NDArray forward(NDArray x, boolean training) {
+        return forward(x);
     }
 
-    /** {@inheritDoc} */
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0].addAll(new Shape(dim))};
+    Shape outputShape(Shape input) {
+        return input.addAll(new Shape(dim));
     }
 }

@@ -1,17 +1,21 @@
 package dev.spamgpt.core.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
 
 /**
  * A block whose parameter shapes come from the {@link GptConfig}, not from the input: it and its
- * children can be initialised with any input shape.
+ * children can be initialised with any input shape. By default DJL's entry points take one input
+ * and give one output, through {@link #forward(NDArray, boolean)} and {@link #outputShape(Shape)}.
  */
 abstract class FixedShapeBlock extends AbstractBlock {
 
@@ -38,6 +42,41 @@ abstract class FixedShapeBlock extends AbstractBlock {
         for (Block child : getChildren().values()) {
             child.initialize(manager, dataType, inputShapes);
         }
+    }
+
+    /**
+     * Applies the block to its one input; DJL's {@code forward(ParameterStore, NDList, boolean)}
+     * comes here. A block with other inputs overrides {@link #forwardInternal} instead.
+     *
+     * @param x the input
+     * @param training whether dropout is active
+     * @return the output
+     */
+    NDArray forward(NDArray x, boolean training) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes other inputs");
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return new NDList(forward(inputs.singletonOrThrow(), training));
+    }
+
+    /**
+     * The shape of the output for an input of a given shape.
+     *
+     * @param input the shape of the (first) input
+     * @return by default {@code input}: the block keeps the shape
+     */
+    Shape outputShape(Shape input) {
+        return input;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {outputShape(inputShapes[0])};
     }
 
     /**

@@ -140,9 +140,9 @@ public final class Gpt2ForClassification extends FixedShapeBlock {
         return new NDList(forward(inputs.get(0), inputs.get(1), training));
     }
 
-    /** {@inheritDoc} */
+    /** Token ids (B, T) give logits (B, 2). */
     @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {new Shape(inputShapes[0].get(0), NUM_CLASSES)};
+    Shape outputShape(Shape input) {
+        return new Shape(input.get(0), NUM_CLASSES);
     }
 }

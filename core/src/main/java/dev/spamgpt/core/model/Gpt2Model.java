@@ -1,15 +1,12 @@
 package dev.spamgpt.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import ai.djl.util.PairList;
 import dev.spamgpt.core.util.Djl;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,6 +65,7 @@ public final class Gpt2Model extends FixedShapeBlock {
      * @param training whether dropout is active
      * @return hidden states after {@code ln_f}, shape (B, T, C)
      */
+    @Override
     public NDArray forward(NDArray ids, boolean training) {
         return forward(ids, null, null, training);
     }
@@ -229,16 +227,8 @@ public final class Gpt2Model extends FixedShapeBlock {
         return lnF;
     }
 
-    /** {@inheritDoc} */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(inputs.singletonOrThrow(), training));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0].addAll(new Shape(config.embDim()))};
+    Shape outputShape(Shape input) {
+        return input.addAll(new Shape(config.embDim()));
     }
 }

@@ -114,22 +114,27 @@ public final class GptConfig {
             case "small":
             case "gpt2":
             case "gpt2-small":
-                return new GptConfig(GPT2_VOCAB_SIZE, 1024, 768, 12, 12, 1e-5f, 0f);
+                return gpt2(768, 12, 12);
             case "medium":
             case "gpt2-medium":
-                return new GptConfig(GPT2_VOCAB_SIZE, 1024, 1024, 24, 16, 1e-5f, 0f);
+                return gpt2(1024, 24, 16);
             case "large":
             case "gpt2-large":
-                return new GptConfig(GPT2_VOCAB_SIZE, 1024, 1280, 36, 20, 1e-5f, 0f);
+                return gpt2(1280, 36, 20);
             case "xl":
             case "gpt2-xl":
-                return new GptConfig(GPT2_VOCAB_SIZE, 1024, 1600, 48, 25, 1e-5f, 0f);
+                return gpt2(1600, 48, 25);
             default:
                 throw new IllegalArgumentException(
                         "unknown model preset '"
                                 + name
                                 + "': use tiny, gpt2-small, gpt2-medium, gpt2-large or gpt2-xl");
         }
+    }
+
+    /** One of OpenAI's GPT-2 sizes: the full vocabulary, a context of 1,024, no dropout. */
+    private static GptConfig gpt2(int embDim, int nLayers, int nHeads) {
+        return new GptConfig(GPT2_VOCAB_SIZE, 1024, embDim, nLayers, nHeads, 1e-5f, 0f);
     }
 
     /**

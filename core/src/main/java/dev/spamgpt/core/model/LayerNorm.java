@@ -1,12 +1,9 @@
 package dev.spamgpt.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.util.PairList;
 
 /**
  * LayerNorm over the last dimension with a learned {@code weight} (scale) and {@code bias} (shift).
@@ -57,16 +54,9 @@ public final class LayerNorm extends FixedShapeBlock {
         return bias;
     }
 
-    /** {@inheritDoc} */
+    /** No dropout here: {@code training} changes nothing. */
     @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(inputs.singletonOrThrow()));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
+    NDArray forward(NDArray x, boolean training) {
+        return forward(x);
     }
 }

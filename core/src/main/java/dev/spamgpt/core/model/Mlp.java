@@ -1,11 +1,7 @@
 package dev.spamgpt.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 
 /**
  * The feed-forward half of a block: widen 4x ({@code c_fc}), GELU, narrow back ({@code c_proj}).
@@ -37,6 +33,7 @@ public final class Mlp extends FixedShapeBlock {
      * @param training whether dropout is active
      * @return output of shape (B, T, C)
      */
+    @Override
     public NDArray forward(NDArray x, boolean training) {
         NDArray y = cProj.forward(gelu(cFc.forward(x)));
         return training && dropRate > 0 ? Dropout.dropout(y, dropRate, true).singletonOrThrow() : y;
@@ -69,18 +66,5 @@ public final class Mlp extends FixedShapeBlock {
      */
     public Conv1D cProj() {
         return cProj;
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return new NDList(forward(inputs.singletonOrThrow(), training));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public Shape[] getOutputShapes(Shape[] inputShapes) {
-        return new Shape[] {inputShapes[0]};
     }
 }

@@ -94,15 +94,9 @@ public final class MessageText {
                     try {
                         buffer.readFrom(raw);
                     } catch (IOException e) {
-                        extraction.problem(
-                                "reading the message failed after "
-                                        + buffer.size()
-                                        + " bytes: "
-                                        + e.getMessage());
-                        extraction.markTruncated(true);
+                        readFailed(extraction, buffer, e);
                     }
-                    extraction.markTruncated(buffer.overflowed());
-                    new MimeWalk(extraction).parseAndWalk(buffer.bytes(), buffer.size());
+                    parseAndWalk(extraction, buffer);
                 });
     }
 
@@ -139,13 +133,19 @@ public final class MessageText {
             buffer.write("\r\n".getBytes(StandardCharsets.US_ASCII));
             buffer.readFrom(in);
         } catch (IOException | MessagingException | RuntimeException e) {
-            extraction.problem(
-                    "reading the message failed after "
-                            + buffer.size()
-                            + " bytes: "
-                            + e.getMessage());
-            extraction.markTruncated(true);
+            readFailed(extraction, buffer, e);
         }
+        parseAndWalk(extraction, buffer);
+    }
+
+    /** A failed read ends the input where it failed: what was read is still parsed. */
+    private static void readFailed(Extraction extraction, BoundedBuffer buffer, Exception e) {
+        extraction.problem(
+                "reading the message failed after " + buffer.size() + " bytes: " + e.getMessage());
+        extraction.markTruncated(true);
+    }
+
+    private static void parseAndWalk(Extraction extraction, BoundedBuffer buffer) {
         extraction.markTruncated(buffer.overflowed());
         new MimeWalk(extraction).parseAndWalk(buffer.bytes(), buffer.size());
     }

@@ -42,14 +42,7 @@ final class MimeWalk {
             if (length - start > 0) {
                 extraction.problem("no MIME headers; the input was read as a plain UTF-8 body");
             }
-            extraction.append(
-                    BodyCharsets.decode(
-                            bytes,
-                            start,
-                            length - start,
-                            StandardCharsets.UTF_8,
-                            "body",
-                            extraction));
+            appendPlainBody(bytes, start, length);
             return;
         }
         MimeMessage message;
@@ -62,17 +55,17 @@ final class MimeWalk {
                     "unreadable message headers ("
                             + e.getMessage()
                             + "); the input was read as a plain body");
-            extraction.append(
-                    BodyCharsets.decode(
-                            bytes,
-                            start,
-                            length - start,
-                            StandardCharsets.UTF_8,
-                            "body",
-                            extraction));
+            appendPlainBody(bytes, start, length);
             return;
         }
         walkMessage(message, 0);
+    }
+
+    /** Reads {@code bytes[start, length)} as a body without headers, in UTF-8. */
+    private void appendPlainBody(byte[] bytes, int start, int length) {
+        extraction.append(
+                BodyCharsets.decode(
+                        bytes, start, length - start, StandardCharsets.UTF_8, "body", extraction));
     }
 
     void walkMessage(MimeMessage message, int depth) {

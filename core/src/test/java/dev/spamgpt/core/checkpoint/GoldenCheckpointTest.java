@@ -16,16 +16,13 @@ import dev.spamgpt.core.util.Djl;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -43,19 +40,14 @@ class GoldenCheckpointTest {
     @TempDir static Path tmp;
 
     private static NDManager manager;
-    private static final Map<String, Gpt2Model> MODELS = new LinkedHashMap<>();
+    private static Map<String, Gpt2Model> models;
     private static double worst;
 
     @BeforeAll
     static void loadBothLayouts() throws IOException {
         manager = NDManager.newBaseManager();
         Djl.noGradOnThisThread();
-        Path prefixed = GoldenFixture.copyCheckpoint(tmp.resolve("prefixed"));
-        Path bare =
-                GoldenFixture.copyCheckpointWithBareKeys(
-                        tmp.resolve("bare"), tmp.resolve("scratch"));
-        MODELS.put("transformer.-prefixed", HfCheckpoint.load(prefixed, manager));
-        MODELS.put("bare keys", HfCheckpoint.load(bare, manager));
+        models = GoldenFixture.loadBothLayouts(tmp, manager);
     }
 
     @AfterAll
@@ -68,16 +60,10 @@ class GoldenCheckpointTest {
         manager.close();
     }
 
-    static Stream<Arguments> layoutsAndCases() {
-        return Stream.of("transformer.-prefixed", "bare keys")
-                .flatMap(
-                        layout -> GoldenFixture.cases().stream().map(c -> Arguments.of(layout, c)));
-    }
-
     @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource("layoutsAndCases")
+    @MethodSource("dev.spamgpt.core.testing.GoldenFixture#layoutsAndCases")
     void logitsShouldMatchPyTorchAtEveryPosition(String layout, GoldenFixture.Case c) {
-        Gpt2Model model = MODELS.get(layout);
+        Gpt2Model model = models.get(layout);
         int vocab = model.config().vocabSize();
         int[] ids = c.inputIds();
         float[] all = logits(model, ids); // (T * V)
@@ -104,7 +90,7 @@ class GoldenCheckpointTest {
         try (Safetensors rows =
                 Safetensors.open(GoldenFixture.copyLastRows(tmp.resolve("rows.safetensors")))) {
             assertThat(rows.tensors()).hasSize(2);
-            for (Gpt2Model model : MODELS.values()) {
+            for (Gpt2Model model : models.values()) {
                 for (Safetensors.TensorInfo info : rows.tensors().values()) {
                     int[] ids = GoldenFixture.get(info.name()).inputIds();
                     float[] expected = rows.readFloats(info);
@@ -122,7 +108,7 @@ class GoldenCheckpointTest {
     @Test
     void classificationHeadShouldReadEachRowAtItsOwnIndex() {
         JsonNode golden = GoldenFixture.golden().get("classification");
-        Gpt2Model model = MODELS.get("transformer.-prefixed");
+        Gpt2Model model = models.get(GoldenFixture.PREFIXED);
         int c = model.config().embDim();
         ClassificationHead head = new ClassificationHead(c, Gpt2ForClassification.NUM_CLASSES);
         head.initialize(manager, DataType.FLOAT32, new Shape(1, c));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class HfCheckpointTest {
@@ -218,44 +219,32 @@ class HfCheckpointTest {
                 .hasMessageContaining("not a valid safetensors file");
     }
 
-    @Test
-    void loadShouldNameAFileThatIsNotSafetensorsAtAll() throws IOException {
-        Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
-        Path file = folder.resolve(HfCheckpoint.WEIGHTS);
-        Files.write(file, "<html>404 Not Found</html>".getBytes(StandardCharsets.UTF_8));
-
-        assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("not a valid safetensors file");
+    /** A file of the folder to delete (no content) or overwrite, and what the error says next. */
+    static Stream<Arguments> missingOrUnreadableFiles() {
+        return Stream.of(
+                Arguments.of("model.safetensors", null, " is missing"),
+                Arguments.of("config.json", null, " is missing"),
+                Arguments.of(
+                        "model.safetensors",
+                        "<html>404 Not Found</html>",
+                        " is not a valid safetensors file"),
+                Arguments.of("config.json", "{\"n_embd\": 8,", " is not a JSON object"));
     }
 
-    @Test
-    void loadShouldNameAMissingWeightsFile() throws IOException {
+    @ParameterizedTest(name = "{0}{2}")
+    @MethodSource("missingOrUnreadableFiles")
+    void loadShouldNameAFileThatIsMissingOrUnreadable(String name, String content, String error)
+            throws IOException {
         Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
-        Files.delete(folder.resolve(HfCheckpoint.WEIGHTS));
+        Path file = folder.resolve(name);
+        if (content == null) {
+            Files.delete(file);
+        } else {
+            Files.write(file, content.getBytes(StandardCharsets.UTF_8));
+        }
 
         assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
-                .hasMessageContaining(folder.resolve("model.safetensors") + " is missing");
-    }
-
-    @Test
-    void loadShouldNameAMissingConfig() throws IOException {
-        Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
-        Files.delete(folder.resolve(HfCheckpoint.CONFIG));
-
-        assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
-                .hasMessageContaining(folder.resolve("config.json") + " is missing");
-    }
-
-    @Test
-    void loadShouldNameAConfigThatIsNotJson() throws IOException {
-        Path folder = TinyCheckpoints.write(tmp.resolve("ckpt"), TinyCheckpoints.options());
-        Files.write(
-                folder.resolve(HfCheckpoint.CONFIG),
-                "{\"n_embd\": 8,".getBytes(StandardCharsets.UTF_8));
-
-        assertThatThrownBy(() -> HfCheckpoint.load(folder, manager))
-                .hasMessageContaining(folder.resolve("config.json") + " is not a JSON object");
+                .hasMessageContaining(file + error);
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,66 @@ class Gpt2ModelTest {
     }
 
     @Test
+    void djlsForwardAndOutputShapesShouldAgreeWithEachBlocksOwnForward() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Gpt2ForClassification model = Gpt2ForClassification.random(SMALL, manager);
+            Gpt2Model transformer = model.transformer();
+            Block block = transformer.h().get(0);
+            NDArray ids = manager.create(new long[][] {{10, 20, 30}});
+            NDArray x = transformer.embed(ids, false); // (1, 3, 16)
+            NDArray pooled = x.get(":, -1, :"); // (1, 16)
+
+            assertDjlForward(transformer, ids, transformer.forward(ids, false));
+            assertDjlForward(transformer.wte(), ids, transformer.wte().forward(ids));
+            assertDjlForward(block, x, block.forward(x, false));
+            assertDjlForward(block.ln1(), x, block.ln1().forward(x));
+            assertDjlForward(block.attn(), x, block.attn().forward(x, false));
+            assertDjlForward(block.mlp(), x, block.mlp().forward(x, false));
+            assertDjlForward(block.mlp().cFc(), x, block.mlp().cFc().forward(x));
+            assertDjlForward(model.score(), pooled, model.score().forward(pooled));
+
+            NDArray lastIndex = manager.create(new long[] {2});
+            NDList logits =
+                    model.forward(
+                            new ParameterStore(manager, false), new NDList(ids, lastIndex), false);
+            assertThat(logits.singletonOrThrow().toFloatArray())
+                    .isEqualTo(model.forward(ids, lastIndex, false).toFloatArray());
+            assertThat(model.getOutputShapes(new Shape[] {ids.getShape(), lastIndex.getShape()}))
+                    .containsExactly(new Shape(1, 2));
+        }
+    }
+
+    @Test
+    void djlsForwardShouldPassTrainingOnToDropout() {
+        GptConfig dropping = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 1, 2, 1e-5f, 0.5f);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Block block = Gpt2Model.random(dropping, manager).h().get(0);
+            NDArray x = manager.randomNormal(new Shape(1, 3, 16));
+            ParameterStore ps = new ParameterStore(manager, false);
+
+            float[] eval =
+                    block.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray();
+            float[] train =
+                    block.forward(ps, new NDList(x), true).singletonOrThrow().toFloatArray();
+
+            assertThat(eval).isEqualTo(block.forward(x, false).toFloatArray());
+            assertThat(train).isNotEqualTo(eval);
+        }
+    }
+
+    /** DJL's entry gives the block's own output, and the shape it announces. */
+    private static void assertDjlForward(ai.djl.nn.Block block, NDArray input, NDArray expected) {
+        ParameterStore ps = new ParameterStore(input.getManager(), false);
+        NDList out = block.forward(ps, new NDList(input), false);
+        assertThat(out.singletonOrThrow().toFloatArray())
+                .as(block.getClass().getSimpleName())
+                .isEqualTo(expected.toFloatArray());
+        assertThat(block.getOutputShapes(new Shape[] {input.getShape()}))
+                .as(block.getClass().getSimpleName())
+                .containsExactly(expected.getShape());
+    }
+
+    @Test
     void inferenceShouldFreeEachBlocksIntermediatesButTrainingShouldKeepThemForBackward() {
         GptConfig deep = new GptConfig(GptConfig.GPT2_VOCAB_SIZE, 32, 16, 12, 2, 1e-5f, 0f);
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -113,6 +175,12 @@ class Gpt2ModelTest {
                 .isBetween(124_000_000L, 124_500_000L);
         assertThat(GptConfig.preset("gpt2-xl").parameterCount())
                 .isBetween(1_550_000_000L, 1_560_000_000L);
+        assertThat(GptConfig.preset("gpt2-medium").parameterCount()).isEqualTo(354_823_168L);
+        assertThat(GptConfig.preset("gpt2-large").parameterCount()).isEqualTo(774_030_080L);
+        assertThat(GptConfig.preset("medium")).isEqualTo(GptConfig.preset("gpt2-medium"));
+        assertThat(GptConfig.preset("large")).isEqualTo(GptConfig.preset("gpt2-large"));
+        assertThat(GptConfig.preset("XL")).isEqualTo(GptConfig.preset("gpt2-xl"));
+        assertThat(GptConfig.preset("gpt2")).isEqualTo(GptConfig.preset("small"));
         assertThatThrownBy(() -> GptConfig.preset("huge"))
                 .hasMessageContaining("unknown model preset");
     }

@@ -1,9 +1,11 @@
 package dev.spamgpt.core.testing;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.checkpoint.Safetensors;
+import dev.spamgpt.core.model.Gpt2Model;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,6 +17,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The golden GPT-2 fixture written by {@code src/test/resources/golden/make_golden.py}: a tiny
@@ -23,9 +27,16 @@ import java.util.Map;
  *
  * <p>The files are read from the classpath, so other modules' tests can use them through the core
  * test-jar; {@link #copyCheckpoint} puts the checkpoint in a real folder, and {@link
- * #copyCheckpointWithBareKeys} the same weights in the other key layout.
+ * #copyCheckpointWithBareKeys} the same weights in the other key layout. {@link #loadBothLayouts}
+ * and {@link #layoutsAndCases} serve the tests that hold every case against both layouts.
  */
 public final class GoldenFixture {
+
+    /** The name of the layout as written: {@code transformer.} prefix, tied head, buffers. */
+    public static final String PREFIXED = "transformer.-prefixed";
+
+    /** The name of the GPT2Model layout, as {@link #copyCheckpointWithBareKeys} writes it. */
+    public static final String BARE_KEYS = "bare keys";
 
     private static final String ROOT = "/golden/";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -200,6 +211,34 @@ public final class GoldenFixture {
             throw new UncheckedIOException(e);
         }
         return folder;
+    }
+
+    /**
+     * Loads the checkpoint in both key layouts.
+     *
+     * @param tmp a folder for the copies, created if needed
+     * @param manager owns the weights
+     * @return {@link #PREFIXED} and {@link #BARE_KEYS} to their model, in that order
+     * @throws IOException if a copy does not load
+     */
+    public static Map<String, Gpt2Model> loadBothLayouts(Path tmp, NDManager manager)
+            throws IOException {
+        Map<String, Gpt2Model> models = new LinkedHashMap<>();
+        models.put(PREFIXED, HfCheckpoint.load(copyCheckpoint(tmp.resolve("prefixed")), manager));
+        models.put(
+                BARE_KEYS,
+                HfCheckpoint.load(
+                        copyCheckpointWithBareKeys(tmp.resolve("bare"), tmp.resolve("scratch")),
+                        manager));
+        return Collections.unmodifiableMap(models);
+    }
+
+    /**
+     * @return every layout name with every case, for a {@code @MethodSource}
+     */
+    public static Stream<Arguments> layoutsAndCases() {
+        return Stream.of(PREFIXED, BARE_KEYS)
+                .flatMap(layout -> cases().stream().map(c -> Arguments.of(layout, c)));
     }
 
     /**

@@ -5,21 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.model.Gpt2Model;
 import dev.spamgpt.core.testing.GoldenFixture;
 import dev.spamgpt.core.util.Djl;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,24 +29,17 @@ class TextGeneratorTest {
     @TempDir static Path tmp;
 
     private static NDManager manager;
-    private static final Map<String, Gpt2Model> MODELS = new LinkedHashMap<>();
+    private static Map<String, Gpt2Model> models;
     private static TextGenerator generator;
     private static int vocab;
 
     @BeforeAll
     static void load() throws IOException {
         manager = Djl.engine().newBaseManager();
-        Gpt2Model model =
-                HfCheckpoint.load(GoldenFixture.copyCheckpoint(tmp.resolve("golden")), manager);
+        models = GoldenFixture.loadBothLayouts(tmp, manager);
+        Gpt2Model model = models.get(GoldenFixture.PREFIXED);
         vocab = model.config().vocabSize();
         generator = new TextGenerator(model);
-        MODELS.put("transformer.-prefixed", model);
-        MODELS.put(
-                "bare keys",
-                HfCheckpoint.load(
-                        GoldenFixture.copyCheckpointWithBareKeys(
-                                tmp.resolve("bare"), tmp.resolve("scratch")),
-                        manager));
     }
 
     @AfterAll
@@ -58,16 +47,10 @@ class TextGeneratorTest {
         manager.close();
     }
 
-    static Stream<Arguments> layoutsAndCases() {
-        return Stream.of("transformer.-prefixed", "bare keys")
-                .flatMap(
-                        layout -> GoldenFixture.cases().stream().map(c -> Arguments.of(layout, c)));
-    }
-
     @ParameterizedTest(name = "{0}: {1}")
-    @MethodSource("layoutsAndCases")
+    @MethodSource("dev.spamgpt.core.testing.GoldenFixture#layoutsAndCases")
     void greedyContinuationShouldMatchPyTorch(String layout, GoldenFixture.Case c) {
-        TextGenerator generator = new TextGenerator(MODELS.get(layout));
+        TextGenerator generator = new TextGenerator(models.get(layout));
 
         int[] generated = generator.generate(c.inputIds(), GoldenFixture.newTokens());
 
