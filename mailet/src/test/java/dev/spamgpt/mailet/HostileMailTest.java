@@ -8,19 +8,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.spamgpt.core.testing.CraftedMail;
 import io.micrometer.core.instrument.Counter;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.james.core.MailAddress;
-import org.apache.james.server.core.MimeMessageSource;
-import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
-import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.apache.mailet.base.test.FakeMatcherConfig;
@@ -37,6 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mail. Only a fatal {@link VirtualMachineError} (not a {@link StackOverflowError}) is rethrown.
  */
 class HostileMailTest {
+
+    private static final String READ_FAILED = "No, error=no readable text: extraction failed";
 
     @TempDir Path bundle;
 
@@ -61,12 +58,14 @@ class HostileMailTest {
         matcher.destroy();
     }
 
+    private FakeMailetConfig.Builder mailetConfig() {
+        return FakeMailetConfig.builder()
+                .mailetName(instance)
+                .setProperty("model", bundle.toString());
+    }
+
     private void initMailet() throws Exception {
-        mailet.init(
-                FakeMailetConfig.builder()
-                        .mailetName(instance)
-                        .setProperty("model", bundle.toString())
-                        .build());
+        mailet.init(mailetConfig().build());
     }
 
     private void initMatcher() throws Exception {
@@ -96,52 +95,51 @@ class HostileMailTest {
 
     /** A spooled mail whose every read throws what the supplier gives. */
     private static FakeMail mailThatThrowsWhenRead(Supplier<Error> error) throws Exception {
-        MimeMessageSource source =
-                new MimeMessageSource() {
-                    @Override
-                    public String getSourceId() {
-                        return "throws";
-                    }
-
-                    @Override
-                    public InputStream getInputStream() {
-                        throw error.get();
-                    }
-                };
-        return Mails.mail(new MimeMessageWrapper(source));
+        return Mails.spooled(
+                "throws",
+                () -> {
+                    throw error.get();
+                });
     }
 
     private static List<String> statuses(Mail mail) throws Exception {
         List<String> all = new ArrayList<>();
         for (String rcpt : List.of(RECIPIENT1, RECIPIENT2)) {
-            all.addAll(
-                    mail
-                            .getPerRecipientSpecificHeaders()
-                            .getHeadersForRecipient(new MailAddress(rcpt))
-                            .stream()
-                            .filter(h -> h.getName().equals(SpamGptClassifier.STATUS_HEADER))
-                            .map(PerRecipientHeaders.Header::getValue)
-                            .collect(Collectors.toList()));
+            all.addAll(Mails.recipientHeaders(mail, rcpt, SpamGptClassifier.STATUS_HEADER));
         }
         return all;
     }
 
+    /** Asserts that both recipients have one error status, starting so and naming the error. */
+    private static void assertErrorStatuses(Mail mail, String start, String error)
+            throws Exception {
+        assertThat(statuses(mail))
+                .hasSize(2)
+                .allSatisfy(s -> assertThat(s).startsWith(start).contains(error));
+    }
+
+    /** Services a spam mail and asserts that it is scored: the mailet goes on after a failure. */
+    private void assertTheNextMailIsScored() throws Exception {
+        FakeMail next = Mails.spam();
+        mailet.service(next);
+        assertThat(statuses(next)).containsOnly("Yes, score=0.97 required=0.50");
+    }
+
     private double mails(String verdict) {
-        Counter counter =
-                MetricsEndpoint.registry()
-                        .find("spamgpt.mails")
-                        .tags("instance", instance, "verdict", verdict)
-                        .counter();
-        return counter == null ? 0 : counter.count();
+        return count("spamgpt.mails", "verdict", verdict);
     }
 
     private double errors(String reason) {
-        Counter counter =
+        return count("spamgpt.errors", "reason", reason);
+    }
+
+    private double count(String counter, String tag, String value) {
+        Counter found =
                 MetricsEndpoint.registry()
-                        .find("spamgpt.errors")
-                        .tags("instance", instance, "reason", reason)
+                        .find(counter)
+                        .tags("instance", instance, tag, value)
                         .counter();
-        return counter == null ? 0 : counter.count();
+        return found == null ? 0 : found.count();
     }
 
     private double allMails() {
@@ -166,9 +164,7 @@ class HostileMailTest {
             assertThat(errors("read")).isEqualTo(1);
         }
 
-        FakeMail next = Mails.plain("You are a WINNER", "Claim your prize now.");
-        mailet.service(next);
-        assertThat(statuses(next)).containsOnly("Yes, score=0.97 required=0.50");
+        assertTheNextMailIsScored();
     }
 
     @ParameterizedTest
@@ -184,7 +180,7 @@ class HostileMailTest {
                 hostile.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE))
                         .isPresent();
         assertThat(mails("error")).isEqualTo(scored ? 0 : 1);
-        assertThat(matcher.match(Mails.plain("You are a WINNER", "Claim now."))).hasSize(2);
+        assertThat(matcher.match(Mails.spam())).hasSize(2);
     }
 
     @Test
@@ -194,13 +190,7 @@ class HostileMailTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(statuses(mail))
-                .hasSize(2)
-                .allSatisfy(
-                        s ->
-                                assertThat(s)
-                                        .startsWith("No, error=no readable text: extraction failed")
-                                        .contains("StackOverflowError"));
+        assertErrorStatuses(mail, READ_FAILED, "StackOverflowError");
         assertThat(mails("error")).isEqualTo(1);
         assertThat(errors("read")).isEqualTo(1);
         assertThat(scorer.texts).isEmpty();
@@ -213,12 +203,7 @@ class HostileMailTest {
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(statuses(mail))
-                .allSatisfy(
-                        s ->
-                                assertThat(s)
-                                        .startsWith("No, error=no readable text: extraction failed")
-                                        .contains("NoClassDefFoundError"));
+        assertErrorStatuses(mail, READ_FAILED, "NoClassDefFoundError");
         assertThat(mails("error")).isEqualTo(1);
     }
 
@@ -246,23 +231,16 @@ class HostileMailTest {
     void serviceShouldMarkErrorAndScoreTheNextMailWhenTheModelOverflowsTheStack() throws Exception {
         initMailet();
         scorer.error = new StackOverflowError("deep tokenizer");
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+        FakeMail mail = Mails.spam();
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
-        assertThat(statuses(mail))
-                .allSatisfy(
-                        s ->
-                                assertThat(s)
-                                        .startsWith("No, error=the model failed")
-                                        .contains("StackOverflowError"));
+        assertErrorStatuses(mail, "No, error=the model failed", "StackOverflowError");
         assertThat(mails("error")).isEqualTo(1);
         assertThat(errors("model")).isEqualTo(1);
 
         scorer.error = null;
-        FakeMail next = Mails.plain("You are a WINNER", "Claim your prize now.");
-        mailet.service(next);
-        assertThat(statuses(next)).containsOnly("Yes, score=0.97 required=0.50");
+        assertTheNextMailIsScored();
     }
 
     @Test
@@ -270,27 +248,20 @@ class HostileMailTest {
         initMatcher();
         scorer.error = new StackOverflowError("deep tokenizer");
 
-        assertThat(matcher.match(Mails.plain("You are a WINNER", "Claim now."))).isEmpty();
+        assertThat(matcher.match(Mails.spam())).isEmpty();
         assertThat(errors("model")).isEqualTo(1);
     }
 
     @Test
     void serviceShouldRethrowAnOutOfMemoryErrorFromTheModelAndKeepItsWorker() throws Exception {
-        mailet.init(
-                FakeMailetConfig.builder()
-                        .mailetName(instance)
-                        .setProperty("model", bundle.toString())
-                        .setProperty("inferenceThreads", "1")
-                        .build());
+        mailet.init(mailetConfig().setProperty("inferenceThreads", "1").build());
         scorer.error = new OutOfMemoryError("native tensor");
 
-        assertThatThrownBy(() -> mailet.service(Mails.plain("You are a WINNER", "Claim now.")))
+        assertThatThrownBy(() -> mailet.service(Mails.spam()))
                 .isInstanceOf(OutOfMemoryError.class)
                 .hasMessageContaining("native tensor");
 
         scorer.error = null;
-        FakeMail next = Mails.plain("You are a WINNER", "Claim your prize now.");
-        mailet.service(next);
-        assertThat(statuses(next)).containsOnly("Yes, score=0.97 required=0.50");
+        assertTheNextMailIsScored();
     }
 }

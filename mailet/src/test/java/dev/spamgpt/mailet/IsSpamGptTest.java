@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class IsSpamGptTest {
 
@@ -67,7 +69,7 @@ class IsSpamGptTest {
     void matchShouldReturnNoRecipientWhenThereIsNoScoreAndNoModel() throws Exception {
         init("0.1");
 
-        assertThat(matcher.match(Mails.plain("You are a WINNER", "text"))).isEmpty();
+        assertThat(matcher.match(Mails.spam())).isEmpty();
         assertThat(scorer.texts).isEmpty();
     }
 
@@ -80,8 +82,8 @@ class IsSpamGptTest {
                         .setProperty("model", bundle.toString())
                         .build());
         init("0.9");
-        FakeMail spam = Mails.plain("You are a WINNER", "Claim now.");
-        FakeMail ham = Mails.plain("Lunch?", "At noon.");
+        FakeMail spam = Mails.spam();
+        FakeMail ham = Mails.ham();
         try {
             mailet.service(spam);
             mailet.service(ham);
@@ -104,8 +106,8 @@ class IsSpamGptTest {
     @Test
     void matchShouldScoreTheMailItselfWhenGivenAModel() throws Exception {
         init("0.9,model=" + bundle);
-        FakeMail spam = Mails.plain("You are a WINNER", "Claim now.");
-        FakeMail ham = Mails.plain("Lunch?", "At noon.");
+        FakeMail spam = Mails.spam();
+        FakeMail ham = Mails.ham();
 
         assertThat(matcher.match(spam)).hasSize(2);
         assertThat(matcher.match(ham)).isEmpty();
@@ -126,32 +128,20 @@ class IsSpamGptTest {
     void matchShouldNotMatchWhenTheModelFailsOnAMail() throws Exception {
         init("0.5,model=" + bundle);
         scorer.failure = new IllegalStateException("native crash");
-        FakeMail mail = Mails.plain("You are a WINNER", "text");
+        FakeMail mail = Mails.spam();
 
         assertThat(matcher.match(mail)).isEmpty();
         assertThat(mail.getAttribute(AttributeName.of(SpamGptClassifier.SCORE_ATTRIBUTE)))
                 .isEmpty();
     }
 
-    @Test
-    void initShouldFailWithoutAThreshold() {
-        assertThatThrownBy(() -> init(""))
+    /** No threshold, one out of range, an unknown option. */
+    @ParameterizedTest(name = "IsSpamGpt=\"{0}\"")
+    @CsvSource({"'', IsSpamGpt=0.8", "80, '''80'''", "'0.5,modle=/x', modle"})
+    void initShouldFailOnABadConditionNamingWhatIsWrong(String condition, String expected) {
+        assertThatThrownBy(() -> init(condition))
                 .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("IsSpamGpt=0.8");
-    }
-
-    @Test
-    void initShouldFailWhenTheThresholdIsOutOfRange() {
-        assertThatThrownBy(() -> init("80"))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("'80'");
-    }
-
-    @Test
-    void initShouldFailOnAnUnknownOption() {
-        assertThatThrownBy(() -> init("0.5,modle=/x"))
-                .isInstanceOf(MessagingException.class)
-                .hasMessageContaining("modle");
+                .hasMessageContaining(expected);
     }
 
     @Test

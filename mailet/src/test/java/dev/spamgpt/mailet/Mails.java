@@ -1,11 +1,20 @@
 package dev.spamgpt.mailet;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
+import org.apache.james.core.MailAddress;
+import org.apache.james.server.core.MimeMessageSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Mail;
+import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.test.FakeMail;
 
 /** Mails for the tests, from raw RFC 5322 text the way James receives them over SMTP. */
@@ -35,6 +44,28 @@ final class Mails {
                 .build();
     }
 
+    /** Opens the bytes of a spooled mail, each time they are read. */
+    interface Spool {
+        InputStream open() throws IOException;
+    }
+
+    /** A mail that James keeps spooled: its message reads the bytes only when asked, from there. */
+    static FakeMail spooled(String sourceId, Spool spool) throws MessagingException {
+        return mail(
+                new MimeMessageWrapper(
+                        new MimeMessageSource() {
+                            @Override
+                            public String getSourceId() {
+                                return sourceId;
+                            }
+
+                            @Override
+                            public InputStream getInputStream() throws IOException {
+                                return spool.open();
+                            }
+                        }));
+    }
+
     static FakeMail plain(String subject, String body) throws MessagingException {
         return mail(
                 parse(
@@ -45,5 +76,27 @@ final class Mails {
                         "Content-Type: text/plain; charset=us-ascii",
                         "",
                         body));
+    }
+
+    /** A plain mail that {@link KeywordScorer} scores as spam. */
+    static FakeMail spam() throws MessagingException {
+        return plain("You are a WINNER", "Claim your prize now.");
+    }
+
+    /** A plain mail that {@link KeywordScorer} scores as ham. */
+    static FakeMail ham() throws MessagingException {
+        return plain("Lunch tomorrow?", "Shall we meet at noon?");
+    }
+
+    /** The values of the per-recipient header {@code name} that a mailet set for one recipient. */
+    static List<String> recipientHeaders(Mail mail, String recipient, String name)
+            throws Exception {
+        return mail
+                .getPerRecipientSpecificHeaders()
+                .getHeadersForRecipient(new MailAddress(recipient))
+                .stream()
+                .filter(h -> h.getName().equals(name))
+                .map(PerRecipientHeaders.Header::getValue)
+                .collect(Collectors.toList());
     }
 }

@@ -82,20 +82,9 @@ class MetricsHttpServerTest {
         MetricsEndpointTest.Trickler trickler =
                 MetricsEndpointTest.Trickler.start(server.port(), 50);
         slow.add(trickler);
-        Socket socket = trickler.socket();
-        socket.setSoTimeout(HANG_GUARD_MILLIS);
 
-        int read;
-        try (InputStream in = socket.getInputStream()) {
-            read = in.read();
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError(
-                    "the server never hung up on a client that trickles headers", e);
-        } catch (IOException e) {
-            read = -1; // reset by the server: hung up as well
-        }
-
-        assertThat(read).isEqualTo(-1);
+        assertHungUp(
+                trickler.socket(), "the server never hung up on a client that trickles headers");
         assertThat(scrapes).hasValue(0);
     }
 
@@ -122,16 +111,23 @@ class MetricsHttpServerTest {
 
         server.close();
 
-        Socket socket = trickler.socket();
+        assertHungUp(trickler.socket(), "close() left a connection open");
+    }
+
+    /**
+     * Asserts that the server hangs up on the socket within the hang guard: the end of the stream,
+     * or a reset.
+     */
+    private static void assertHungUp(Socket socket, String otherwise) throws IOException {
         socket.setSoTimeout(HANG_GUARD_MILLIS);
         int read;
         // Closing the stream closes the socket too.
         try (InputStream in = socket.getInputStream()) {
             read = in.read();
         } catch (SocketTimeoutException e) {
-            throw new AssertionError("close() left a connection open", e);
+            throw new AssertionError(otherwise, e);
         } catch (IOException e) {
-            read = -1;
+            read = -1; // reset by the server: hung up as well
         }
         assertThat(read).isEqualTo(-1);
     }

@@ -19,7 +19,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.server.core.MimeMessageSource;
@@ -27,7 +26,6 @@ import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.james.transport.matchers.IsMarkedAsSpam;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
-import org.apache.mailet.PerRecipientHeaders;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.apache.mailet.base.test.FakeMatcherConfig;
@@ -62,58 +60,67 @@ class SpamGptClassifierTest {
                 .setProperty("model", bundle.toString());
     }
 
-    private static List<String> headers(Mail mail, String recipient, String name) throws Exception {
-        return mail
-                .getPerRecipientSpecificHeaders()
-                .getHeadersForRecipient(new MailAddress(recipient))
-                .stream()
-                .filter(h -> h.getName().equals(name))
-                .map(PerRecipientHeaders.Header::getValue)
-                .collect(Collectors.toList());
-    }
-
     private static String status(Mail mail, String recipient) throws Exception {
-        List<String> values = headers(mail, recipient, SpamGptClassifier.STATUS_HEADER);
-        assertThat(values).hasSize(1);
-        return values.get(0);
+        return onlyHeader(mail, recipient, SpamGptClassifier.STATUS_HEADER);
     }
 
     private static String flag(Mail mail, String recipient) throws Exception {
-        List<String> values = headers(mail, recipient, SpamGptClassifier.FLAG_HEADER);
+        return onlyHeader(mail, recipient, SpamGptClassifier.FLAG_HEADER);
+    }
+
+    private static String onlyHeader(Mail mail, String recipient, String name) throws Exception {
+        List<String> values = Mails.recipientHeaders(mail, recipient, name);
         assertThat(values).hasSize(1);
         return values.get(0);
     }
 
-    @Test
-    void serviceShouldMarkEveryRecipientAsSpamWhenScoreReachesThreshold() throws Exception {
+    /** Inits the mailet with its default parameters and services the mail of these raw lines. */
+    private FakeMail serviceWithDefaults(String... rawLines) throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
-
+        FakeMail mail = Mails.mail(Mails.parse(rawLines));
         mailet.service(mail);
-
-        for (String rcpt : List.of(RECIPIENT1, RECIPIENT2)) {
-            assertThat(status(mail, rcpt)).isEqualTo("Yes, score=0.97 required=0.50");
-            assertThat(flag(mail, rcpt)).isEqualTo("YES");
-        }
+        return mail;
     }
 
-    @Test
-    void serviceShouldMarkEveryRecipientAsHamWhenScoreIsBelowThreshold() throws Exception {
+    private Future<?> serviceOn(ExecutorService james, FakeMail mail) {
+        return james.submit(
+                () -> {
+                    mailet.service(mail);
+                    return null;
+                });
+    }
+
+    /** A boring body of at least {@code chars} characters, without the spam word. */
+    private static String newsletter(int chars) {
+        StringBuilder body = new StringBuilder();
+        while (body.length() < chars) {
+            body.append("This is a long and boring newsletter line.\r\n");
+        }
+        return body.toString();
+    }
+
+    @ParameterizedTest(name = "spam: {0}")
+    @CsvSource({
+        "true, 'Yes, score=0.97 required=0.50', YES",
+        "false, 'No, score=0.03 required=0.50', NO"
+    })
+    void serviceShouldMarkEveryRecipientWithTheVerdictOfTheScoreAgainstTheThreshold(
+            boolean spam, String status, String flag) throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.plain("Lunch tomorrow?", "Shall we meet at noon?");
+        FakeMail mail = spam ? Mails.spam() : Mails.ham();
 
         mailet.service(mail);
 
         for (String rcpt : List.of(RECIPIENT1, RECIPIENT2)) {
-            assertThat(status(mail, rcpt)).isEqualTo("No, score=0.03 required=0.50");
-            assertThat(flag(mail, rcpt)).isEqualTo("NO");
+            assertThat(status(mail, rcpt)).isEqualTo(status);
+            assertThat(flag(mail, rcpt)).isEqualTo(flag);
         }
     }
 
     @Test
     void serviceShouldStoreTheScoreAsMailAttribute() throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+        FakeMail mail = Mails.spam();
 
         mailet.service(mail);
 
@@ -133,8 +140,8 @@ class SpamGptClassifierTest {
                         .matcherName("IsMarkedAsSpam")
                         .condition(SpamGptClassifier.STATUS_HEADER)
                         .build());
-        FakeMail spam = Mails.plain("You are a WINNER", "Claim your prize now.");
-        FakeMail ham = Mails.plain("Lunch tomorrow?", "Shall we meet at noon?");
+        FakeMail spam = Mails.spam();
+        FakeMail ham = Mails.ham();
 
         mailet.service(spam);
         mailet.service(ham);
@@ -144,27 +151,21 @@ class SpamGptClassifierTest {
         assertThat(matcher.match(ham)).isEmpty();
     }
 
-    @Test
-    void serviceShouldUseTheThresholdParameterInsteadOfTheBundles() throws Exception {
-        mailet.init(config().setProperty("threshold", "0.99").build());
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+    /** The spam mail scores 0.97: a threshold above it makes it ham, one equal to it spam. */
+    @ParameterizedTest(name = "threshold {0}")
+    @CsvSource({
+        "0.99, 'No, score=0.97 required=0.99', NO",
+        "0.97, 'Yes, score=0.97 required=0.97', YES"
+    })
+    void serviceShouldUseTheThresholdParameterInsteadOfTheBundles(
+            String threshold, String status, String flag) throws Exception {
+        mailet.init(config().setProperty("threshold", threshold).build());
+        FakeMail mail = Mails.spam();
 
         mailet.service(mail);
 
-        assertThat(status(mail, RECIPIENT1)).isEqualTo("No, score=0.97 required=0.99");
-        assertThat(flag(mail, RECIPIENT1)).isEqualTo("NO");
-    }
-
-    @Test
-    void serviceShouldCountAScoreEqualToTheThresholdAsSpam() throws Exception {
-        mailet.init(
-                config().setProperty("threshold", Float.toString(KeywordScorer.SPAM_SCORE))
-                        .build());
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
-
-        mailet.service(mail);
-
-        assertThat(status(mail, RECIPIENT1)).isEqualTo("Yes, score=0.97 required=0.97");
+        assertThat(status(mail, RECIPIENT1)).isEqualTo(status);
+        assertThat(flag(mail, RECIPIENT1)).isEqualTo(flag);
     }
 
     @Test
@@ -181,25 +182,33 @@ class SpamGptClassifierTest {
                         .setProperty("flagHeaderName", "x.flag")
                         .setProperty("scoreAttributeName", "x.score")
                         .build());
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+        FakeMail mail = Mails.spam();
 
         mailet.service(mail);
 
-        assertThat(headers(mail, RECIPIENT1, "x.status"))
+        assertThat(Mails.recipientHeaders(mail, RECIPIENT1, "x.status"))
                 .containsExactly("Yes, score=0.97 required=0.50");
-        assertThat(headers(mail, RECIPIENT1, "x.flag")).containsExactly("YES");
-        assertThat(headers(mail, RECIPIENT1, SpamGptClassifier.STATUS_HEADER)).isEmpty();
+        assertThat(Mails.recipientHeaders(mail, RECIPIENT1, "x.flag")).containsExactly("YES");
+        assertThat(Mails.recipientHeaders(mail, RECIPIENT1, SpamGptClassifier.STATUS_HEADER))
+                .isEmpty();
         assertThat(mail.getAttribute(AttributeName.of("x.score"))).isPresent();
     }
 
-    @Test
-    void serviceShouldTagTheSubjectOfSpamWhenTagSubjectIsSet() throws Exception {
+    /** Spam is tagged, ham is not, and spam that has the tag already is not tagged again. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "'You are a WINNER', 'Claim your prize now.', '[SPAM] You are a WINNER'",
+        "'Lunch tomorrow?', 'Shall we meet at noon?', 'Lunch tomorrow?'",
+        "'[SPAM] You are a WINNER', 'Claim your prize now.', '[SPAM] You are a WINNER'"
+    })
+    void serviceShouldTagTheSubjectOfSpamOnceWhenTagSubjectIsSet(
+            String subject, String body, String tagged) throws Exception {
         mailet.init(config().setProperty("tagSubject", "[SPAM]").build());
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+        FakeMail mail = Mails.plain(subject, body);
 
         mailet.service(mail);
 
-        assertThat(mail.getMessage().getSubject()).isEqualTo("[SPAM] You are a WINNER");
+        assertThat(mail.getMessage().getSubject()).isEqualTo(tagged);
     }
 
     @Test
@@ -219,30 +228,10 @@ class SpamGptClassifierTest {
     }
 
     @Test
-    void serviceShouldNotTagTheSubjectOfHam() throws Exception {
-        mailet.init(config().setProperty("tagSubject", "[SPAM]").build());
-        FakeMail mail = Mails.plain("Lunch tomorrow?", "Shall we meet at noon?");
-
-        mailet.service(mail);
-
-        assertThat(mail.getMessage().getSubject()).isEqualTo("Lunch tomorrow?");
-    }
-
-    @Test
-    void serviceShouldNotTagTheSubjectTwice() throws Exception {
-        mailet.init(config().setProperty("tagSubject", "[SPAM]").build());
-        FakeMail mail = Mails.plain("[SPAM] You are a WINNER", "Claim your prize now.");
-
-        mailet.service(mail);
-
-        assertThat(mail.getMessage().getSubject()).isEqualTo("[SPAM] You are a WINNER");
-    }
-
-    @Test
     void serviceShouldWriteSpamHeadersIntoTheMessageWhenAddHeadersIsTrue() throws Exception {
         mailet.init(config().setProperty("addHeaders", "true").build());
-        FakeMail spam = Mails.plain("You are a WINNER", "Claim your prize now.");
-        FakeMail ham = Mails.plain("Lunch tomorrow?", "Shall we meet at noon?");
+        FakeMail spam = Mails.spam();
+        FakeMail ham = Mails.ham();
 
         mailet.service(spam);
         mailet.service(ham);
@@ -260,7 +249,7 @@ class SpamGptClassifierTest {
     @Test
     void serviceShouldLeaveTheMessageAloneByDefault() throws Exception {
         mailet.init(config().build());
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+        FakeMail mail = Mails.spam();
 
         mailet.service(mail);
 
@@ -272,7 +261,7 @@ class SpamGptClassifierTest {
     void serviceShouldScoreSubjectAndPlainTextOfTheMail() throws Exception {
         mailet.init(config().build());
 
-        mailet.service(Mails.plain("Lunch tomorrow?", "Shall we meet at noon?"));
+        mailet.service(Mails.ham());
 
         assertThat(scorer.lastText())
                 .contains("Lunch tomorrow?")
@@ -282,12 +271,8 @@ class SpamGptClassifierTest {
     @Test
     void serviceShouldScoreOnlyTheStartOfAnOversizedMail() throws Exception {
         mailet.init(config().setProperty("maxBytes", "4096").build());
-        StringBuilder body = new StringBuilder();
-        while (body.length() < 200_000) {
-            body.append("This is a long and boring newsletter line.\r\n");
-        }
-        body.append("WINNER at the very end");
-        FakeMail mail = Mails.plain("Monthly newsletter", body.toString());
+        FakeMail mail =
+                Mails.plain("Monthly newsletter", newsletter(200_000) + "WINNER at the very end");
 
         mailet.service(mail);
 
@@ -300,17 +285,14 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldReadNoMoreTextThanTheModelReads() throws Exception {
-        StringBuilder body = new StringBuilder();
-        while (body.length() < 60_000) {
-            body.append("This is a long and boring newsletter line.\r\n");
-        }
+        String body = newsletter(60_000);
         mailet.init(config().setProperty("maxTokens", "200").build());
-        mailet.service(Mails.plain("Monthly newsletter", body.toString()));
+        mailet.service(Mails.plain("Monthly newsletter", body));
         int cut = scorer.lastText().length();
         mailet.destroy();
         mailet = new SpamGptClassifier(scorer.factory());
         mailet.init(config().build());
-        mailet.service(Mails.plain("Monthly newsletter", body.toString()));
+        mailet.service(Mails.plain("Monthly newsletter", body));
 
         // 16 characters per token the model reads; a scorer that reads texts whole gets 20,000.
         assertThat(cut).isLessThanOrEqualTo(200 * 16);
@@ -386,26 +368,22 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldPreferThePlainTextPartOfMultipartAlternative() throws Exception {
-        mailet.init(config().build());
         FakeMail mail =
-                Mails.mail(
-                        Mails.parse(
-                                "Subject: Offer",
-                                "MIME-Version: 1.0",
-                                "Content-Type: multipart/alternative; boundary=\"b1\"",
-                                "",
-                                "--b1",
-                                "Content-Type: text/plain; charset=us-ascii",
-                                "",
-                                "Plain text says WINNER",
-                                "--b1",
-                                "Content-Type: text/html; charset=us-ascii",
-                                "",
-                                "<html><body><p>HTML says something else</p></body></html>",
-                                "--b1--",
-                                ""));
-
-        mailet.service(mail);
+                serviceWithDefaults(
+                        "Subject: Offer",
+                        "MIME-Version: 1.0",
+                        "Content-Type: multipart/alternative; boundary=\"b1\"",
+                        "",
+                        "--b1",
+                        "Content-Type: text/plain; charset=us-ascii",
+                        "",
+                        "Plain text says WINNER",
+                        "--b1",
+                        "Content-Type: text/html; charset=us-ascii",
+                        "",
+                        "<html><body><p>HTML says something else</p></body></html>",
+                        "--b1--",
+                        "");
 
         assertThat(scorer.lastText())
                 .contains("Plain text says WINNER")
@@ -415,20 +393,16 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldScoreTheTextOfAnHtmlOnlyMail() throws Exception {
-        mailet.init(config().build());
         FakeMail mail =
-                Mails.mail(
-                        Mails.parse(
-                                "Subject: Offer",
-                                "MIME-Version: 1.0",
-                                "Content-Type: text/html; charset=utf-8",
-                                "",
-                                "<html><head><style>p { color: red }</style><script>var x ="
-                                        + " 1;</script></head>",
-                                "<body><p>Dear friend,</p><p>you are our <b>WINNER</b>"
-                                        + " today</p></body></html>"));
-
-        mailet.service(mail);
+                serviceWithDefaults(
+                        "Subject: Offer",
+                        "MIME-Version: 1.0",
+                        "Content-Type: text/html; charset=utf-8",
+                        "",
+                        "<html><head><style>p { color: red }</style><script>var x ="
+                                + " 1;</script></head>",
+                        "<body><p>Dear friend,</p><p>you are our <b>WINNER</b>"
+                                + " today</p></body></html>");
 
         assertThat(scorer.lastText())
                 .contains("Dear friend,")
@@ -441,21 +415,16 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldDecodeBase64TextInIso88591() throws Exception {
-        mailet.init(config().build());
         String body = "Herzlichen Glückwunsch, Sie sind unser WINNER! Größter Preis.";
         FakeMail mail =
-                Mails.mail(
-                        Mails.parse(
-                                "Subject: Gewinn",
-                                "MIME-Version: 1.0",
-                                "Content-Type: text/plain; charset=ISO-8859-1",
-                                "Content-Transfer-Encoding: base64",
-                                "",
-                                Base64.getMimeEncoder()
-                                        .encodeToString(
-                                                body.getBytes(StandardCharsets.ISO_8859_1))));
-
-        mailet.service(mail);
+                serviceWithDefaults(
+                        "Subject: Gewinn",
+                        "MIME-Version: 1.0",
+                        "Content-Type: text/plain; charset=ISO-8859-1",
+                        "Content-Transfer-Encoding: base64",
+                        "",
+                        Base64.getMimeEncoder()
+                                .encodeToString(body.getBytes(StandardCharsets.ISO_8859_1)));
 
         assertThat(scorer.lastText()).contains(body);
         assertThat(status(mail, RECIPIENT1)).startsWith("Yes, ");
@@ -463,53 +432,40 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldDecodeQuotedPrintableTextInWindows1252() throws Exception {
-        mailet.init(config().build());
-        byte[] raw =
-                String.join(
-                                "\r\n",
-                                "Subject: Prix",
-                                "MIME-Version: 1.0",
-                                "Content-Type: text/plain; charset=windows-1252",
-                                "Content-Transfer-Encoding: quoted-printable",
-                                "",
-                                "Prix sp=E9cial =96 50 =80 seulement, d=E9p=EAchez-vous=",
-                                " !",
-                                "")
-                        .getBytes(StandardCharsets.US_ASCII);
-        FakeMail mail = Mails.mail(Mails.parse(raw));
-
-        mailet.service(mail);
+        serviceWithDefaults(
+                "Subject: Prix",
+                "MIME-Version: 1.0",
+                "Content-Type: text/plain; charset=windows-1252",
+                "Content-Transfer-Encoding: quoted-printable",
+                "",
+                "Prix sp=E9cial =96 50 =80 seulement, d=E9p=EAchez-vous=",
+                " !",
+                "");
 
         assertThat(scorer.lastText()).contains("Prix spécial – 50 € seulement, dépêchez-vous !");
     }
 
     @Test
     void serviceShouldDecodeAttachedTextButSkipBinaryAttachments() throws Exception {
-        mailet.init(config().build());
-        FakeMail mail =
-                Mails.mail(
-                        Mails.parse(
-                                "Subject: Invoice",
-                                "MIME-Version: 1.0",
-                                "Content-Type: multipart/mixed; boundary=\"m\"",
-                                "",
-                                "--m",
-                                "Content-Type: text/plain; charset=us-ascii",
-                                "",
-                                "Please find the invoice attached.",
-                                "--m",
-                                "Content-Type: application/octet-stream; name=\"invoice.bin\"",
-                                "Content-Disposition: attachment; filename=\"invoice.bin\"",
-                                "Content-Transfer-Encoding: base64",
-                                "",
-                                Base64.getMimeEncoder()
-                                        .encodeToString(
-                                                "WINNER hidden in binary"
-                                                        .getBytes(StandardCharsets.US_ASCII)),
-                                "--m--",
-                                ""));
-
-        mailet.service(mail);
+        serviceWithDefaults(
+                "Subject: Invoice",
+                "MIME-Version: 1.0",
+                "Content-Type: multipart/mixed; boundary=\"m\"",
+                "",
+                "--m",
+                "Content-Type: text/plain; charset=us-ascii",
+                "",
+                "Please find the invoice attached.",
+                "--m",
+                "Content-Type: application/octet-stream; name=\"invoice.bin\"",
+                "Content-Disposition: attachment; filename=\"invoice.bin\"",
+                "Content-Transfer-Encoding: base64",
+                "",
+                Base64.getMimeEncoder()
+                        .encodeToString(
+                                "WINNER hidden in binary".getBytes(StandardCharsets.US_ASCII)),
+                "--m--",
+                "");
 
         assertThat(scorer.lastText())
                 .contains("Please find the invoice attached.")
@@ -518,24 +474,20 @@ class SpamGptClassifierTest {
 
     @Test
     void serviceShouldSkipAMailWithoutAnyText() throws Exception {
-        mailet.init(config().build());
         FakeMail mail =
-                Mails.mail(
-                        Mails.parse(
-                                "MIME-Version: 1.0",
-                                "Content-Type: multipart/mixed; boundary=\"m\"",
-                                "",
-                                "--m",
-                                "Content-Type: image/png; name=\"a.png\"",
-                                "Content-Disposition: attachment; filename=\"a.png\"",
-                                "Content-Transfer-Encoding: base64",
-                                "",
-                                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAA"
-                                        + "DUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-                                "--m--",
-                                ""));
-
-        mailet.service(mail);
+                serviceWithDefaults(
+                        "MIME-Version: 1.0",
+                        "Content-Type: multipart/mixed; boundary=\"m\"",
+                        "",
+                        "--m",
+                        "Content-Type: image/png; name=\"a.png\"",
+                        "Content-Disposition: attachment; filename=\"a.png\"",
+                        "Content-Transfer-Encoding: base64",
+                        "",
+                        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAA"
+                                + "DUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+                        "--m--",
+                        "");
 
         assertThat(status(mail, RECIPIENT1)).isEqualTo("No, skipped=no text");
         assertThat(flag(mail, RECIPIENT1)).isEqualTo("NO");
@@ -586,19 +538,12 @@ class SpamGptClassifierTest {
     @Test
     void serviceShouldMarkAnUnreadableMailAsErrorWithoutThrowing() throws Exception {
         mailet.init(config().build());
-        MimeMessageSource gone =
-                new MimeMessageSource() {
-                    @Override
-                    public String getSourceId() {
-                        return "gone";
-                    }
-
-                    @Override
-                    public InputStream getInputStream() throws IOException {
-                        throw new IOException("spool file vanished");
-                    }
-                };
-        FakeMail mail = Mails.mail(new MimeMessageWrapper(gone));
+        FakeMail mail =
+                Mails.spooled(
+                        "gone",
+                        () -> {
+                            throw new IOException("spool file vanished");
+                        });
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
@@ -611,7 +556,7 @@ class SpamGptClassifierTest {
     void serviceShouldMarkErrorWithoutThrowingWhenTheModelFailsOnAMail() throws Exception {
         mailet.init(config().build());
         scorer.failure = new IllegalStateException("native crash");
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+        FakeMail mail = Mails.spam();
 
         assertThatCode(() -> mailet.service(mail)).doesNotThrowAnyException();
 
@@ -627,7 +572,7 @@ class SpamGptClassifierTest {
     void serviceShouldMarkErrorAndThrowWhenScoringTimesOut() throws Exception {
         mailet.init(config().setProperty("timeout", "200ms").build());
         scorer.gate = new CountDownLatch(1);
-        FakeMail mail = Mails.plain("You are a WINNER", "Claim your prize now.");
+        FakeMail mail = Mails.spam();
         try {
             assertThatThrownBy(() -> mailet.service(mail))
                     .isInstanceOf(MessagingException.class)
@@ -657,12 +602,7 @@ class SpamGptClassifierTest {
                         Mails.plain(
                                 i == 3 ? "POISON" : "Note " + i, i % 2 == 0 ? "WINNER" : "hello");
                 mails.add(mail);
-                done.add(
-                        james.submit(
-                                () -> {
-                                    mailet.service(mail);
-                                    return null;
-                                }));
+                done.add(serviceOn(james, mail));
                 if (i == 0) {
                     Thread.sleep(100);
                 }
@@ -699,12 +639,7 @@ class SpamGptClassifierTest {
             for (int i = 0; i < 96; i++) {
                 FakeMail mail = Mails.plain("Mail " + i, i % 3 == 0 ? "WINNER" : "hello");
                 mails.add(mail);
-                done.add(
-                        james.submit(
-                                () -> {
-                                    mailet.service(mail);
-                                    return null;
-                                }));
+                done.add(serviceOn(james, mail));
             }
             for (Future<?> f : done) {
                 f.get(30, TimeUnit.SECONDS);

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,37 +16,59 @@ import picocli.CommandLine;
 
 class StreamsFilterAppTest {
 
-    private static final String[] REQUIRED = {
-        "--model", "/models/sms", "--bootstrap-servers", "kafka:9092", "--input-topic", "in",
-        "--spam-topic", "spam", "--ham-topic", "ham", "--dlq-topic", "dlq"
-    };
+    private static final String[] REQUIRED = required("/models/sms", "kafka:9092");
 
     @TempDir Path dir;
 
+    /** The required options, in order: model, bootstrap servers, then the four topics. */
+    private static String[] required(String model, String bootstrap) {
+        return new String[] {
+            "--model",
+            model,
+            "--bootstrap-servers",
+            bootstrap,
+            "--input-topic",
+            "in",
+            "--spam-topic",
+            "spam",
+            "--ham-topic",
+            "ham",
+            "--dlq-topic",
+            "dlq"
+        };
+    }
+
+    /** What one run of the command line returned and printed. */
+    private record Run(int code, String out, String err) {}
+
+    private static Run execute(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int code = cmd.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
     @Test
     void helpShouldListEveryOption() {
-        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), new String[] {"--help"});
-        StringWriter out = new StringWriter();
-        cmd.setOut(new PrintWriter(out));
+        Run help = execute("--help");
 
-        int code = cmd.execute("--help");
-
-        assertThat(code).isZero();
-        for (CommandLine.Model.OptionSpec option : cmd.getCommandSpec().options()) {
-            assertThat(out.toString()).contains(option.longestName());
+        assertThat(help.code()).isZero();
+        for (CommandLine.Model.OptionSpec option :
+                StreamsFilterApp.commandLine(Map.of(), new String[] {"--help"})
+                        .getCommandSpec()
+                        .options()) {
+            assertThat(help.out()).contains(option.longestName());
         }
-        assertThat(out.toString()).contains("Precedence: flag > environment > file > default");
+        assertThat(help.out()).contains("Precedence: flag > environment > file > default");
     }
 
     @Test
     void helpShouldListTheOptionsUnderAHeadingPerConcern() {
-        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), new String[] {"--help"});
-        StringWriter out = new StringWriter();
-        cmd.setOut(new PrintWriter(out));
+        String help = execute("--help").out();
 
-        cmd.execute("--help");
-
-        String help = out.toString();
         assertThat(help)
                 .containsSubsequence(
                         "--model",
@@ -66,13 +89,10 @@ class StreamsFilterAppTest {
     void aRepeatedOptionShouldBeAUsageErrorInEveryConcern() {
         for (String option :
                 new String[] {"--input-topic", "--max-tokens", "--stream-threads", "--http-port"}) {
-            StringWriter err = new StringWriter();
-            String[] args = concat(REQUIRED, option, "3", option, "4");
-            CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
-            cmd.setErr(new PrintWriter(err));
+            Run run = execute(concat(REQUIRED, option, "3", option, "4"));
 
-            assertThat(cmd.execute(args)).as(option).isEqualTo(StreamsFilterApp.EXIT_USAGE);
-            assertThat(err.toString())
+            assertThat(run.code()).as(option).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+            assertThat(run.err())
                     .as(option)
                     .contains(option)
                     .contains("should be specified only once");
@@ -152,41 +172,23 @@ class StreamsFilterAppTest {
 
     @Test
     void shouldExitWithUsageErrorNamingTheMissingOption() {
-        StringWriter err = new StringWriter();
-        String[] args = {
-            "--model",
-            "/m",
-            "--bootstrap-servers",
-            "k:1",
-            "--input-topic",
-            "in",
-            "--spam-topic",
-            "s"
-        };
-        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
-        cmd.setErr(new PrintWriter(err));
+        // Model, bootstrap servers, input and spam topics: no ham topic, no dead-letter topic.
+        Run run = execute(Arrays.copyOf(REQUIRED, 8));
 
-        int code = cmd.execute(args);
-
-        assertThat(code).isEqualTo(StreamsFilterApp.EXIT_USAGE);
-        assertThat(err.toString()).contains("missing --ham-topic").contains("SPAMGPT_HAM_TOPIC");
+        assertThat(run.code()).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+        assertThat(run.err()).contains("missing --ham-topic").contains("SPAMGPT_HAM_TOPIC");
     }
 
     @Test
     void shouldRejectAnUnknownGuaranteeAndFormat() {
-        StringWriter err = new StringWriter();
-        String[] args = concat(REQUIRED, "--processing-guarantee", "exactly_once");
-        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
-        cmd.setErr(new PrintWriter(err));
+        Run guarantee = execute(concat(REQUIRED, "--processing-guarantee", "exactly_once"));
 
-        assertThat(cmd.execute(args)).isEqualTo(StreamsFilterApp.EXIT_USAGE);
-        assertThat(err.toString()).contains("exactly_once_v2 or at_least_once");
+        assertThat(guarantee.code()).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+        assertThat(guarantee.err()).contains("exactly_once_v2 or at_least_once");
 
-        String[] badFormat = concat(REQUIRED, "--value-format", "xml");
-        cmd = StreamsFilterApp.commandLine(Map.of(), badFormat);
-        cmd.setErr(new PrintWriter(err));
-        assertThat(cmd.execute(badFormat)).isEqualTo(StreamsFilterApp.EXIT_USAGE);
-        assertThat(err.toString()).contains("unknown value format 'xml'");
+        Run format = execute(concat(REQUIRED, "--value-format", "xml"));
+        assertThat(format.code()).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+        assertThat(format.err()).contains("unknown value format 'xml'");
     }
 
     @Test
@@ -221,46 +223,25 @@ class StreamsFilterAppTest {
                     {"--threshold", "1.5"},
                     {"--inference-threads", "0"}
                 }) {
-            StringWriter err = new StringWriter();
-            String[] args = concat(REQUIRED, bad);
-            CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
-            cmd.setErr(new PrintWriter(err));
+            Run run = execute(concat(REQUIRED, bad));
 
-            assertThat(cmd.execute(args)).as(bad[0]).isEqualTo(StreamsFilterApp.EXIT_USAGE);
-            assertThat(err.toString())
-                    .as(bad[0])
-                    .contains(bad[0] + " must ")
-                    .contains("got " + bad[1]);
+            assertThat(run.code()).as(bad[0]).isEqualTo(StreamsFilterApp.EXIT_USAGE);
+            assertThat(run.err()).as(bad[0]).contains(bad[0] + " must ").contains("got " + bad[1]);
         }
     }
 
     @Test
     void shouldExitWithCodeThreeNamingTheProblemWhenTheBundleCannotBeLoaded() throws IOException {
         Path notABundle = Files.createDirectories(dir.resolve("empty-bundle"));
-        StringWriter err = new StringWriter();
-        String[] args = {
-            "--model",
-            notABundle.toString(),
-            "--bootstrap-servers",
-            "localhost:1",
-            "--input-topic",
-            "in",
-            "--spam-topic",
-            "s",
-            "--ham-topic",
-            "h",
-            "--dlq-topic",
-            "d",
-            "--http-port",
-            "-1"
-        };
-        CommandLine cmd = StreamsFilterApp.commandLine(Map.of(), args);
-        cmd.setErr(new PrintWriter(err));
+        Run run =
+                execute(
+                        concat(
+                                required(notABundle.toString(), "localhost:1"),
+                                "--http-port",
+                                "-1"));
 
-        int code = cmd.execute(args);
-
-        assertThat(code).isEqualTo(StreamsFilterApp.EXIT_BAD_MODEL);
-        assertThat(err.toString())
+        assertThat(run.code()).isEqualTo(StreamsFilterApp.EXIT_BAD_MODEL);
+        assertThat(run.err())
                 .contains("cannot load the model bundle " + notABundle)
                 .contains("manifest.json");
     }

@@ -59,6 +59,18 @@ public final class Demo implements Callable<Integer> {
     static final String HAM_TOPIC = "sms.ham";
     static final String DLQ_TOPIC = "sms.dlq";
 
+    /** The four topics as flags: the streams filter and the Kafka client take the same ones. */
+    static final List<String> TOPIC_FLAGS =
+            List.of(
+                    "--input-topic",
+                    INPUT_TOPIC,
+                    "--spam-topic",
+                    SPAM_TOPIC,
+                    "--ham-topic",
+                    HAM_TOPIC,
+                    "--dlq-topic",
+                    DLQ_TOPIC);
+
     @Option(
             names = "--run-dir",
             required = true,
@@ -185,32 +197,27 @@ public final class Demo implements Callable<Integer> {
         Process filter =
                 start(
                         log,
-                        List.of(
-                                java(),
-                                "-Dai.djl.offline=true",
-                                "-jar",
-                                streamsJar.toString(),
-                                "--model",
-                                bundle.toString(),
-                                "--bootstrap-servers",
-                                bootstrap,
-                                "--create-topics",
-                                "--input-topic",
-                                INPUT_TOPIC,
-                                "--spam-topic",
-                                SPAM_TOPIC,
-                                "--ham-topic",
-                                HAM_TOPIC,
-                                "--dlq-topic",
-                                DLQ_TOPIC,
-                                "--partitions",
-                                "1",
-                                "--http-host",
-                                "127.0.0.1",
-                                "--http-port",
-                                Integer.toString(httpPort),
-                                "--state-dir",
-                                runDir.resolve("streams-state").toString()));
+                        args(
+                                List.of(
+                                        java(),
+                                        "-Dai.djl.offline=true",
+                                        "-jar",
+                                        streamsJar.toString(),
+                                        "--model",
+                                        bundle.toString(),
+                                        "--bootstrap-servers",
+                                        bootstrap,
+                                        "--create-topics"),
+                                TOPIC_FLAGS,
+                                List.of(
+                                        "--partitions",
+                                        "1",
+                                        "--http-host",
+                                        "127.0.0.1",
+                                        "--http-port",
+                                        Integer.toString(httpPort),
+                                        "--state-dir",
+                                        runDir.resolve("streams-state").toString())));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String base = "http://127.0.0.1:" + httpPort;
         awaitReady(
@@ -227,7 +234,7 @@ public final class Demo implements Callable<Integer> {
                         base,
                         shown(log)));
         List<String> send =
-                new ArrayList<>(
+                args(
                         List.of(
                                 "send",
                                 "--bootstrap-servers",
@@ -235,17 +242,9 @@ public final class Demo implements Callable<Integer> {
                                 "--sample",
                                 samplePath.toString(),
                                 "--out",
-                                runDir.resolve("kafka.tsv").toString(),
-                                "--input-topic",
-                                INPUT_TOPIC,
-                                "--spam-topic",
-                                SPAM_TOPIC,
-                                "--ham-topic",
-                                HAM_TOPIC,
-                                "--dlq-topic",
-                                DLQ_TOPIC,
-                                "--timeout",
-                                Integer.toString(timeoutSeconds)));
+                                runDir.resolve("kafka.tsv").toString()),
+                        TOPIC_FLAGS,
+                        List.of("--timeout", Integer.toString(timeoutSeconds)));
         if (interactive) {
             send.add("--progress");
         }
@@ -326,6 +325,16 @@ public final class Demo implements Callable<Integer> {
     }
 
     /** Starts a child JVM with its output in a log file; the driver holds its standard input. */
+    /** The parts one after the other, in a list that may grow. */
+    @SafeVarargs
+    private static List<String> args(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
+        }
+        return all;
+    }
+
     private Process start(Path log, List<String> command) throws IOException {
         ProcessBuilder pb =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

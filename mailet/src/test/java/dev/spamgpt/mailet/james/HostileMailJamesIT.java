@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,20 +38,12 @@ class HostileMailJamesIT {
 
     @TempDir static Path tmp;
 
-    static MailetJames james;
+    @AutoClose static MailetJames james;
 
     @BeforeAll
     static void startJames() throws Exception {
-        Path bundle = tmp.resolve("bundle");
-        Verdicts.score(bundle, 10L, List.of(), Files.createDirectories(tmp.resolve("verdicts")));
+        Path bundle = Verdicts.randomBundle(tmp, 10L);
         james = MailetJames.start(tmp.resolve("james"), bundle, Map.of(), List.of(USER));
-    }
-
-    @AfterAll
-    static void stopJames() {
-        if (james != null) {
-            james.close();
-        }
     }
 
     @Test

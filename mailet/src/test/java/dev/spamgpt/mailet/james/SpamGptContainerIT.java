@@ -18,7 +18,7 @@ import java.util.Locale;
 import org.apache.james.util.Port;
 import org.apache.james.utils.SMTPMessageSender;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +46,9 @@ class SpamGptContainerIT {
 
     @TempDir static Path tmp;
 
+    @AutoClose("stop")
     static GenericContainer<?> james;
+
     static List<String> mails;
     static float[] scores;
     static float threshold;
@@ -110,13 +112,6 @@ class SpamGptContainerIT {
         HttpClient http = HttpClient.newHttpClient();
         put(http, "/domains/" + DOMAIN, "");
         put(http, "/users/" + ALICE, "{\"password\":\"" + PASSWORD + "\"}");
-    }
-
-    @AfterAll
-    static void stopJames() {
-        if (james != null) {
-            james.stop();
-        }
     }
 
     @Test

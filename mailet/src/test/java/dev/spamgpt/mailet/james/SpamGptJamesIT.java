@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,7 @@ class SpamGptJamesIT {
 
     @TempDir static Path tmp;
 
-    static MailetJames james;
+    @AutoClose static MailetJames james;
     static List<String> mails;
     static float[] scores;
     static float threshold;
@@ -54,13 +54,6 @@ class SpamGptJamesIT {
                 "[SpamGptJamesIT] verdicts in %d ms, James with the mailet started in %d ms%n",
                 (t1 - t0) / 1_000_000,
                 (System.nanoTime() - t1) / 1_000_000);
-    }
-
-    @AfterAll
-    static void stopJames() {
-        if (james != null) {
-            james.close();
-        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,23 +41,15 @@ class SpamGptLoadIT {
 
     @TempDir static Path tmp;
 
-    static MailetJames james;
+    @AutoClose static MailetJames james;
 
     @BeforeAll
     static void startJames() throws Exception {
-        Path bundle = tmp.resolve("bundle");
-        Verdicts.score(bundle, 7L, List.of(), Files.createDirectories(tmp.resolve("verdicts")));
+        Path bundle = Verdicts.randomBundle(tmp, 7L);
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("inferenceThreads", "2");
         parameters.put("maxBatchSize", "8");
         james = MailetJames.start(tmp.resolve("james"), bundle, parameters, List.of(USER));
-    }
-
-    @AfterAll
-    static void stopJames() {
-        if (james != null) {
-            james.close();
-        }
     }
 
     @Test

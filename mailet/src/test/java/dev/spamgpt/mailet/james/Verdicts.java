@@ -73,6 +73,17 @@ final class Verdicts {
     }
 
     /**
+     * Writes a random bundle at {@code tmp/bundle} and scores no mail.
+     *
+     * @return the bundle
+     */
+    static Path randomBundle(Path tmp, long seed) throws Exception {
+        Path bundle = tmp.resolve("bundle");
+        score(bundle, seed, List.of(), Files.createDirectories(tmp.resolve("verdicts")));
+        return bundle;
+    }
+
+    /**
      * A threshold with scored mails on both sides: the middle of the widest gap between two
      * neighbouring scores in the middle half, so float noise between runs cannot flip a mail.
      */

@@ -18,37 +18,6 @@ public final class DeadLetters {
     private DeadLetters() {}
 
     /**
-     * Returns the headers of a dead letter, with every original header.
-     *
-     * @param original the input record's headers (copied, without any {@code spam.*} header)
-     * @param reason why
-     * @param error a description of the error; shortened to one line of at most 1,000 characters
-     * @param topic source topic, or null when unknown
-     * @param partition source partition, or -1
-     * @param offset source offset, or -1
-     * @param droppedValueBytes size of a value the dead letter leaves out, or -1
-     * @return new headers
-     */
-    public static Headers headers(
-            Headers original,
-            DeadLetterReason reason,
-            String error,
-            String topic,
-            int partition,
-            long offset,
-            long droppedValueBytes) {
-        return headers(
-                original,
-                reason,
-                error,
-                topic,
-                partition,
-                offset,
-                droppedValueBytes,
-                Long.MAX_VALUE);
-    }
-
-    /**
      * Returns the headers of a dead letter. The original headers are kept in order while they fit
      * in {@code headerBudget} bytes (as {@link SpamHeaders#sizeOf} counts them); the rest are left
      * out and counted in {@link SpamHeaders#DLQ_DROPPED_HEADERS}, so that headers that made a

@@ -9,11 +9,11 @@ import dev.spamgpt.streams.TopicSetup;
 import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.InferenceFlags;
-import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.testing.KafkaClients;
 import dev.spamgpt.streams.testing.OutputWatcher;
 import dev.spamgpt.streams.testing.SmsCorpus;
+import dev.spamgpt.streams.testing.TestSettings;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,7 +29,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -232,13 +231,9 @@ public final class StreamsBench implements Callable<Integer> {
         String prefix = "bench-" + name.toLowerCase(Locale.ROOT) + "-" + mode;
         String bootstrap = broker.bootstrapServers();
         FilterConfig config =
-                new FilterConfig(
-                        prefix + "-in",
-                        prefix + "-spam",
-                        prefix + "-ham",
-                        prefix + "-dlq",
+                TestSettings.filter(
+                        prefix,
                         ValueFormat.TEXT,
-                        null,
                         FilterConfig.DEFAULT_MAX_RECORD_BYTES,
                         batch,
                         Duration.ofMillis(batchWaitMs));
@@ -246,25 +241,13 @@ public final class StreamsBench implements Callable<Integer> {
         FilterService service =
                 new FilterService(
                         config,
-                        new KafkaOptions(
-                                prefix,
-                                bootstrap,
-                                StreamsConfig.EXACTLY_ONCE_V2,
-                                1,
-                                dir.resolve("state-" + prefix),
-                                Map.of()),
+                        TestSettings.kafka(prefix, bootstrap, dir.resolve("state-" + prefix)),
                         classifier,
                         new SimpleMeterRegistry());
         int warmup = 2 * batchSize;
         try (KafkaProducer<byte[], byte[]> producer =
                         KafkaClients.producer(bootstrap, 2 * 1024 * 1024);
-                OutputWatcher watcher =
-                        new OutputWatcher(
-                                bootstrap,
-                                List.of(
-                                        config.spamTopic(),
-                                        config.hamTopic(),
-                                        config.dlqTopic()))) {
+                OutputWatcher watcher = OutputWatcher.outputsOf(bootstrap, config)) {
             service.start();
             if (!service.awaitRunning(Duration.ofSeconds(120))) {
                 throw new IllegalStateException("filter did not start: " + service.state());

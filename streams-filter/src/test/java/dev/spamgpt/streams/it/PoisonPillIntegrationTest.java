@@ -9,12 +9,12 @@ import dev.spamgpt.streams.FilterService;
 import dev.spamgpt.streams.TopicSetup;
 import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
 import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.deadletter.DeadLetterReason;
 import dev.spamgpt.streams.testing.KafkaClients;
 import dev.spamgpt.streams.testing.OutputWatcher;
 import dev.spamgpt.streams.testing.TestModels;
+import dev.spamgpt.streams.testing.TestSettings;
 import dev.spamgpt.streams.topology.SpamHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,8 +37,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +57,7 @@ class PoisonPillIntegrationTest {
     private static final int BROKER_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
     @TempDir static Path dir;
-    private static EmbeddedKafkaBroker broker;
+    @AutoClose private static EmbeddedKafkaBroker broker;
     private static Path bundle;
 
     @BeforeAll
@@ -67,28 +66,13 @@ class PoisonPillIntegrationTest {
         bundle = TestModels.tinyBundle(dir, 5);
     }
 
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
     @Test
     void shouldClassifyBothHamsAroundTheMimeBombsAndKeepRunning() throws Exception {
         // The fold bomb is a little over the default 1 MiB limit and would be dead-lettered
         // unread (too-large); a 2 MiB limit makes the filter parse it.
         FilterConfig config =
-                new FilterConfig(
-                        "bomb-in",
-                        "bomb-spam",
-                        "bomb-ham",
-                        "bomb-dlq",
-                        ValueFormat.EMAIL,
-                        null,
-                        2 * 1024 * 1024,
-                        64,
-                        Duration.ofMillis(50));
+                TestSettings.filter(
+                        "bomb", ValueFormat.EMAIL, 2 * 1024 * 1024, 64, Duration.ofMillis(50));
         TopicSetup.createMissing(KafkaClients.admin(broker.bootstrapServers()), config, 1, 1);
         Map<String, byte[]> mails = new LinkedHashMap<>();
         mails.put("ham-1", CraftedMail.bytes(CraftedMail.ham("lunch tomorrow")));
@@ -98,67 +82,60 @@ class PoisonPillIntegrationTest {
         assertThat(mails.get("fold-bomb").length)
                 .isGreaterThan(FilterConfig.DEFAULT_MAX_RECORD_BYTES);
 
-        MeterRegistry registry = new SimpleMeterRegistry();
-        try (SpamClassifier classifier = SpamClassifier.open(bundle);
-                KafkaProducer<byte[], byte[]> producer =
-                        KafkaClients.producer(
-                                broker.bootstrapServers(), BROKER_MAX_MESSAGE_BYTES)) {
-            FilterService service =
-                    new FilterService(
-                            config, kafka("bomb-app", "state-bomb"), classifier, registry);
-            try (service;
-                    OutputWatcher watcher = watch(config)) {
-                send(producer, config, mails);
-                service.start();
+        runFilter(
+                config,
+                "bomb",
+                (producer, service, watcher) -> {
+                    send(producer, config, mails);
+                    service.start();
 
-                awaitOutputs(watcher, service, mails.size());
-                // Still serving after the bombs.
-                Map<String, byte[]> after =
-                        Map.of("ham-3", CraftedMail.bytes(CraftedMail.ham("after the bombs")));
-                send(producer, config, after);
-                awaitOutputs(watcher, service, mails.size() + 1);
-                watcher.settle(Duration.ofSeconds(2));
+                    awaitOutputs(watcher, service, mails.size());
+                    // Still serving after the bombs.
+                    Map<String, byte[]> after =
+                            Map.of("ham-3", CraftedMail.bytes(CraftedMail.ham("after the bombs")));
+                    send(producer, config, after);
+                    awaitOutputs(watcher, service, mails.size() + 1);
+                    watcher.settle(Duration.ofSeconds(2));
 
-                List<ConsumerRecord<byte[], byte[]>> out = watcher.records();
-                RoutingScenario.assertExactlyOnce(
-                        out, Set.of("ham-1", "qp-bomb", "fold-bomb", "ham-2", "ham-3"));
-                Set<String> codes =
-                        Arrays.stream(DeadLetterReason.values())
-                                .map(DeadLetterReason::code)
-                                .collect(Collectors.toSet());
-                for (ConsumerRecord<byte[], byte[]> r : out) {
-                    String key = new String(r.key(), StandardCharsets.UTF_8);
-                    System.out.printf(
-                            "%s -> %s %s%n",
-                            key,
-                            r.topic(),
-                            SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON) == null
-                                    ? ""
-                                    : SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON)
-                                            + ": "
-                                            + SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR));
-                    if (key.startsWith("ham-")) {
-                        assertThat(r.topic()).as(key).isIn(config.spamTopic(), config.hamTopic());
-                        assertThat(SpamHeaders.text(r.headers(), SpamHeaders.LABEL))
-                                .as(key)
-                                .isNotNull();
-                    } else if (r.topic().equals(config.dlqTopic())) {
-                        assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON))
-                                .as(key)
-                                .isIn(codes);
-                        assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR))
-                                .as(key)
-                                .isNotBlank();
-                    } else {
-                        assertThat(SpamHeaders.text(r.headers(), SpamHeaders.LABEL))
-                                .as(key)
-                                .isNotNull();
+                    List<ConsumerRecord<byte[], byte[]>> out = watcher.records();
+                    RoutingScenario.assertExactlyOnce(
+                            out, Set.of("ham-1", "qp-bomb", "fold-bomb", "ham-2", "ham-3"));
+                    Set<String> codes =
+                            Arrays.stream(DeadLetterReason.values())
+                                    .map(DeadLetterReason::code)
+                                    .collect(Collectors.toSet());
+                    for (ConsumerRecord<byte[], byte[]> r : out) {
+                        String key = new String(r.key(), StandardCharsets.UTF_8);
+                        String reason = SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON);
+                        System.out.printf(
+                                "%s -> %s %s%n",
+                                key,
+                                r.topic(),
+                                reason == null
+                                        ? ""
+                                        : reason
+                                                + ": "
+                                                + SpamHeaders.text(
+                                                        r.headers(), SpamHeaders.DLQ_ERROR));
+                        if (key.startsWith("ham-")) {
+                            assertThat(r.topic())
+                                    .as(key)
+                                    .isIn(config.spamTopic(), config.hamTopic());
+                            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.LABEL))
+                                    .as(key)
+                                    .isNotNull();
+                        } else if (r.topic().equals(config.dlqTopic())) {
+                            assertThat(reason).as(key).isIn(codes);
+                            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR))
+                                    .as(key)
+                                    .isNotBlank();
+                        } else {
+                            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.LABEL))
+                                    .as(key)
+                                    .isNotNull();
+                        }
                     }
-                }
-                assertThat(threadsReplaced(registry)).as("stream threads that died").isZero();
-                assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
-            }
-        }
+                });
     }
 
     /**
@@ -169,16 +146,8 @@ class PoisonPillIntegrationTest {
     @Test
     void shouldDeadLetterARecordWithHugeHeadersAndThenClassifyTheNext() throws Exception {
         FilterConfig config =
-                new FilterConfig(
-                        "headers-in",
-                        "headers-spam",
-                        "headers-ham",
-                        "headers-dlq",
-                        ValueFormat.TEXT,
-                        null,
-                        64 * 1024,
-                        1,
-                        Duration.ofMillis(50));
+                TestSettings.filter(
+                        "headers", ValueFormat.TEXT, 64 * 1024, 1, Duration.ofMillis(50));
         try (Admin admin = Admin.create(KafkaClients.admin(broker.bootstrapServers()))) {
             // The input accepts more than the filter's outputs do, as a shared input topic may.
             admin.createTopics(
@@ -196,71 +165,87 @@ class PoisonPillIntegrationTest {
         byte[] blob = new byte[3 * 1024 * 1024 / 2];
         Arrays.fill(blob, (byte) 'h');
 
-        MeterRegistry registry = new SimpleMeterRegistry();
+        runFilter(
+                config,
+                "headers",
+                (producer, service, watcher) -> {
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add("trace-id", "abc-123".getBytes(StandardCharsets.UTF_8));
+                    headers.add("blob", blob);
+                    producer.send(
+                                    new ProducerRecord<>(
+                                            config.inputTopic(),
+                                            null,
+                                            null,
+                                            "huge-headers".getBytes(StandardCharsets.UTF_8),
+                                            "hello".getBytes(StandardCharsets.UTF_8),
+                                            headers))
+                            .get();
+                    send(
+                            producer,
+                            config,
+                            Map.of("next", "see you at noon".getBytes(StandardCharsets.UTF_8)));
+                    service.start();
+
+                    awaitOutputs(watcher, service, 2);
+                    watcher.settle(Duration.ofSeconds(2));
+
+                    List<ConsumerRecord<byte[], byte[]>> out = watcher.records();
+                    RoutingScenario.assertExactlyOnce(out, Set.of("huge-headers", "next"));
+                    ConsumerRecord<byte[], byte[]> dead =
+                            out.stream()
+                                    .filter(
+                                            r ->
+                                                    new String(r.key(), StandardCharsets.UTF_8)
+                                                            .equals("huge-headers"))
+                                    .findFirst()
+                                    .orElseThrow();
+                    assertThat(dead.topic()).isEqualTo(config.dlqTopic());
+                    assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
+                            .isEqualTo(DeadLetterReason.TOO_LARGE.code());
+                    assertThat(dead.headers().lastHeader("blob")).isNull();
+                    assertThat(SpamHeaders.text(dead.headers(), "trace-id")).isEqualTo("abc-123");
+                });
+    }
+
+    /** What a test does to the filter: send, start it, wait for and check its outputs. */
+    private interface Scenario {
+        void run(
+                KafkaProducer<byte[], byte[]> producer,
+                FilterService service,
+                OutputWatcher watcher)
+                throws Exception;
+    }
+
+    /**
+     * Runs a scenario against a filter with the tiny model, named {@code name} for its application
+     * id and state folder, then checks that no stream thread died and the filter still runs.
+     */
+    private static void runFilter(FilterConfig config, String name, Scenario scenario)
+            throws Exception {
         try (SpamClassifier classifier = SpamClassifier.open(bundle);
                 KafkaProducer<byte[], byte[]> producer =
                         KafkaClients.producer(
                                 broker.bootstrapServers(), BROKER_MAX_MESSAGE_BYTES)) {
             FilterService service =
                     new FilterService(
-                            config, kafka("headers-app", "state-headers"), classifier, registry);
+                            config,
+                            TestSettings.kafka(
+                                    name + "-app",
+                                    broker.bootstrapServers(),
+                                    dir.resolve("state-" + name)),
+                            classifier,
+                            new SimpleMeterRegistry());
             try (service;
-                    OutputWatcher watcher = watch(config)) {
-                RecordHeaders headers = new RecordHeaders();
-                headers.add("trace-id", "abc-123".getBytes(StandardCharsets.UTF_8));
-                headers.add("blob", blob);
-                producer.send(
-                                new ProducerRecord<>(
-                                        config.inputTopic(),
-                                        null,
-                                        null,
-                                        "huge-headers".getBytes(StandardCharsets.UTF_8),
-                                        "hello".getBytes(StandardCharsets.UTF_8),
-                                        headers))
-                        .get();
-                send(
-                        producer,
-                        config,
-                        Map.of("next", "see you at noon".getBytes(StandardCharsets.UTF_8)));
-                service.start();
-
-                awaitOutputs(watcher, service, 2);
-                watcher.settle(Duration.ofSeconds(2));
-
-                List<ConsumerRecord<byte[], byte[]>> out = watcher.records();
-                RoutingScenario.assertExactlyOnce(out, Set.of("huge-headers", "next"));
-                ConsumerRecord<byte[], byte[]> dead =
-                        out.stream()
-                                .filter(
-                                        r ->
-                                                new String(r.key(), StandardCharsets.UTF_8)
-                                                        .equals("huge-headers"))
-                                .findFirst()
-                                .orElseThrow();
-                assertThat(dead.topic()).isEqualTo(config.dlqTopic());
-                assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
-                        .isEqualTo(DeadLetterReason.TOO_LARGE.code());
-                assertThat(dead.headers().lastHeader("blob")).isNull();
-                assertThat(SpamHeaders.text(dead.headers(), "trace-id")).isEqualTo("abc-123");
+                    OutputWatcher watcher =
+                            OutputWatcher.outputsOf(broker.bootstrapServers(), config)) {
+                scenario.run(producer, service, watcher);
+                assertThat(threadsReplaced(service.metrics().registry()))
+                        .as("stream threads that died")
+                        .isZero();
                 assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
             }
         }
-    }
-
-    private static KafkaOptions kafka(String applicationId, String stateDir) {
-        return new KafkaOptions(
-                applicationId,
-                broker.bootstrapServers(),
-                StreamsConfig.EXACTLY_ONCE_V2,
-                1,
-                dir.resolve(stateDir),
-                Map.of());
-    }
-
-    private static OutputWatcher watch(FilterConfig config) {
-        return new OutputWatcher(
-                broker.bootstrapServers(),
-                List.of(config.spamTopic(), config.hamTopic(), config.dlqTopic()));
     }
 
     private static void send(

@@ -7,13 +7,13 @@ import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.streams.FilterService;
 import dev.spamgpt.streams.TopicSetup;
 import dev.spamgpt.streams.config.FilterConfig;
-import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.ValueFormat;
 import dev.spamgpt.streams.deadletter.DeadLetterReason;
 import dev.spamgpt.streams.metrics.HealthServer;
 import dev.spamgpt.streams.testing.KafkaClients;
 import dev.spamgpt.streams.testing.OutputWatcher;
 import dev.spamgpt.streams.testing.SmsCorpus;
+import dev.spamgpt.streams.testing.TestSettings;
 import dev.spamgpt.streams.topology.SpamHeaders;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -35,7 +35,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The end-to-end routing check, run against any broker (in-JVM KRaft or a container): labelled SMS
@@ -60,16 +59,7 @@ final class RoutingScenario {
     static void run(String bootstrap, Path bundle, Path stateDir, String prefix, int smsCount)
             throws Exception {
         FilterConfig config =
-                new FilterConfig(
-                        prefix + "-in",
-                        prefix + "-spam",
-                        prefix + "-ham",
-                        prefix + "-dlq",
-                        ValueFormat.TEXT,
-                        null,
-                        LIMIT,
-                        16,
-                        Duration.ofMillis(50));
+                TestSettings.filter(prefix, ValueFormat.TEXT, LIMIT, 16, Duration.ofMillis(50));
         TopicSetup.createMissing(KafkaClients.admin(bootstrap), config, 3, 1);
         List<SmsCorpus.Sms> sms = SmsCorpus.load(smsCount);
         System.out.println("Routing " + sms.size() + " SMS from " + SmsCorpus.source());
@@ -98,13 +88,7 @@ final class RoutingScenario {
             FilterService service =
                     new FilterService(
                             config,
-                            new KafkaOptions(
-                                    prefix + "-app",
-                                    bootstrap,
-                                    StreamsConfig.EXACTLY_ONCE_V2,
-                                    1,
-                                    stateDir,
-                                    Map.of()),
+                            TestSettings.kafka(prefix + "-app", bootstrap, stateDir),
                             classifier,
                             registry);
             try (HealthServer http = HealthServer.start("127.0.0.1", 0, registry, service::state)) {
@@ -132,13 +116,7 @@ final class RoutingScenario {
                 }
 
                 List<ConsumerRecord<byte[], byte[]>> out;
-                try (OutputWatcher watcher =
-                        new OutputWatcher(
-                                bootstrap,
-                                List.of(
-                                        config.spamTopic(),
-                                        config.hamTopic(),
-                                        config.dlqTopic()))) {
+                try (OutputWatcher watcher = OutputWatcher.outputsOf(bootstrap, config)) {
                     watcher.awaitAtLeast(expected.size(), Duration.ofSeconds(180));
                     watcher.settle(Duration.ofSeconds(2));
                     out = watcher.records();

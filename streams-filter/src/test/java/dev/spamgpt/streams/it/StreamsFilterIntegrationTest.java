@@ -10,6 +10,7 @@ import dev.spamgpt.streams.testing.KafkaClients;
 import dev.spamgpt.streams.testing.OutputWatcher;
 import dev.spamgpt.streams.testing.SmsCorpus;
 import dev.spamgpt.streams.testing.TestModels;
+import dev.spamgpt.streams.testing.TestSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,20 +33,13 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamsFilterIntegrationTest {
 
     @TempDir static Path dir;
-    private static EmbeddedKafkaBroker broker;
+    @AutoClose private static EmbeddedKafkaBroker broker;
     private static Path bundle;
 
     @BeforeAll
     static void startBroker() throws Exception {
         broker = EmbeddedKafkaBroker.start(2 * 1024 * 1024, Map.of());
         bundle = TestModels.tinyBundle(dir, 3);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
     }
 
     @Test
@@ -64,13 +58,9 @@ class StreamsFilterIntegrationTest {
     void shouldSeeEveryInputExactlyOnceAfterTheFilterIsKilled() throws Exception {
         String bootstrap = broker.bootstrapServers();
         FilterConfig config =
-                new FilterConfig(
-                        "crash-in",
-                        "crash-spam",
-                        "crash-ham",
-                        "crash-dlq",
+                TestSettings.filter(
+                        "crash",
                         ValueFormat.TEXT,
-                        null,
                         FilterConfig.DEFAULT_MAX_RECORD_BYTES,
                         50,
                         Duration.ofMinutes(10));
@@ -112,13 +102,7 @@ class StreamsFilterIntegrationTest {
         ExecutorService background = Executors.newSingleThreadExecutor();
         try (KafkaProducer<byte[], byte[]> producer =
                         KafkaClients.producer(bootstrap, 1024 * 1024);
-                OutputWatcher watcher =
-                        new OutputWatcher(
-                                bootstrap,
-                                List.of(
-                                        config.spamTopic(),
-                                        config.hamTopic(),
-                                        config.dlqTopic()))) {
+                OutputWatcher watcher = OutputWatcher.outputsOf(bootstrap, config)) {
             // Given a filter that has flushed two batches and buffered 20 more records
             FilterProcess first = FilterProcess.start(logs.resolve("first.log"), args);
             send(producer, config, texts, 0, 120, keys, 0);

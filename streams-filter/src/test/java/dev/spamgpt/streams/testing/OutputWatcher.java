@@ -1,5 +1,6 @@
 package dev.spamgpt.streams.testing;
 
+import dev.spamgpt.streams.config.FilterConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,18 @@ public final class OutputWatcher implements AutoCloseable {
         }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
+    }
+
+    /**
+     * Watches the three topics a filter writes: spam, ham and dead letters.
+     *
+     * @param bootstrap the cluster
+     * @param config the filter's settings, whose output topics must exist
+     * @return the watcher
+     */
+    public static OutputWatcher outputsOf(String bootstrap, FilterConfig config) {
+        return new OutputWatcher(
+                bootstrap, List.of(config.spamTopic(), config.hamTopic(), config.dlqTopic()));
     }
 
     /**

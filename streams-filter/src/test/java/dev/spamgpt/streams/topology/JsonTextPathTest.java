@@ -11,6 +11,8 @@ import dev.spamgpt.streams.deadletter.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code --json-path} option: which paths it accepts, and what the filter reads with them. */
 class JsonTextPathTest {
@@ -22,20 +24,13 @@ class JsonTextPathTest {
                 + " \"nothing\": null, \"nested\": {\"x\": \"y\"}, \"flag\": true}, \"x.y\": \"c\","
                 + " \"it's\": \"d\", \"list\": [\"e\", \"f\"]}";
 
+    private static FilterConfig config(ValueFormat format, String path) {
+        return new FilterConfig("i", "s", "h", "d", format, path, 1000, 1, Duration.ofMillis(10));
+    }
+
     private static ExtractedText extract(String path, String json) {
-        TextExtractor extractor =
-                new TextExtractor(
-                        new FilterConfig(
-                                "i",
-                                "s",
-                                "h",
-                                "d",
-                                ValueFormat.JSON,
-                                path,
-                                1000,
-                                1,
-                                Duration.ofMillis(10)));
-        return extractor.extract(null, json.getBytes(StandardCharsets.UTF_8));
+        return new TextExtractor(config(ValueFormat.JSON, path))
+                .extract(null, json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -60,32 +55,31 @@ class JsonTextPathTest {
         assertThat(JsonTextPath.compile("$[\"it's\"]").find(doc).asText()).isEqualTo("d");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '"',
+            value = {
+                "body.text | must start with $",
+                "@.text | must start with $",
+                "$.body.* | must name one field",
+                "$..text | must name one field",
+                "$.items[?(@.x)] | must name one field",
+                "$.items[0:2] | must name one field",
+                "$['text','subject'] | must name one field",
+                "$.text.length() | must name one field",
+                "$.a.length().b | must name one field",
+                "$.items[0 | position",
+                "$.a b | bracket"
+            })
+    void shouldRefuseWhatDoesNotNameOneFieldNamingTheOptionAndThePath(String path, String what) {
+        assertThatThrownBy(() -> JsonTextPath.compile(path))
+                .hasMessageStartingWith("bad --json-path '" + path + "': ")
+                .hasMessageContaining(what);
+    }
+
     @Test
-    void shouldRefuseWhatDoesNotNameOneFieldNamingTheOption() {
-        assertThatThrownBy(() -> JsonTextPath.compile("body.text"))
-                .hasMessageContaining("must start with $")
-                .hasMessageContaining("--json-path 'body.text'");
-        assertThatThrownBy(() -> JsonTextPath.compile("@.text"))
-                .hasMessageContaining("must start with $");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.body.*"))
-                .hasMessageContaining("must name one field")
-                .hasMessageContaining("--json-path '$.body.*'");
-        assertThatThrownBy(() -> JsonTextPath.compile("$..text"))
-                .hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.items[?(@.x)]"))
-                .hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.items[0:2]"))
-                .hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$['text','subject']"))
-                .hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.text.length()"))
-                .hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.a.length().b"))
-                .hasMessageContaining("must name one field");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.items[0"))
-                .hasMessageStartingWith("bad --json-path '$.items[0': ")
-                .hasMessageContaining("position");
-        assertThatThrownBy(() -> JsonTextPath.compile("$.a b")).hasMessageContaining("bracket");
+    void shouldRefuseAMissingPathNamingTheOption() {
         assertThatThrownBy(() -> JsonTextPath.compile(" "))
                 .hasMessageContaining("missing JSON path")
                 .hasMessageContaining("--json-path");
@@ -103,23 +97,11 @@ class JsonTextPathTest {
 
     @Test
     void shouldFailAtStartupWhenTheFilterConfigHasABadPath() {
-        assertThatThrownBy(
-                        () ->
-                                new FilterConfig(
-                                        "i",
-                                        "s",
-                                        "h",
-                                        "d",
-                                        ValueFormat.JSON,
-                                        "$.body.*",
-                                        1000,
-                                        1,
-                                        Duration.ofMillis(10)))
+        assertThatThrownBy(() -> config(ValueFormat.JSON, "$.body.*"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--json-path '$.body.*'");
         // The path is only read for the json format.
-        new FilterConfig(
-                "i", "s", "h", "d", ValueFormat.TEXT, "$.body.*", 1000, 1, Duration.ofMillis(10));
+        config(ValueFormat.TEXT, "$.body.*");
     }
 
     @Test

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SpamFilterTopologyTest {
 
@@ -90,19 +92,34 @@ class SpamFilterTopologyTest {
         }
     }
 
+    private static FilterConfig config(
+            ValueFormat format,
+            String jsonPath,
+            int maxBytes,
+            int batchSize,
+            Duration classifierTimeout) {
+        return new FilterConfig(
+                "in",
+                "spam",
+                "ham",
+                "dlq",
+                format,
+                jsonPath,
+                maxBytes,
+                batchSize,
+                Duration.ofMillis(100),
+                classifierTimeout);
+    }
+
     private void start(
             ValueFormat format, String jsonPath, int maxBytes, int batchSize, SpamScorer scorer) {
         start(
-                new FilterConfig(
-                        "in",
-                        "spam",
-                        "ham",
-                        "dlq",
+                config(
                         format,
                         jsonPath,
                         maxBytes,
                         batchSize,
-                        Duration.ofMillis(100)),
+                        FilterConfig.DEFAULT_CLASSIFIER_TIMEOUT),
                 scorer);
     }
 
@@ -136,7 +153,11 @@ class SpamFilterTopologyTest {
     }
 
     private void startText(int batchSize) {
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, halfSpam);
+        startText(batchSize, halfSpam);
+    }
+
+    private void startText(int batchSize, SpamScorer scorer) {
+        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, scorer);
     }
 
     private static boolean isSpam(String text) {
@@ -159,6 +180,30 @@ class SpamFilterTopologyTest {
         }
     }
 
+    /** Pipes an SMS, a text with POISON in it and another SMS, keyed 1, 2 and 3. */
+    private void pipeAPoisonPillBetweenTwoSms() {
+        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+        input.pipeInput(bytes("2"), bytes("POISON pill"));
+        input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+    }
+
+    /** Asserts that the piped SMS came out on spam and ham, in order, as the classifier scores. */
+    private void assertSmsRoutedAsScored() {
+        assertThat(spam.readKeyValuesToList())
+                .extracting(kv -> text(kv.key))
+                .containsExactlyElementsOf(keysWhere(true));
+        assertThat(ham.readKeyValuesToList())
+                .extracting(kv -> text(kv.key))
+                .containsExactlyElementsOf(keysWhere(false));
+    }
+
+    /** How many records wait in the micro-batch buffer store. */
+    private long buffered() {
+        return driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
+                        SpamFilterTopology.BUFFER_STORE)
+                .approximateNumEntries();
+    }
+
     @Test
     void shouldRouteEachRecordAsTheClassifierScoresIt() {
         startText(1);
@@ -167,12 +212,7 @@ class SpamFilterTopologyTest {
 
         assertThat(keysWhere(true)).isNotEmpty();
         assertThat(keysWhere(false)).isNotEmpty();
-        assertThat(spam.readKeyValuesToList())
-                .extracting(kv -> text(kv.key))
-                .containsExactlyElementsOf(keysWhere(true));
-        assertThat(ham.readKeyValuesToList())
-                .extracting(kv -> text(kv.key))
-                .containsExactlyElementsOf(keysWhere(false));
+        assertSmsRoutedAsScored();
         assertThat(dlq.isEmpty()).isTrue();
         assertThat(metrics.classifiedCount(true)).isEqualTo(keysWhere(true).size());
         assertThat(metrics.classifiedCount(false)).isEqualTo(keysWhere(false).size());
@@ -321,10 +361,7 @@ class SpamFilterTopologyTest {
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(text(dead.value())).isEqualTo(raw);
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
-                .isEqualTo("empty-text");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
-                .contains("no readable text");
+        assertDeadLetter(dead, "empty-text", "no readable text");
     }
 
     @Test
@@ -371,9 +408,7 @@ class SpamFilterTopologyTest {
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(dead.value()).isEqualTo(invalid);
         assertThat(text(dead.key())).isEqualTo("bad");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
-                .isEqualTo("invalid-utf8");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("byte 3");
+        assertDeadLetter(dead, "invalid-utf8", "byte 3");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_TOPIC)).isEqualTo("in");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_PARTITION))
                 .isEqualTo("0");
@@ -420,33 +455,20 @@ class SpamFilterTopologyTest {
     @Test
     void shouldHoldRecordsUntilTheBatchIsFullThenScoreThemInOneCall() {
         PoisonScorer counting = new PoisonScorer(halfSpam, "\u0000never");
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, SMS.size(), counting);
+        startText(SMS.size(), counting);
 
         for (int i = 0; i < SMS.size() - 1; i++) {
             input.pipeInput(bytes("k" + i), bytes(SMS.get(i)));
         }
         assertThat(spam.isEmpty() && ham.isEmpty()).isTrue();
-        assertThat(
-                        driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>
-                                        getKeyValueStore(SpamFilterTopology.BUFFER_STORE)
-                                .approximateNumEntries())
-                .isEqualTo(SMS.size() - 1);
+        assertThat(buffered()).isEqualTo(SMS.size() - 1);
 
         int last = SMS.size() - 1;
         input.pipeInput(bytes("k" + last), bytes(SMS.get(last)));
 
         assertThat(counting.callSizes()).containsExactly(SMS.size());
-        assertThat(spam.readKeyValuesToList())
-                .extracting(kv -> text(kv.key))
-                .containsExactlyElementsOf(keysWhere(true));
-        assertThat(ham.readKeyValuesToList())
-                .extracting(kv -> text(kv.key))
-                .containsExactlyElementsOf(keysWhere(false));
-        assertThat(
-                        driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>
-                                        getKeyValueStore(SpamFilterTopology.BUFFER_STORE)
-                                .approximateNumEntries())
-                .isZero();
+        assertSmsRoutedAsScored();
+        assertThat(buffered()).isZero();
     }
 
     @Test
@@ -468,12 +490,7 @@ class SpamFilterTopologyTest {
     void shouldCountANewBatchsWaitFromTheEndOfTheFlushBeforeIt() {
         // Kafka Streams gives all records of one processing round the clock read at the round's
         // start. The driver's clock stands still during the 300 ms call in the same way.
-        start(
-                ValueFormat.TEXT,
-                null,
-                FilterConfig.DEFAULT_MAX_RECORD_BYTES,
-                2,
-                new SlowScorer(halfSpam, 300));
+        startText(2, new SlowScorer(halfSpam, 300));
 
         input.pipeInput(bytes("1"), bytes(SMS.get(0)));
         input.pipeInput(bytes("2"), bytes(SMS.get(1))); // a full batch: flushed, slowly
@@ -519,12 +536,7 @@ class SpamFilterTopologyTest {
                         "yo",
                         "ok then",
                         "another fairly long text to push the order about");
-        start(
-                ValueFormat.TEXT,
-                null,
-                FilterConfig.DEFAULT_MAX_RECORD_BYTES,
-                texts.size(),
-                classifier);
+        startText(texts.size(), classifier);
 
         for (int i = 0; i < texts.size(); i++) {
             input.pipeInput(bytes(Integer.toString(i)), bytes(texts.get(i)));
@@ -543,19 +555,14 @@ class SpamFilterTopologyTest {
     @Test
     void shouldDeadLetterOnlyTheTextTheClassifierFailsOn() {
         PoisonScorer poisoned = new PoisonScorer(halfSpam, "POISON");
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 3, poisoned);
+        startText(3, poisoned);
 
-        input.pipeInput(bytes("1"), bytes(SMS.get(0)));
-        input.pipeInput(bytes("2"), bytes("POISON pill"));
-        input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+        pipeAPoisonPillBetweenTwoSms();
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(text(dead.key())).isEqualTo("2");
         assertThat(text(dead.value())).isEqualTo("POISON pill");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
-                .isEqualTo("classifier-failure");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
-                .contains("cannot score");
+        assertDeadLetter(dead, "classifier-failure", "cannot score");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("1");
         assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
         assertThat(poisoned.callSizes())
@@ -573,62 +580,44 @@ class SpamFilterTopologyTest {
                         throw new IllegalStateException("model id unavailable");
                     }
                 };
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, brokenModelId);
+        startText(1, brokenModelId);
 
         input.pipeInput(bytes("k"), bytes("hello"));
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
         assertThat(text(dead.value())).isEqualTo("hello");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
-                .isEqualTo("processing-error");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
-                .contains("model id unavailable");
+        assertDeadLetter(dead, "processing-error", "model id unavailable");
         assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_SOURCE_OFFSET)).isEqualTo("0");
         assertThat(metrics.deadLetterCount(DeadLetterReason.PROCESSING_ERROR)).isEqualTo(1);
     }
 
-    @Test
-    void shouldDeadLetterAMailWhoseExtractionOverflowsTheStackAndClassifyTheNextOne() {
-        for (int batchSize : new int[] {1, 4}) {
-            start(
-                    ValueFormat.EMAIL,
-                    null,
-                    FilterConfig.DEFAULT_MAX_RECORD_BYTES,
-                    batchSize,
-                    halfSpam);
+    @ParameterizedTest(name = "batch size {0}")
+    @ValueSource(ints = {1, 4})
+    void shouldDeadLetterAMailWhoseExtractionOverflowsTheStackAndClassifyTheNextOne(int batchSize) {
+        start(ValueFormat.EMAIL, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, batchSize, halfSpam);
 
-            input.pipeInput(bytes("ham-1"), CraftedMail.bytes(CraftedMail.ham("lunch")));
-            input.pipeInput(bytes("bomb"), CraftedMail.bytes(CraftedMail.qpBomb()));
-            input.pipeInput(bytes("ham-2"), CraftedMail.bytes(CraftedMail.ham("dinner")));
-            driver.advanceWallClockTime(Duration.ofMillis(200));
+        input.pipeInput(bytes("ham-1"), CraftedMail.bytes(CraftedMail.ham("lunch")));
+        input.pipeInput(bytes("bomb"), CraftedMail.bytes(CraftedMail.qpBomb()));
+        input.pipeInput(bytes("ham-2"), CraftedMail.bytes(CraftedMail.ham("dinner")));
+        driver.advanceWallClockTime(Duration.ofMillis(200));
 
-            List<TestRecord<byte[], byte[]>> classified =
-                    new java.util.ArrayList<>(spam.readRecordsToList());
-            classified.addAll(ham.readRecordsToList());
-            List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
-            assertThat(classified)
-                    .extracting(r -> text(r.key()))
-                    .as("batch size %d", batchSize)
-                    .contains("ham-1", "ham-2");
-            assertThat(classified.size() + dead.size())
-                    .as("every record comes out once")
-                    .isEqualTo(3);
-            // Once core decodes the bomb without recursion it is simply classified.
-            for (TestRecord<byte[], byte[]> r : dead) {
-                assertThat(text(r.key())).isEqualTo("bomb");
-                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON))
-                        .isEqualTo("extraction-failure");
-                assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR))
-                        .contains("StackOverflowError");
-                assertThat(r.value()).isEqualTo(CraftedMail.bytes(CraftedMail.qpBomb()));
-            }
-            driver.close();
-            driver = null;
+        List<TestRecord<byte[], byte[]>> classified =
+                new java.util.ArrayList<>(spam.readRecordsToList());
+        classified.addAll(ham.readRecordsToList());
+        List<TestRecord<byte[], byte[]>> dead = dlq.readRecordsToList();
+        assertThat(classified).extracting(r -> text(r.key())).contains("ham-1", "ham-2");
+        assertThat(classified.size() + dead.size()).as("every record comes out once").isEqualTo(3);
+        // Once core decodes the bomb without recursion it is simply classified.
+        for (TestRecord<byte[], byte[]> r : dead) {
+            assertThat(text(r.key())).isEqualTo("bomb");
+            assertDeadLetter(r, "extraction-failure", "StackOverflowError");
+            assertThat(r.value()).isEqualTo(CraftedMail.bytes(CraftedMail.qpBomb()));
         }
     }
 
-    @Test
-    void shouldDeadLetterOnlyTheTextWhoseScoringThrowsAnError() {
+    @ParameterizedTest(name = "batch size {0}")
+    @ValueSource(ints = {1, 3})
+    void shouldDeadLetterOnlyTheTextWhoseScoringThrowsAnError(int batchSize) {
         SpamScorer overflowing =
                 new ForwardingScorer(halfSpam) {
                     @Override
@@ -639,31 +628,15 @@ class SpamFilterTopologyTest {
                         return super.spamProbabilities(texts);
                     }
                 };
-        for (int batchSize : new int[] {1, 3}) {
-            start(
-                    ValueFormat.TEXT,
-                    null,
-                    FilterConfig.DEFAULT_MAX_RECORD_BYTES,
-                    batchSize,
-                    overflowing);
+        startText(batchSize, overflowing);
 
-            input.pipeInput(bytes("1"), bytes(SMS.get(0)));
-            input.pipeInput(bytes("2"), bytes("POISON pill"));
-            input.pipeInput(bytes("3"), bytes(SMS.get(1)));
+        pipeAPoisonPillBetweenTwoSms();
 
-            TestRecord<byte[], byte[]> dead = dlq.readRecord();
-            assertThat(text(dead.key())).isEqualTo("2");
-            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON))
-                    .isEqualTo("classifier-failure");
-            assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR))
-                    .contains("StackOverflowError");
-            assertThat(dlq.isEmpty()).isTrue();
-            assertThat(spam.getQueueSize() + ham.getQueueSize())
-                    .as("batch size %d", batchSize)
-                    .isEqualTo(2);
-            driver.close();
-            driver = null;
-        }
+        TestRecord<byte[], byte[]> dead = dlq.readRecord();
+        assertThat(text(dead.key())).isEqualTo("2");
+        assertDeadLetter(dead, "classifier-failure", "StackOverflowError");
+        assertThat(dlq.isEmpty()).isTrue();
+        assertThat(spam.getQueueSize() + ham.getQueueSize()).isEqualTo(2);
     }
 
     @Test
@@ -675,7 +648,7 @@ class SpamFilterTopologyTest {
                         throw new OutOfMemoryError("Java heap space");
                     }
                 };
-        start(ValueFormat.TEXT, null, FilterConfig.DEFAULT_MAX_RECORD_BYTES, 1, exhausted);
+        startText(1, exhausted);
 
         Throwable thrown =
                 org.assertj.core.api.Assertions.catchThrowable(
@@ -697,8 +670,7 @@ class SpamFilterTopologyTest {
         input.pipeInput(new TestRecord<>(bytes("k"), bytes(SMS.get(0)), headers, T0));
 
         TestRecord<byte[], byte[]> dead = dlq.readRecord();
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo("too-large");
-        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains("headers");
+        assertDeadLetter(dead, "too-large", "headers");
         assertThat(dead.value()).isNull();
         assertThat(text(dead.key())).isEqualTo("k");
         assertThat(SpamHeaders.text(dead.headers(), "trace-id")).isEqualTo("abc-123");
@@ -728,16 +700,11 @@ class SpamFilterTopologyTest {
                     }
                 };
         start(
-                new FilterConfig(
-                        "in",
-                        "spam",
-                        "ham",
-                        "dlq",
+                config(
                         ValueFormat.TEXT,
                         null,
                         FilterConfig.DEFAULT_MAX_RECORD_BYTES,
                         2,
-                        Duration.ofMillis(100),
                         Duration.ofMillis(300)),
                 stuck);
         try {
@@ -762,10 +729,7 @@ class SpamFilterTopologyTest {
         assertThat(dead)
                 .allSatisfy(
                         r -> {
-                            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_REASON))
-                                    .isEqualTo("classifier-timeout");
-                            assertThat(SpamHeaders.text(r.headers(), SpamHeaders.DLQ_ERROR))
-                                    .contains("within 300 ms");
+                            assertDeadLetter(r, "classifier-timeout", "within 300 ms");
                         });
         assertThat(text(dead.get(1).value())).isEqualTo("STUCK for ever");
         assertThat(spam.getQueueSize() + ham.getQueueSize()).as("the next batch").isEqualTo(2);
@@ -781,6 +745,13 @@ class SpamFilterTopologyTest {
             chain.add(t);
         }
         return chain;
+    }
+
+    /** Asserts a dead letter's reason and that its error says what went wrong. */
+    private static void assertDeadLetter(
+            TestRecord<byte[], byte[]> dead, String reason, String error) {
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_REASON)).isEqualTo(reason);
+        assertThat(SpamHeaders.text(dead.headers(), SpamHeaders.DLQ_ERROR)).contains(error);
     }
 
     static byte[] bytes(String s) {
