@@ -1,5 +1,6 @@
 package dev.spamgpt.trainer.eval;
 
+import dev.spamgpt.core.inference.SpamScorer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -61,7 +62,8 @@ public record BinaryMetrics(
         long tp = 0;
         double lossSum = 0;
         for (int i = 0; i < n; i++) {
-            boolean flagged = spamProbabilities[i] >= threshold;
+            // The serving rule, so that measured figures describe what serving will do.
+            boolean flagged = SpamScorer.isSpam(spamProbabilities[i], threshold);
             if (labels[i] == 1) {
                 if (flagged) {
                     tp++;
