@@ -28,6 +28,7 @@ import java.util.Map;
     "tokenizer",
     "base_model",
     "dataset_sha256",
+    "data_domain",
     "training",
     "metrics",
     "files"
@@ -78,6 +79,9 @@ public final class BundleManifest {
 
     @JsonProperty("dataset_sha256")
     private String datasetSha256;
+
+    @JsonProperty("data_domain")
+    private String dataDomain;
 
     @JsonProperty("training")
     private Map<String, Object> training = new LinkedHashMap<>();
@@ -204,6 +208,21 @@ public final class BundleManifest {
     }
 
     /**
+     * @return {@code sms}, {@code mail} or {@code mixed} as written, or null if not recorded
+     */
+    public String dataDomain() {
+        return dataDomain;
+    }
+
+    /**
+     * @return the training data's domain, {@link DataDomain#UNKNOWN} for a bundle from before the
+     *     field existed or with a value this code does not know
+     */
+    public DataDomain domain() {
+        return DataDomain.parseOrUnknown(dataDomain);
+    }
+
+    /**
      * @return training settings (trainable layers, epochs, learning rate, seed, device ...)
      */
     public Map<String, Object> training() {
@@ -307,6 +326,15 @@ public final class BundleManifest {
      */
     public BundleManifest datasetSha256(String value) {
         this.datasetSha256 = value;
+        return this;
+    }
+
+    /**
+     * @param value the training data's domain
+     * @return this
+     */
+    public BundleManifest dataDomain(DataDomain value) {
+        this.dataDomain = value == null || value == DataDomain.UNKNOWN ? null : value.wireName();
         return this;
     }
 
