@@ -1,7 +1,9 @@
 package dev.spamgpt.mailet;
 
+import dev.spamgpt.core.bundle.DataDomain;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -67,6 +69,19 @@ final class ScoringMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry);
+    }
+
+    /**
+     * Exports the bundle's training-data domain: {@code spamgpt_model_sms_domain} is 1 for a model
+     * trained on SMS texts only, which is a demo and not a mail filter, and 0 otherwise.
+     */
+    void domain(DataDomain domain) {
+        double sms = domain == DataDomain.SMS ? 1 : 0;
+        Gauge.builder("spamgpt.model.sms.domain", () -> sms)
+                .description(
+                        "1 if the model was trained on SMS texts only (a demo, not a mail filter)")
+                .tags("model", model, "instance", instance, "domain", domain.wireName())
                 .register(registry);
     }
 

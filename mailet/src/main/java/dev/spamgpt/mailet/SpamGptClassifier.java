@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * org.apache.james.spamgpt.status  Yes, score=0.97 required=0.50
  *                                  (or No, score=0.03 required=0.50)
  * org.apache.james.spamgpt.flag    YES                              (or NO)
+ * org.apache.james.spamgpt.model   spamgpt-mail/3                   (the bundle's id/version)
  * </pre>
  *
  * The stock matcher {@code IsMarkedAsSpam} then routes the mail, and the score stays on the mail as
@@ -67,8 +68,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code model}: the bundle folder that {@code spamgpt train} exported, absolute or relative
  *       to James's working directory; default {@code conf/spamgpt-bundle}.
  *   <li>{@code threshold}: a score at or above it is spam, in [0, 1]; default the bundle's.
- *   <li>{@code statusHeaderName}, {@code flagHeaderName}: the per-recipient header names; defaults
- *       above.
+ *   <li>{@code statusHeaderName}, {@code flagHeaderName}, {@code modelHeaderName}: the
+ *       per-recipient header names; defaults above. The feedback listener ({@link
+ *       SpamGptFeedbackListener}) reads them back from the stored message, so set it the same.
  *   <li>{@code scoreAttributeName}: the mail attribute for the score; default above.
  *   <li>{@code addHeaders}: also write {@code X-Spam-Flag: YES|NO} and {@code X-Spam-Score: 0.97}
  *       into the message; default false.
@@ -93,6 +95,7 @@ public class SpamGptClassifier extends GenericMailet {
 
     public static final String STATUS_HEADER = "org.apache.james.spamgpt.status";
     public static final String FLAG_HEADER = "org.apache.james.spamgpt.flag";
+    public static final String MODEL_HEADER = "org.apache.james.spamgpt.model";
     public static final String SCORE_ATTRIBUTE = "org.apache.james.spamgpt.score";
     public static final String SPAM_FLAG_HEADER = "X-Spam-Flag";
     public static final String SPAM_SCORE_HEADER = "X-Spam-Score";
@@ -105,6 +108,7 @@ public class SpamGptClassifier extends GenericMailet {
     private SpamGptEngine engine;
     private String statusHeader;
     private String flagHeader;
+    private String modelHeader;
     private AttributeName scoreAttribute;
     private boolean addHeaders;
     private Optional<String> subjectTag;
@@ -140,6 +144,7 @@ public class SpamGptClassifier extends GenericMailet {
         settings.instance = getMailetName();
         statusHeader = text("statusHeaderName", STATUS_HEADER);
         flagHeader = text("flagHeaderName", FLAG_HEADER);
+        modelHeader = text("modelHeaderName", MODEL_HEADER);
         scoreAttribute = AttributeName.of(text("scoreAttributeName", SCORE_ATTRIBUTE));
         addHeaders = getInitParameter("addHeaders", false);
         subjectTag =
@@ -169,6 +174,7 @@ public class SpamGptClassifier extends GenericMailet {
         for (MailAddress recipient : mail.getRecipients()) {
             mail.addSpecificHeaderForRecipient(header(statusHeader, verdict.status()), recipient);
             mail.addSpecificHeaderForRecipient(header(flagHeader, verdict.flag()), recipient);
+            mail.addSpecificHeaderForRecipient(header(modelHeader, engine.modelId()), recipient);
         }
         verdict.score()
                 .ifPresent(

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,6 +58,21 @@ final class MailetJames implements AutoCloseable {
     static MailetJames start(
             Path root, Path bundle, Map<String, String> parameters, List<String> users)
             throws Exception {
+        return start(root, bundle, parameters, users, null);
+    }
+
+    /**
+     * As {@link #start(Path, Path, Map, List)}, with a {@code conf/listeners.xml} of the test's.
+     *
+     * @param listenersXml the whole {@code listeners.xml}, or null for James's empty one
+     */
+    static MailetJames start(
+            Path root,
+            Path bundle,
+            Map<String, String> parameters,
+            List<String> users,
+            String listenersXml)
+            throws Exception {
         int metricsPort = freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("model", bundle.toString());
@@ -76,7 +92,11 @@ final class MailetJames implements AutoCloseable {
                                 .append(name)
                                 .append(">\n"));
         mailet.append("            </mailet>");
-        GuiceJamesServer server = JamesHome.start(JamesHome.prepare(root, mailet.toString()));
+        Path home = JamesHome.prepare(root, mailet.toString());
+        if (listenersXml != null) {
+            Files.writeString(home.resolve("conf/listeners.xml"), listenersXml);
+        }
+        GuiceJamesServer server = JamesHome.start(home);
         MailetJames james = new MailetJames(server, metricsPort);
         try {
             server.getProbe(DataProbeImpl.class).addDomain(DOMAIN);

@@ -1,0 +1,36 @@
+package dev.spamgpt.mailet;
+
+import dev.spamgpt.core.feedback.FeedbackLabel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The feedback listener's meters, in the registry the mailet serves: {@code
+ * spamgpt_feedback_reports_total{label, known}} and {@code spamgpt_feedback_failures_total{reason}}
+ * ({@code read}: a message that could not be read, skipped; {@code store}: a write the event bus
+ * retries).
+ */
+final class FeedbackMetrics {
+
+    private final MeterRegistry registry;
+
+    FeedbackMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void report(FeedbackLabel label, boolean alreadyKnown) {
+        Counter.builder("spamgpt.feedback.reports")
+                .description("Feedback reports stored, by label and by whether the model knew")
+                .tags("label", label.wireName(), "known", Boolean.toString(alreadyKnown))
+                .register(registry)
+                .increment();
+    }
+
+    void failure(String reason) {
+        Counter.builder("spamgpt.feedback.failures")
+                .description("Feedback reports that could not be read or stored")
+                .tags("reason", reason)
+                .register(registry)
+                .increment();
+    }
+}

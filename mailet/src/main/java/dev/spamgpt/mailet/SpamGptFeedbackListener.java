@@ -1,0 +1,316 @@
+package dev.spamgpt.mailet;
+
+import dev.spamgpt.core.feedback.FeedbackLabel;
+import dev.spamgpt.core.feedback.FeedbackReport;
+import dev.spamgpt.core.feedback.FeedbackStore;
+import dev.spamgpt.core.feedback.FeedbackStores;
+import dev.spamgpt.core.text.MessageText;
+import dev.spamgpt.core.util.Failures;
+import dev.spamgpt.core.util.Sha256;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import javax.inject.Inject;
+import org.apache.commons.configuration2.HierarchicalConfiguration;
+import org.apache.commons.configuration2.tree.ImmutableNode;
+import org.apache.james.core.Username;
+import org.apache.james.events.Event;
+import org.apache.james.events.EventListener;
+import org.apache.james.events.Group;
+import org.apache.james.mailbox.MailboxManager;
+import org.apache.james.mailbox.MailboxSession;
+import org.apache.james.mailbox.events.MessageMoveEvent;
+import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MailboxId;
+import org.apache.james.mailbox.model.MailboxPath;
+import org.apache.james.mailbox.model.MessageMoves;
+import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
+import org.apache.james.mailbox.store.mail.MessageMapper;
+import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Learns from users' moves: a message moved or copied into the Spam mailbox becomes a {@code spam}
+ * feedback report, and one moved out of Spam into any mailbox but Trash a {@code ham} report. The
+ * reports go to a {@link FeedbackStore}, from which {@code spamgpt-trainer prepare --source
+ * feedback:...} builds the next training set.
+ *
+ * <p>Registered in James's {@code conf/listeners.xml}, from {@code spamgpt-mailet.jar} in {@code
+ * extensions-jars/}:
+ *
+ * <pre>{@code
+ * <listeners>
+ *   <listener>
+ *     <class>dev.spamgpt.mailet.SpamGptFeedbackListener</class>
+ *     <async>true</async>
+ *     <configuration>
+ *       <store>/root/var/spamgpt-feedback</store>
+ *     </configuration>
+ *   </listener>
+ * </listeners>
+ * }</pre>
+ *
+ * Parameters of {@code <configuration>} (all optional):
+ *
+ * <ul>
+ *   <li>{@code store}: a folder (an append-only store on this server's disk; relative to James's
+ *       working directory), or {@code kafka:TOPIC@HOST:PORT,...} for a Kafka topic that several
+ *       servers share; default {@code var/spamgpt-feedback}. {@code <kafka>} holds extra Kafka
+ *       client settings, such as {@code <security.protocol>SSL</security.protocol>}; {@code
+ *       kafkaTimeoutSeconds} bounds one write (default 30).
+ *   <li>{@code spamMailbox}, {@code trashMailbox}: the mailbox names; default {@code Spam} and
+ *       {@code Trash}.
+ *   <li>{@code user}: {@code hash} (default) writes each user as {@code sha256:<hex>} of the
+ *       lower-case address, salted with {@code userSalt} if set; {@code keep} writes the address.
+ *   <li>{@code maxBytes}: the most bytes of each message kept and read, as the mailet's {@code
+ *       maxBytes}; default 262144. {@code maxTokens}: bounds the extracted text as the mailet's
+ *       does; default 1024 (keep it at or above the bundle's).
+ *   <li>{@code statusHeaderName}, {@code modelHeaderName}: the mailet's per-recipient headers, read
+ *       back from the stored message for the verdict, score and model it got at delivery.
+ * </ul>
+ *
+ * <p>It never slows or fails delivery or IMAP: James runs it after the move, on its event bus
+ * ({@link ExecutionMode#ASYNCHRONOUS} whatever {@code <async>} says). When the store refuses a
+ * report, the exception goes back to the event bus, which retries the event and, after its last
+ * retry, keeps it in its dead letters; each failure is logged and counted ({@code
+ * spamgpt_feedback_failures_total}). A retried event writes a report with the same id, which the
+ * stores keep once. A message that cannot be read is logged, counted and skipped.
+ */
+public class SpamGptFeedbackListener implements EventListener.GroupEventListener {
+
+    /** The listener's event-bus group: James keeps its retries and dead letters under it. */
+    public static class SpamGptFeedbackGroup extends Group {}
+
+    private static final Logger LOGGER = LoggerFactory.getLogger(SpamGptFeedbackListener.class);
+    private static final Group GROUP = new SpamGptFeedbackGroup();
+
+    private final FeedbackSettings settings;
+    private final MailboxManager mailboxManager;
+    private final MailboxSessionMapperFactory mapperFactory;
+    private final FeedbackStore store;
+    private final MessageText.Limits limits;
+    private final FeedbackMetrics metrics;
+
+    /**
+     * Called by James with the listener's {@code <configuration>}.
+     *
+     * @param configuration the {@code <configuration>} element
+     * @param mailboxManager James's mailbox manager
+     * @param mapperFactory James's mailbox store
+     * @throws IOException if the feedback folder cannot be created
+     */
+    @Inject
+    public SpamGptFeedbackListener(
+            HierarchicalConfiguration<ImmutableNode> configuration,
+            MailboxManager mailboxManager,
+            MailboxSessionMapperFactory mapperFactory)
+            throws IOException {
+        this(
+                FeedbackSettings.from(configuration),
+                mailboxManager,
+                mapperFactory,
+                MetricsEndpoint.registry());
+    }
+
+    SpamGptFeedbackListener(
+            FeedbackSettings settings,
+            MailboxManager mailboxManager,
+            MailboxSessionMapperFactory mapperFactory,
+            MeterRegistry registry)
+            throws IOException {
+        this.settings = settings;
+        this.mailboxManager = mailboxManager;
+        this.mapperFactory = mapperFactory;
+        this.limits = SpamGptEngine.limits(settings.maxBytes, settings.maxTokens);
+        this.metrics = new FeedbackMetrics(registry);
+        String spec = settings.store;
+        if (!settings.isKafka()) {
+            Path folder = Paths.get(spec).toAbsolutePath();
+            spec = folder.toString();
+        }
+        this.store = FeedbackStores.open(spec, settings.kafka, settings.kafkaTimeout);
+        LOGGER.info(
+                "SpamGPT feedback listener: moves into '{}' are spam reports, out of it (but not"
+                        + " into '{}') ham reports, stored in {}",
+                settings.spamMailbox,
+                settings.trashMailbox,
+                spec);
+    }
+
+    @Override
+    public Group getDefaultGroup() {
+        return GROUP;
+    }
+
+    @Override
+    public ExecutionMode getExecutionMode() {
+        return ExecutionMode.ASYNCHRONOUS;
+    }
+
+    @Override
+    public boolean isHandling(Event event) {
+        return event instanceof MessageMoveEvent && !event.isNoop();
+    }
+
+    @Override
+    public void event(Event event) throws Exception {
+        if (!(event instanceof MessageMoveEvent)) {
+            return;
+        }
+        MessageMoveEvent move = (MessageMoveEvent) event;
+        Username user = move.getUsername();
+        MailboxSession session = mailboxManager.createSystemSession(user);
+        try {
+            Optional<MailboxId> spam = mailboxId(user, settings.spamMailbox, session);
+            if (spam.isEmpty()) {
+                return;
+            }
+            Optional<MailboxId> trash = mailboxId(user, settings.trashMailbox, session);
+            MessageMoves moves = move.getMessageMoves();
+            FeedbackLabel label;
+            String from;
+            String to;
+            if (moves.addedMailboxIds().contains(spam.get())) {
+                label = FeedbackLabel.SPAM;
+                from =
+                        nameOf(
+                                first(moves.removedMailboxIds(), moves.getPreviousMailboxIds()),
+                                session);
+                to = settings.spamMailbox;
+            } else if (moves.removedMailboxIds().contains(spam.get())
+                    && !moves.addedMailboxIds().isEmpty()
+                    && !(trash.isPresent() && moves.addedMailboxIds().contains(trash.get()))) {
+                label = FeedbackLabel.HAM;
+                from = settings.spamMailbox;
+                to = nameOf(first(moves.addedMailboxIds(), Set.of()), session);
+            } else {
+                return;
+            }
+            report(move, label, from, to, session);
+        } finally {
+            mailboxManager.endProcessingRequest(session);
+        }
+    }
+
+    private void report(
+            MessageMoveEvent move,
+            FeedbackLabel label,
+            String from,
+            String to,
+            MailboxSession session)
+            throws IOException {
+        Set<String> done = new HashSet<>();
+        for (MailboxMessage message :
+                mapperFactory
+                        .getMessageIdMapper(session)
+                        .find(move.getMessageIds(), MessageMapper.FetchType.FULL)) {
+            String messageId = message.getMessageId().serialize();
+            if (!done.add(messageId)) {
+                continue; // the same message in two mailboxes: one report
+            }
+            FeedbackReport report;
+            try {
+                report = build(move, message, messageId, label, from, to);
+            } catch (IOException | RuntimeException | StackOverflowError e) {
+                Failures.requireNonFatal(e);
+                metrics.failure("read");
+                LOGGER.warn(
+                        "SpamGPT feedback: skipped message {} of {}: cannot read it: {}",
+                        messageId,
+                        move.getUsername().asString(),
+                        e.toString());
+                continue;
+            }
+            try {
+                store.append(report);
+            } catch (IOException | RuntimeException e) {
+                metrics.failure("store");
+                LOGGER.warn(
+                        "SpamGPT feedback: could not store the {} report {} (the event bus"
+                                + " retries it): {}",
+                        label.wireName(),
+                        report.id(),
+                        e.toString());
+                throw e;
+            }
+            metrics.report(label, report.alreadyKnown());
+        }
+    }
+
+    private FeedbackReport build(
+            MessageMoveEvent move,
+            MailboxMessage message,
+            String messageId,
+            FeedbackLabel label,
+            String from,
+            String to)
+            throws IOException {
+        byte[] raw;
+        try (InputStream in = message.getFullContent()) {
+            raw = in.readNBytes(settings.maxBytes);
+        }
+        MessageText.Result text = MessageText.fromMime(raw, limits);
+        DeliveryHeaders delivery =
+                DeliveryHeaders.read(raw, settings.statusHeader, settings.modelHeader);
+        String id =
+                Sha256.ofBytes(
+                        (move.getEventId().getId() + "\n" + messageId)
+                                .getBytes(StandardCharsets.UTF_8));
+        return FeedbackReport.builder()
+                .id(id)
+                .label(label)
+                .user(settings.user(move.getUsername().asString()))
+                .reportedAt(Instant.now().toString())
+                .fromMailbox(from)
+                .toMailbox(to)
+                .deliveryVerdict(delivery.verdict())
+                .deliveryScore(delivery.score())
+                .deliveryModel(delivery.model())
+                .alreadyKnown(delivery.agreesWith(label))
+                .text(text.text())
+                .textTruncated(text.truncated())
+                .rawBytes(message.getFullContentOctets())
+                .raw(raw)
+                .build();
+    }
+
+    private Optional<MailboxId> mailboxId(Username user, String name, MailboxSession session) {
+        try {
+            return Optional.of(
+                    mailboxManager.getMailbox(MailboxPath.forUser(user, name), session).getId());
+        } catch (MailboxException e) {
+            return Optional.empty(); // no such mailbox for this user: nothing moves in or out
+        }
+    }
+
+    private String nameOf(Optional<MailboxId> id, MailboxSession session) {
+        if (id.isEmpty()) {
+            return null;
+        }
+        try {
+            return mailboxManager.getMailbox(id.get(), session).getMailboxPath().getName();
+        } catch (MailboxException e) {
+            return null;
+        }
+    }
+
+    private static Optional<MailboxId> first(Set<MailboxId> preferred, Set<MailboxId> otherwise) {
+        if (!preferred.isEmpty()) {
+            return Optional.of(preferred.iterator().next());
+        }
+        return otherwise.stream().findFirst();
+    }
+
+    /** Closes the store (James does not call this; tests do). */
+    void close() throws IOException {
+        store.close();
+    }
+}
