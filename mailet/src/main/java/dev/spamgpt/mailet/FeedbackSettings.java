@@ -38,6 +38,9 @@ final class FeedbackSettings {
     final int maxTokens;
     final String statusHeader;
     final String modelHeader;
+    final int queueCapacity;
+    final int retries;
+    final long retryBackoffMillis;
 
     private FeedbackSettings(HierarchicalConfiguration<ImmutableNode> c) {
         store = text(c, "store", DEFAULT_STORE);
@@ -58,6 +61,9 @@ final class FeedbackSettings {
         maxTokens = (int) number(c, "maxTokens", DEFAULT_MAX_TOKENS, 1, 1 << 20);
         statusHeader = text(c, "statusHeaderName", SpamGptClassifier.STATUS_HEADER);
         modelHeader = text(c, "modelHeaderName", SpamGptClassifier.MODEL_HEADER);
+        queueCapacity = (int) number(c, "queueCapacity", 1000, 1, 1 << 20);
+        retries = (int) number(c, "retries", 5, 0, 100);
+        retryBackoffMillis = number(c, "retryBackoffMillis", 1000, 1, 3_600_000);
         if (spamMailbox.equalsIgnoreCase(trashMailbox)) {
             throw new IllegalArgumentException(
                     "SpamGPT feedback listener: <spamMailbox> and <trashMailbox> must differ");

@@ -17,6 +17,10 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
@@ -77,12 +81,16 @@ import org.slf4j.LoggerFactory;
  *       back from the stored message for the verdict, score and model it got at delivery.
  * </ul>
  *
- * <p>It never slows or fails delivery or IMAP: James runs it after the move, on its event bus
- * ({@link ExecutionMode#ASYNCHRONOUS} whatever {@code <async>} says). When the store refuses a
- * report, the exception goes back to the event bus, which retries the event and, after its last
- * retry, keeps it in its dead letters; each failure is logged and counted ({@code
- * spamgpt_feedback_failures_total}). A retried event writes a report with the same id, which the
- * stores keep once. A message that cannot be read is logged, counted and skipped.
+ * <p>It never slows or fails delivery or IMAP. James 3.8.1's in-VM event bus runs group listeners
+ * inside the command that moved the message, even asynchronous ones, and retries a failed one there
+ * too (measured: a store that refused every report held each IMAP MOVE for about 25 s). So the
+ * listener only queues the move ({@code queueCapacity}, default 1000; a move that finds the queue
+ * full is dropped and counted) and one thread of its own reads the messages and stores the reports.
+ * A refused report is retried ({@code retries}, default 5, backing off from {@code
+ * retryBackoffMillis}, default 1000, doubling up to a minute); each failure is logged and counted
+ * ({@code spamgpt_feedback_failures_total{reason="store"}}, and {@code reason="gave_up"} when the
+ * retries run out). A retried move writes reports with the same ids, which the stores keep once. A
+ * message that cannot be read is logged, counted ({@code reason="read"}) and skipped.
  */
 public class SpamGptFeedbackListener implements EventListener.GroupEventListener {
 
@@ -98,6 +106,7 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
     private final FeedbackStore store;
     private final MessageText.Limits limits;
     private final FeedbackMetrics metrics;
+    private final ThreadPoolExecutor worker;
 
     /**
      * Called by James with the listener's {@code <configuration>}.
@@ -131,6 +140,18 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
         this.mapperFactory = mapperFactory;
         this.limits = SpamGptEngine.limits(settings.maxBytes, settings.maxTokens);
         this.metrics = new FeedbackMetrics(registry);
+        this.worker =
+                new ThreadPoolExecutor(
+                        1,
+                        1,
+                        0,
+                        TimeUnit.MILLISECONDS,
+                        new LinkedBlockingQueue<>(settings.queueCapacity),
+                        runnable -> {
+                            Thread t = new Thread(runnable, "spamgpt-feedback");
+                            t.setDaemon(true);
+                            return t;
+                        });
         String spec = settings.store;
         if (!settings.isKafka()) {
             Path folder = Paths.get(spec).toAbsolutePath();
@@ -160,12 +181,58 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
         return event instanceof MessageMoveEvent && !event.isNoop();
     }
 
+    /**
+     * Queues the move for the listener's own thread and returns at once: James 3.8.1's in-VM event
+     * bus runs a group listener, even an asynchronous one, inside the IMAP command that moved the
+     * message, so any wait here would be the user's.
+     */
     @Override
-    public void event(Event event) throws Exception {
+    public void event(Event event) {
         if (!(event instanceof MessageMoveEvent)) {
             return;
         }
         MessageMoveEvent move = (MessageMoveEvent) event;
+        try {
+            worker.execute(() -> handleWithRetries(move));
+        } catch (RejectedExecutionException e) {
+            metrics.failure("queue_full");
+            LOGGER.warn(
+                    "SpamGPT feedback: dropped a move of {} ({} moves already wait; raise"
+                            + " queueCapacity)",
+                    move.getUsername().asString(),
+                    settings.queueCapacity);
+        }
+    }
+
+    private void handleWithRetries(MessageMoveEvent move) {
+        long backoff = settings.retryBackoffMillis;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                handle(move);
+                return;
+            } catch (Exception | StackOverflowError e) {
+                Failures.requireNonFatal(e);
+                if (attempt > settings.retries) {
+                    metrics.failure("gave_up");
+                    LOGGER.error(
+                            "SpamGPT feedback: gave up on a move of {} after {} attempts: {}",
+                            move.getUsername().asString(),
+                            attempt,
+                            e.toString());
+                    return;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 60_000);
+            }
+        }
+    }
+
+    private void handle(MessageMoveEvent move) throws Exception {
         Username user = move.getUsername();
         MailboxSession session = mailboxManager.createSystemSession(user);
         try {
@@ -234,8 +301,7 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
             } catch (IOException | RuntimeException e) {
                 metrics.failure("store");
                 LOGGER.warn(
-                        "SpamGPT feedback: could not store the {} report {} (the event bus"
-                                + " retries it): {}",
+                        "SpamGPT feedback: could not store the {} report {} (retrying): {}",
                         label.wireName(),
                         report.id(),
                         e.toString());
@@ -309,8 +375,9 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
         return otherwise.stream().findFirst();
     }
 
-    /** Closes the store (James does not call this; tests do). */
+    /** Stops the worker and closes the store (James does not call this; tests do). */
     void close() throws IOException {
+        worker.shutdownNow();
         store.close();
     }
 }

@@ -121,6 +121,56 @@ class SpamGptClassifierModelTest {
                                             .startsWith(isSpam ? "Yes, score=" : "No, score="));
         }
         assertThat(spam).isEqualTo(3);
+        String modelId = reference.modelId();
+        assertThat(
+                        mails.get(0)
+                                .getPerRecipientSpecificHeaders()
+                                .getHeadersForRecipient(
+                                        new org.apache.james.core.MailAddress(RECIPIENT1)))
+                .anySatisfy(
+                        h -> {
+                            assertThat(h.getName()).isEqualTo(SpamGptClassifier.MODEL_HEADER);
+                            assertThat(h.getValue()).isEqualTo(modelId);
+                        });
+    }
+
+    @Test
+    void aBundleTrainedOnSmsShouldBeFlaggedAsADemoInTheMetrics() throws Exception {
+        Path sms = TinyBundles.randomBundle(tmp.resolve("sms-bundle"), 12);
+        Path manifest = sms.resolve("manifest.json");
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+                (com.fasterxml.jackson.databind.node.ObjectNode)
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .readTree(manifest.toFile());
+        json.put("data_domain", "sms");
+        json.put("id", "sms-demo");
+        Files.writeString(manifest, json.toString());
+
+        for (Path b : List.of(sms, bundle)) {
+            SpamGptClassifier mailet = new SpamGptClassifier();
+            mailet.init(
+                    FakeMailetConfig.builder()
+                            .mailetName("Domain" + b.getFileName())
+                            .setProperty("model", b.toString())
+                            .build());
+            mailet.destroy();
+        }
+        io.micrometer.core.instrument.Gauge smsGauge =
+                MetricsEndpoint.registry()
+                        .find("spamgpt.model.sms.domain")
+                        .tag("instance", "Domainsms-bundle")
+                        .gauge();
+        io.micrometer.core.instrument.Gauge otherGauge =
+                MetricsEndpoint.registry()
+                        .find("spamgpt.model.sms.domain")
+                        .tag("instance", "Domainbundle")
+                        .gauge();
+        assertThat(smsGauge).isNotNull();
+        assertThat(smsGauge.value()).isEqualTo(1.0);
+        assertThat(smsGauge.getId().getTag("domain")).isEqualTo("sms");
+        assertThat(otherGauge).isNotNull();
+        assertThat(otherGauge.value()).isEqualTo(0.0);
+        assertThat(otherGauge.getId().getTag("domain")).isEqualTo("unknown");
     }
 
     @Test
