@@ -2,6 +2,7 @@ package dev.spamgpt.trainer.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.spamgpt.core.bundle.DataDomain;
 import dev.spamgpt.core.util.Sha256;
 import dev.spamgpt.core.util.TempFiles;
 import dev.spamgpt.trainer.data.Balancing;
@@ -143,10 +144,66 @@ public final class PrepareCommand implements Callable<Integer> {
             description = "Use an SMS collection file whose SHA-256 differs from the UCI release.")
     private boolean noVerify;
 
+    @Option(
+            names = "--source",
+            paramLabel = "KIND:SPEC[,cap=N][,weight=W]",
+            description = {
+                "A source of examples; repeat it to mix sources. KIND is sms (SPEC: the file, or"
+                        + " nothing to download it), mail (a folder with ham/ and spam/), tsv,"
+                        + " csv, jsonl (labelled files), or feedback (a feedback folder, or"
+                        + " kafka:TOPIC@HOST:PORT). cap=N keeps a seeded sample of at most N of"
+                        + " its examples; weight=W scales its share of the training split only"
+                        + " (2 repeats its examples, 0.5 keeps half); domain=sms|mail names the"
+                        + " domain of a text file.",
+                "The same text from two sources is used once. dataset.json records each source,"
+                        + " and the data domain of the whole (sms, mail or mixed), which train"
+                        + " copies into the bundle.",
+                "Example: --source feedback:/var/james/spamgpt-feedback --source"
+                        + " mail:~/mail-export,cap=5000 --source sms,weight=0.5"
+            })
+    private List<String> sourceSpecs = new ArrayList<>();
+
+    @Option(
+            names = "--feedback-known",
+            paramLabel = "skip|keep",
+            defaultValue = "skip",
+            description =
+                    "Reports that agree with the verdict the message got at delivery teach"
+                            + " nothing new: skip them or keep them (default: ${DEFAULT-VALUE}).")
+    private String feedbackKnown;
+
+    @Option(
+            names = "--feedback-daily-cap",
+            paramLabel = "N",
+            defaultValue = "50",
+            description = "Most feedback reports per user per UTC day (default: ${DEFAULT-VALUE}).")
+    private int feedbackDailyCap;
+
+    @Option(
+            names = "--feedback-user-share",
+            paramLabel = "F",
+            defaultValue = "0.2",
+            description =
+                    "Most share of a feedback source's examples one user may give, but never"
+                            + " fewer than --feedback-share-floor (default: ${DEFAULT-VALUE}).")
+    private double feedbackUserShare;
+
+    @Option(
+            names = "--feedback-share-floor",
+            paramLabel = "N",
+            defaultValue = "100",
+            description =
+                    "Each user may give this many feedback examples whatever the share"
+                            + " (default: ${DEFAULT-VALUE}).")
+    private int feedbackShareFloor;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (!sourceSpecs.isEmpty()) {
+            return new MultiSourcePrepare(this, stdout, stderr).run();
+        }
 
         if (maxLineChars < 1) {
             throw new CliException(
@@ -248,6 +305,51 @@ public final class PrepareCommand implements Callable<Integer> {
         return SpamGptCli.EXIT_OK;
     }
 
+    // The settings MultiSourcePrepare shares with the one-source path.
+    List<String> sourceSpecs() {
+        return sourceSpecs;
+    }
+
+    Path data() {
+        return data;
+    }
+
+    Path out() {
+        return out;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    boolean noBalance() {
+        return noBalance;
+    }
+
+    boolean noVerify() {
+        return noVerify;
+    }
+
+    int maxLineChars() {
+        return maxLineChars;
+    }
+
+    String feedbackKnown() {
+        return feedbackKnown;
+    }
+
+    int feedbackDailyCap() {
+        return feedbackDailyCap;
+    }
+
+    double feedbackUserShare() {
+        return feedbackUserShare;
+    }
+
+    int feedbackShareFloor() {
+        return feedbackShareFloor;
+    }
+
     private DataFormat formatOf(Path source) {
         if (!Files.exists(source)) {
             throw new CliException(SpamGptCli.EXIT_USAGE, source + " does not exist");
@@ -277,7 +379,7 @@ public final class PrepareCommand implements Callable<Integer> {
      * --no-verify}) before it replaces anything; whatever fails, the zip and the extracted bytes
      * are deleted, so the next run downloads again instead of failing the same way.
      */
-    private Path downloadSmsCollection(PrintWriter stderr) throws IOException {
+    Path downloadSmsCollection(PrintWriter stderr) throws IOException {
         Path file = cacheDir.resolve(SmsCollectionReader.FILE_NAME);
         if (Files.isRegularFile(file)
                 && (noVerify || Sha256.ofFile(file).equals(SmsCollectionReader.SHA256))) {
@@ -414,6 +516,13 @@ public final class PrepareCommand implements Callable<Integer> {
         }
         manifest.put("source_sha256", sourceSha);
         manifest.put("format", kind.cliName());
+        DataDomain domain =
+                kind == DataFormat.SMS
+                        ? DataDomain.SMS
+                        : kind == DataFormat.MAIL ? DataDomain.MAIL : DataDomain.UNKNOWN;
+        if (domain != DataDomain.UNKNOWN) {
+            manifest.put("data_domain", domain.wireName());
+        }
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put("0", "ham");
         labels.put("1", "spam");
@@ -439,7 +548,7 @@ public final class PrepareCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Long> counts(List<LabelledText> examples) {
+    static Map<String, Long> counts(List<LabelledText> examples) {
         long spam = examples.stream().filter(e -> e.label() == LabelledText.SPAM).count();
         Map<String, Long> counts = new LinkedHashMap<>();
         counts.put("ham", examples.size() - spam);
@@ -448,7 +557,7 @@ public final class PrepareCommand implements Callable<Integer> {
         return counts;
     }
 
-    private static String table(Map<String, List<LabelledText>> parts) {
+    static String table(Map<String, List<LabelledText>> parts) {
         StringBuilder table =
                 new StringBuilder(
                         String.format("%-12s %7s %7s %7s%n", "split", "ham", "spam", "total"));
@@ -467,7 +576,7 @@ public final class PrepareCommand implements Callable<Integer> {
                 .toString();
     }
 
-    private static void report(ReadResult read, PrintWriter stderr) {
+    static void report(ReadResult read, PrintWriter stderr) {
         if (read.malformed() > 0) {
             stderr.println("warning: " + read.malformed() + " malformed record(s) were not used:");
             read.malformedSamples().forEach(s -> stderr.println("  " + s));

@@ -9,6 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spamgpt.core.bundle.BundleManifest;
+import dev.spamgpt.core.bundle.DataDomain;
 import dev.spamgpt.core.bundle.ModelBundle;
 import dev.spamgpt.core.checkpoint.HfCheckpoint;
 import dev.spamgpt.core.inference.Pooling;
@@ -162,6 +163,12 @@ public final class TrainingRun implements AutoCloseable {
         TrainingReport report = report(predictions, fit, tuner, cpuStart, manager.getDevice());
         report.print(log);
         BundleManifest manifest = manifest(settings, maxLength, model, tuner, data, report);
+        log.println(
+                "Data domain: "
+                        + manifest.domain().wireName()
+                        + (manifest.domain() == DataDomain.SMS
+                                ? " (a model trained on SMS alone is a demo, not a mail filter)"
+                                : ""));
         ModelBundle bundle =
                 export(settings.outDir(), model, manifest, report, fit, settings.options(), log);
         return new TrainingRun(
@@ -341,6 +348,7 @@ public final class TrainingRun implements AutoCloseable {
                                 : settings.baseModelId(),
                         baseSha(settings))
                 .datasetSha256(datasetSha(settings.dataDir()))
+                .dataDomain(datasetDomain(settings.dataDir()))
                 .training(trainingJson(settings, tuner, data))
                 .metrics(report.summary());
     }
@@ -517,6 +525,28 @@ public final class TrainingRun implements AutoCloseable {
             return null;
         }
         return Sha256.ofFile(s.baseModelFolder().resolve(HfCheckpoint.WEIGHTS));
+    }
+
+    /**
+     * The data domain {@code prepare} recorded; for a data set from before it did, the domain its
+     * one format implies ({@code sms}, or {@code mail} for mail folders).
+     */
+    static DataDomain datasetDomain(Path dataDir) throws IOException {
+        Path manifest = dataDir.resolve("dataset.json");
+        if (!Files.isRegularFile(manifest)) {
+            return DataDomain.UNKNOWN;
+        }
+        JsonNode node = JSON.readTree(manifest.toFile());
+        if (node == null) {
+            return DataDomain.UNKNOWN;
+        }
+        if (node.hasNonNull("data_domain")) {
+            return DataDomain.parseOrUnknown(node.get("data_domain").asText());
+        }
+        String format = node.path("format").asText("");
+        return format.equals("sms")
+                ? DataDomain.SMS
+                : format.equals("mail") ? DataDomain.MAIL : DataDomain.UNKNOWN;
     }
 
     /** The source's sha256 recorded by {@code prepare}, else a digest of the three CSV files. */
