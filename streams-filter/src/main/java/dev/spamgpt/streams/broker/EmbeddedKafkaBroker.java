@@ -93,4 +93,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     "embedded broker did not stop cleanly: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Runs the broker in a JVM of its own until standard input closes: for tests and tools that
+     * must keep Kafka's libraries apart from their own (James 3.8.1 wants other versions). Prints
+     * {@code bootstrap.servers=HOST:PORT} on standard output once the broker is ready.
+     *
+     * @param args optional: the largest message in bytes (default 2 MiB)
+     * @throws Exception if the broker does not start
+     */
+    public static void main(String[] args) throws Exception {
+        int maxMessageBytes = args.length > 0 ? Integer.parseInt(args[0]) : 2 << 20;
+        try (EmbeddedKafkaBroker broker = start(maxMessageBytes, Map.of())) {
+            System.out.println("bootstrap.servers=" + broker.bootstrapServers());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // Only the end of the input counts.
+            }
+        }
+    }
 }
