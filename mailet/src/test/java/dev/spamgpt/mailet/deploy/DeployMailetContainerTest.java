@@ -2,6 +2,7 @@ package dev.spamgpt.mailet.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -66,5 +67,22 @@ class DeployMailetContainerTest {
                                 .item(0)
                                 .getTextContent())
                 .isEqualTo("Spam");
+    }
+
+    @Test
+    void theShippedListenersXmlShouldRegisterTheFeedbackListenerOnAFolderStore() throws Exception {
+        Document doc =
+                DocumentBuilderFactory.newInstance()
+                        .newDocumentBuilder()
+                        .parse(Paths.get("..", "deploy", "james", "listeners.xml").toFile());
+        Element listener = (Element) doc.getElementsByTagName("listener").item(0);
+        String className = listener.getElementsByTagName("class").item(0).getTextContent().trim();
+        assertThat(className).isEqualTo(dev.spamgpt.mailet.SpamGptFeedbackListener.class.getName());
+        assertThat(listener.getElementsByTagName("async").item(0).getTextContent().trim())
+                .isEqualTo("true");
+        assertThat(listener.getElementsByTagName("store").item(0).getTextContent().trim())
+                .isEqualTo("/root/var/spamgpt-feedback");
+        assertThat(Files.readString(Paths.get("..", "deploy", "james", "Dockerfile")))
+                .contains("COPY deploy/james/listeners.xml /root/conf/listeners.xml");
     }
 }
