@@ -85,15 +85,11 @@ class FeedbackJamesIT {
             assertThat(imap.getMessageCount("INBOX")).as("mails in INBOX").isGreaterThan(1);
             assertThat(imap.getMessageCount("Spam")).as("mails in Spam").isGreaterThan(1);
 
-            imap.select("Spam");
-            outOfSpam = StoredReports.firstTestId(imap);
-            imap.moveFirstMessage("Archive");
+            outOfSpam = StoredReports.moveFirstScored(imap, "Spam", "Archive");
             imap.select("Spam");
             toTrash = StoredReports.firstTestId(imap);
             imap.moveFirstMessage("Trash");
-            imap.select("INBOX");
-            intoSpam = StoredReports.firstTestId(imap);
-            imap.moveFirstMessage("Spam");
+            intoSpam = StoredReports.moveFirstScored(imap, "INBOX", "Spam");
         }
         List<Stored> reports = awaitReports(2);
         Awaitility.await()

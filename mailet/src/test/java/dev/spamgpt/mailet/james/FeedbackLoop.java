@@ -60,14 +60,10 @@ abstract class FeedbackLoop {
                 imap.connect("127.0.0.1", james.imapPort()).login(CAROL, PASSWORD);
                 imap.create("Receipts");
                 imap.create("Trash");
-                imap.select("Spam");
-                outOfSpam = StoredReports.firstTestId(imap);
-                imap.moveFirstMessage("Receipts");
+                outOfSpam = StoredReports.moveFirstScored(imap, "Spam", "Receipts");
                 imap.select("Spam");
                 imap.moveFirstMessage("Trash");
-                imap.select("INBOX");
-                intoSpam = StoredReports.firstTestId(imap);
-                imap.moveFirstMessage("Spam");
+                intoSpam = StoredReports.moveFirstScored(imap, "INBOX", "Spam");
             }
             Awaitility.await()
                     .atMost(Duration.ofMinutes(1))

@@ -120,6 +120,32 @@ final class StoredReports {
         return out;
     }
 
+    private static final Pattern SEARCH = Pattern.compile("(?m)^\\* SEARCH ((?:\\d+ ?)+)");
+
+    /**
+     * Moves the first message of {@code from} that the mailet scored (its status has a score, so
+     * not a mail without text) to {@code to}, with IMAP MOVE as mail clients do.
+     *
+     * @return its X-Test-Id
+     */
+    static String moveFirstScored(TestIMAPClient imap, String from, String to) throws Exception {
+        imap.select(from);
+        Matcher found =
+                SEARCH.matcher(
+                        imap.sendCommand(
+                                "SEARCH HEADER org.apache.james.spamgpt.status \"score=\""));
+        assertThat(found.find()).as("a scored message in %s", from).isTrue();
+        String seq = found.group(1).trim().split(" ")[0];
+        Matcher id =
+                TEST_ID.matcher(
+                        imap.sendCommand(
+                                "FETCH " + seq + " (BODY.PEEK[HEADER.FIELDS (X-Test-Id)])"));
+        assertThat(id.find()).isTrue();
+        String reply = imap.sendCommand("MOVE " + seq + " " + to);
+        assertThat(reply).as("MOVE %s %s", seq, to).contains("OK");
+        return id.group(1);
+    }
+
     static String firstTestId(TestIMAPClient imap) throws Exception {
         Matcher m = TEST_ID.matcher(imap.readFirstMessageHeaders());
         assertThat(m.find()).isTrue();

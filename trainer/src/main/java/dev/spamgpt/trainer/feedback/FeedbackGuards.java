@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
  * FeedbackSummary}:
  *
  * <ol>
+ *   <li><b>No text.</b> A report of a mail without text is dropped: the model has nothing to read.
  *   <li><b>Already known.</b> A report that agrees with the verdict the message got at delivery
  *       (spam moved into Spam that was already flagged) teaches nothing new: skipped by default,
  *       kept with {@link Known#KEEP}.
@@ -113,6 +114,11 @@ public final class FeedbackGuards {
         summary.reports = reports.size();
         List<FeedbackReport> kept = new ArrayList<>();
         for (FeedbackReport r : reports) {
+            if (r.text().isBlank()) {
+                // A mail without text (an image, an empty body) has nothing for the model to read.
+                summary.dropped.merge("no_text", 1L, Long::sum);
+                continue;
+            }
             if (r.alreadyKnown()) {
                 summary.alreadyKnown++;
                 if (settings.known == Known.SKIP) {

@@ -47,7 +47,7 @@ public final class FeedbackSummary {
         return alreadyKnown;
     }
 
-    /** Dropped reports or examples by reason: already_known, daily_cap, user_share. */
+    /** Dropped reports or examples by reason: no_text, already_known, daily_cap, user_share. */
     public Map<String, Long> dropped() {
         return dropped;
     }

@@ -151,6 +151,18 @@ class FeedbackGuardsTest {
     }
 
     @Test
+    void aMailWithoutTextTeachesNothing() {
+        FeedbackGuards.Result r =
+                FeedbackGuards.apply(
+                        List.of(
+                                spam("a", " ", "2026-12-01T10:00:00Z"),
+                                spam("a", "text", "2026-12-01T10:00:00Z")),
+                        open());
+        assertThat(r.examples()).extracting(LabelledText::text).containsExactly("text");
+        assertThat(r.summary().dropped()).containsEntry("no_text", 1L);
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(
                         () -> new FeedbackGuards.Settings(FeedbackGuards.Known.SKIP, 0, 0.2, 0, 1))
