@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tribuo.Model;
@@ -46,6 +48,16 @@ public final class LexicalBaseline {
     private static final String SPAM = "spam";
     private static final String HAM = "ham";
     private static final LabelFactory LABELS = new LabelFactory();
+
+    /**
+     * Tribuo logs its SGD loss on java.util.logging at INFO every 1000 examples; that is noise on
+     * the training log. The reference is kept because the logging framework holds loggers weakly.
+     */
+    private static final Logger TRIBUO_LOG = Logger.getLogger("org.tribuo");
+
+    static {
+        TRIBUO_LOG.setLevel(Level.WARNING);
+    }
 
     private final Map<String, Double> idf;
     private final Model<Label> model;
