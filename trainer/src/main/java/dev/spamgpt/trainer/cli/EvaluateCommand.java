@@ -9,6 +9,8 @@ import dev.spamgpt.core.bundle.ModelBundle;
 import dev.spamgpt.core.inference.Pooling;
 import dev.spamgpt.core.model.Gpt2ForClassification;
 import dev.spamgpt.core.util.Djl;
+import dev.spamgpt.trainer.baseline.BaselineReport;
+import dev.spamgpt.trainer.baseline.LexicalBaseline;
 import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.eval.BinaryMetrics;
@@ -16,6 +18,7 @@ import dev.spamgpt.trainer.eval.ThresholdSelector;
 import dev.spamgpt.trainer.train.ClassifierPass;
 import dev.spamgpt.trainer.train.ClassifierPass.Predictions;
 import dev.spamgpt.trainer.train.Example;
+import dev.spamgpt.trainer.train.TrainingRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -25,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -85,6 +89,18 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Measure at this threshold instead of the bundle's (not stored).")
     Double threshold;
 
+    @Option(
+            names = "--baseline-train",
+            paramLabel = "CSV",
+            description =
+                    "Fit the lexical baseline (TF-IDF + logistic regression) on this CSV and print"
+                        + " it beside the model. Default: train.csv beside --data, when there is"
+                        + " one.")
+    Path baselineTrain;
+
+    @Option(names = "--no-baseline", description = "Do not fit or report the lexical baseline.")
+    boolean noBaseline;
+
     @Option(names = "--json", description = "Print the metrics as one JSON object.")
     boolean json;
 
@@ -105,8 +121,12 @@ final class EvaluateCommand implements Callable<Integer> {
         if (targetFpr != null && !(targetFpr >= 0 && targetFpr < 1)) {
             throw usage("--threshold-for-fpr must be in [0, 1), got " + targetFpr);
         }
+        if (noBaseline && baselineTrain != null) {
+            throw usage("give --baseline-train CSV or --no-baseline, not both");
+        }
         List<LabelledText> validationRows = validation == null ? null : read(validation);
         List<LabelledText> dataRows = data == null ? null : read(data);
+        List<LabelledText> baselineRows = dataRows == null ? null : baselineRows();
         PrintWriter out = spec.commandLine().getOut();
         OpenMp.preferPassiveWaiting();
         ModelBundle bundle;
@@ -175,6 +195,13 @@ final class EvaluateCommand implements Callable<Integer> {
                 if (!json) {
                     out.println(m.describe(data.getFileName().toString()));
                 }
+                if (baselineRows != null) {
+                    BaselineReport b = baseline(baselineRows, validationRows, dataRows);
+                    report.put("baseline", b.toMap());
+                    if (!json) {
+                        out.print(b.table(Map.of(dataName(), m)));
+                    }
+                }
             }
         } catch (BundleException e) {
             throw new CliException(SpamGptCli.EXIT_FAILURE, e.getMessage(), e);
@@ -184,6 +211,62 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         out.flush();
         return SpamGptCli.EXIT_OK;
+    }
+
+    /**
+     * The baseline's training rows: --baseline-train, else train.csv beside --data (unless that is
+     * --data itself), else none.
+     */
+    private List<LabelledText> baselineRows() {
+        if (noBaseline) {
+            return null;
+        }
+        if (baselineTrain != null) {
+            List<LabelledText> rows = read(baselineTrain);
+            if (rows.stream().mapToInt(LabelledText::label).distinct().count() < 2) {
+                throw usage(baselineTrain + " holds only one class; the baseline needs both");
+            }
+            return rows;
+        }
+        Path beside = data.toAbsolutePath().resolveSibling("train.csv");
+        if (!Files.isRegularFile(beside) || beside.equals(data.toAbsolutePath())) {
+            return null;
+        }
+        List<LabelledText> rows = read(beside);
+        boolean bothClasses = rows.stream().mapToInt(LabelledText::label).distinct().count() == 2;
+        return bothClasses ? rows : null;
+    }
+
+    /**
+     * Fits and measures the baseline with the model's threshold rule: the same --threshold, or its
+     * own pick for --threshold-for-fpr on the same validation set, else the training default.
+     */
+    private BaselineReport baseline(
+            List<LabelledText> train,
+            List<LabelledText> validationRows,
+            List<LabelledText> dataRows) {
+        PrintWriter err = spec.commandLine().getErr();
+        Consumer<String> progress =
+                line -> {
+                    err.println(line);
+                    err.flush();
+                };
+        double at = threshold != null ? threshold : TrainingRun.DEFAULT_THRESHOLD;
+        if (threshold == null && targetFpr != null) {
+            LexicalBaseline fitted = LexicalBaseline.fit(train, LexicalBaseline.DEFAULT_SEED);
+            float t =
+                    ThresholdSelector.lowestWithFalsePositiveRate(
+                                    LexicalBaseline.labels(validationRows),
+                                    fitted.spamProbabilities(validationRows),
+                                    targetFpr)
+                            .threshold();
+            at = Math.min(t, 1f);
+        }
+        return BaselineReport.fitAndMeasure(train, Map.of(dataName(), dataRows), at, progress);
+    }
+
+    private String dataName() {
+        return data.getFileName().toString();
     }
 
     /** Scores rows exactly as training scored its splits: same tokenization, batching and head. */

@@ -3,6 +3,7 @@ package dev.spamgpt.trainer.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spamgpt.core.util.TempFiles;
+import dev.spamgpt.trainer.baseline.BaselineReport;
 import dev.spamgpt.trainer.train.TrainingHistory;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,6 +27,7 @@ import java.util.Map;
  * @param cacheSeconds of which filling the frozen-layer cache
  * @param cpuSeconds CPU time of the process since the run started
  * @param device where the model ran
+ * @param baseline the lexical baseline on the same splits, or null
  */
 public record TrainingReport(
         Map<String, BinaryMetrics> scores,
@@ -33,7 +35,39 @@ public record TrainingReport(
         double trainSeconds,
         double cacheSeconds,
         double cpuSeconds,
-        String device) {
+        String device,
+        BaselineReport baseline) {
+
+    /**
+     * A report without a baseline.
+     *
+     * @param scores the metrics of {@code train}, {@code validation} and {@code test}
+     * @param history the evaluations and epochs of the fit
+     * @param trainSeconds wall time of the fit
+     * @param cacheSeconds of which filling the frozen-layer cache
+     * @param cpuSeconds CPU time of the process since the run started
+     * @param device where the model ran
+     */
+    public TrainingReport(
+            Map<String, BinaryMetrics> scores,
+            TrainingHistory history,
+            double trainSeconds,
+            double cacheSeconds,
+            double cpuSeconds,
+            String device) {
+        this(scores, history, trainSeconds, cacheSeconds, cpuSeconds, device, null);
+    }
+
+    /**
+     * The same report with a baseline beside the model.
+     *
+     * @param b the baseline's figures
+     * @return a new report
+     */
+    public TrainingReport withBaseline(BaselineReport b) {
+        return new TrainingReport(
+                scores, history, trainSeconds, cacheSeconds, cpuSeconds, device, b);
+    }
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -51,6 +85,9 @@ public record TrainingReport(
                 scores.get("validation").accuracy() * 100,
                 scores.get("test").accuracy() * 100);
         log.println(scores.get("test").describe("test"));
+        if (baseline != null) {
+            log.print(baseline.table(scores));
+        }
     }
 
     /**
@@ -82,6 +119,9 @@ public record TrainingReport(
         Map<String, Object> splits = new LinkedHashMap<>();
         scores.forEach((name, s) -> splits.put(name, s.toMap()));
         m.put("splits", splits);
+        if (baseline != null) {
+            m.put("baseline", baseline.toMap());
+        }
         m.put("history", historyJson());
         return m;
     }

@@ -20,6 +20,7 @@ import dev.spamgpt.core.model.GptConfig;
 import dev.spamgpt.core.tokenizer.Gpt2Tokenizer;
 import dev.spamgpt.core.util.Djl;
 import dev.spamgpt.core.util.Sha256;
+import dev.spamgpt.trainer.baseline.BaselineReport;
 import dev.spamgpt.trainer.data.DatasetCsv;
 import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.eval.BinaryMetrics;
@@ -160,7 +161,9 @@ public final class TrainingRun implements AutoCloseable {
         FineTuner tuner = fineTuner(settings, model, maxLength, log, interactive);
         Fit fit = fit(tuner, examples, settings.options(), log);
         Map<String, Predictions> predictions = predict(tuner, fit, examples.get("test"));
-        TrainingReport report = report(predictions, fit, tuner, cpuStart, manager.getDevice());
+        TrainingReport report =
+                report(predictions, fit, tuner, cpuStart, manager.getDevice())
+                        .withBaseline(baseline(data, log));
         report.print(log);
         BundleManifest manifest = manifest(settings, maxLength, model, tuner, data, report);
         log.println(
@@ -326,6 +329,15 @@ public final class TrainingRun implements AutoCloseable {
                 tuner.cacheSeconds(),
                 Duration.ofNanos(cpuNanos() - cpuStart).toMillis() / 1000.0,
                 device.toString());
+    }
+
+    /** The lexical baseline on the same splits, at the model's threshold rule. */
+    private static BaselineReport baseline(Map<String, List<LabelledText>> data, PrintStream log) {
+        Map<String, List<LabelledText>> splits = new LinkedHashMap<>();
+        splits.put("validation", data.get("validation"));
+        splits.put("test", data.get("test"));
+        return BaselineReport.fitAndMeasure(
+                data.get("train"), splits, DEFAULT_THRESHOLD, log::println);
     }
 
     private static BundleManifest manifest(

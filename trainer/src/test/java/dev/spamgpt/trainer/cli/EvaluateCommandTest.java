@@ -42,6 +42,14 @@ class EvaluateCommandTest extends WithTrainedBundle {
         assertThat(got.get("roc_auc").asDouble())
                 .isCloseTo(written.get("roc_auc").asDouble(), within(1e-9));
         assertThat(got.get("confusion_matrix")).isEqualTo(written.get("confusion_matrix"));
+        // the baseline is fitted again on train.csv beside test.csv: the same figures as training's
+        JsonNode baseline = JSON.readTree(run.out).at("/baseline/splits/test.csv");
+        JsonNode trainedBaseline =
+                JSON.readTree(trained.run.resolve("metrics.json").toFile())
+                        .at("/baseline/splits/test");
+        assertThat(baseline.get("confusion_matrix"))
+                .isEqualTo(trainedBaseline.get("confusion_matrix"));
+        assertThat(run.err).contains("Baseline: fitting TF-IDF + logistic regression");
 
         CliRun plain =
                 CliRun.of(
@@ -52,6 +60,34 @@ class EvaluateCommandTest extends WithTrainedBundle {
                         test.toString());
         assertThat(plain.out)
                 .contains("test.csv: accuracy", "precision", "ROC AUC", "confusion: ham kept");
+        assertThat(plain.out)
+                .contains("Model vs lexical baseline")
+                .containsPattern("test.csv +model +\\d+\\.\\d\\d%");
+
+        CliRun without =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        trained.bundle.toString(),
+                        "--data",
+                        test.toString(),
+                        "--no-baseline",
+                        "--json");
+        assertThat(without.code).as(without.toString()).isZero();
+        assertThat(JSON.readTree(without.out).has("baseline")).isFalse();
+
+        CliRun both =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        trained.bundle.toString(),
+                        "--data",
+                        test.toString(),
+                        "--no-baseline",
+                        "--baseline-train",
+                        trained.data.resolve("train.csv").toString());
+        assertThat(both.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(both.err).contains("--no-baseline");
     }
 
     @Test

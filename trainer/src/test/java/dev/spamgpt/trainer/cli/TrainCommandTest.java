@@ -51,6 +51,13 @@ class TrainCommandTest {
         assertThat(metrics.at("/splits/test/examples").asInt()).isEqualTo(16);
         assertThat(metrics.at("/history/evaluations")).hasSize(2);
         assertThat(metrics.at("/history/epochs")).hasSize(1);
+        assertThat(run.out).contains("Model vs lexical baseline", "Baseline: fitted in");
+        assertThat(run.out).containsPattern("test +model +\\d+\\.\\d\\d%");
+        assertThat(metrics.at("/baseline/train_examples").asInt()).isEqualTo(64);
+        assertThat(metrics.at("/baseline/splits/test/examples").asInt()).isEqualTo(16);
+        assertThat(metrics.at("/baseline/splits/validation/accuracy").asDouble())
+                .isBetween(0.0, 1.0);
+        assertThat(metrics.at("/baseline/fit_seconds").asDouble()).isPositive();
 
         ModelBundle bundle = ModelBundle.read(out.resolve("bundle"));
         assertThat(bundle.config()).isEqualTo(GptConfig.preset("tiny"));
@@ -61,6 +68,7 @@ class TrainCommandTest {
         assertThat(bundle.manifest().datasetSha256()).hasSize(64);
         assertThat(bundle.manifest().metrics())
                 .containsKey("test_accuracy")
+                .containsKey("baseline")
                 .doesNotContainKey("history");
         assertThat(bundle.manifest().training())
                 .containsEntry("trainable", "all")

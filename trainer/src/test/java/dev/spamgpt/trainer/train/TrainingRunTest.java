@@ -126,6 +126,11 @@ class TrainingRunTest {
             for (String timing : List.of("train_seconds", "cache_seconds", "cpu_seconds")) {
                 assertThat(m.remove(timing)).as(timing).isNotNull();
             }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> baseline =
+                    new LinkedHashMap<>((Map<String, Object>) m.get("baseline"));
+            assertThat(baseline.remove("fit_seconds")).isNotNull();
+            m.put("baseline", baseline);
             return m;
         }
     }
