@@ -41,6 +41,7 @@ final class FeedbackSettings {
     final int queueCapacity;
     final int retries;
     final long retryBackoffMillis;
+    final long delayMillis;
 
     private FeedbackSettings(HierarchicalConfiguration<ImmutableNode> c) {
         store = text(c, "store", DEFAULT_STORE);
@@ -64,6 +65,7 @@ final class FeedbackSettings {
         queueCapacity = (int) number(c, "queueCapacity", 1000, 1, 1 << 20);
         retries = (int) number(c, "retries", 5, 0, 100);
         retryBackoffMillis = number(c, "retryBackoffMillis", 1000, 1, 3_600_000);
+        delayMillis = number(c, "delayMillis", 200, 0, 60_000);
         if (spamMailbox.equalsIgnoreCase(trashMailbox)) {
             throw new IllegalArgumentException(
                     "SpamGPT feedback listener: <spamMailbox> and <trashMailbox> must differ");
