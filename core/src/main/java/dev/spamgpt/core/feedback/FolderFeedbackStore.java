@@ -64,20 +64,20 @@ public final class FolderFeedbackStore implements FeedbackStore {
     private int segmentNumber;
 
     /**
-     * Opens (and creates) a store with the default rotation size.
+     * Opens a store with the default rotation size; the folder is created by the first append.
      *
      * @param dir the folder
      * @return the store
-     * @throws IOException if the folder cannot be created or read
+     * @throws IOException if the path exists and is not a folder
      */
     public static FolderFeedbackStore open(Path dir) throws IOException {
         return new FolderFeedbackStore(dir, DEFAULT_SEGMENT_BYTES);
     }
 
     /**
-     * @param dir the folder, created if missing
+     * @param dir the folder, created by the first append if missing
      * @param segmentBytes size at which a segment is rotated, at least 1
-     * @throws IOException if the folder cannot be created or read
+     * @throws IOException if the path exists and is not a folder
      */
     public FolderFeedbackStore(Path dir, long segmentBytes) throws IOException {
         if (segmentBytes < 1) {
@@ -85,7 +85,10 @@ public final class FolderFeedbackStore implements FeedbackStore {
         }
         this.dir = dir;
         this.segmentBytes = segmentBytes;
-        Files.createDirectories(dir.resolve("eml"));
+        // Created on the first append, so that a reader never writes into a folder it was given.
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IOException(dir + " is not a folder");
+        }
     }
 
     /** The folder. */
@@ -95,6 +98,7 @@ public final class FolderFeedbackStore implements FeedbackStore {
 
     @Override
     public synchronized void append(FeedbackReport report) throws IOException {
+        Files.createDirectories(dir);
         String emlName = null;
         if (report.raw().length > 0) {
             emlName = writeEml(report);
@@ -190,6 +194,9 @@ public final class FolderFeedbackStore implements FeedbackStore {
     }
 
     private List<Path> segments() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(
                             f -> {
