@@ -50,8 +50,9 @@ import picocli.CommandLine.Spec;
                     + " --model on --data (a CSV with label,text as written by 'prepare'), at the"
                     + " bundle's threshold.",
             "--threshold-for-fpr 0.005 --validation CSV picks, on the validation set, the lowest"
-                + " threshold that flags at most 0.5% of ham as spam, and stores it in the bundle's"
-                + " manifest: in a mail server, blocking ham costs more than letting spam through."
+                + " threshold that flags at most 0.5%% of ham as spam, and stores it in the"
+                + " bundle's manifest: in a mail server, blocking ham costs more than letting spam"
+                + " through."
         })
 final class EvaluateCommand implements Callable<Integer> {
 
