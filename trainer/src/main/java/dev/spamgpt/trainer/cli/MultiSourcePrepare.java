@@ -8,7 +8,6 @@ import dev.spamgpt.core.feedback.FeedbackReport;
 import dev.spamgpt.core.feedback.FeedbackStore;
 import dev.spamgpt.core.feedback.FeedbackStores;
 import dev.spamgpt.core.util.Sha256;
-import dev.spamgpt.core.util.TempFiles;
 import dev.spamgpt.trainer.data.Balancing;
 import dev.spamgpt.trainer.data.DataFormat;
 import dev.spamgpt.trainer.data.DataSource;
@@ -25,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -73,6 +71,7 @@ final class MultiSourcePrepare {
         final FeedbackSummary feedback;
         long capped;
         long duplicates;
+        long used;
 
         Read(
                 DataSource source,
@@ -131,6 +130,7 @@ final class MultiSourcePrepare {
                     continue;
                 }
                 origin.put(e, read);
+                read.used++;
                 all.add(e);
             }
             domain = domain.and(read.source.domain());
@@ -161,9 +161,9 @@ final class MultiSourcePrepare {
             DatasetCsv.write(file, part.getValue());
             files.put(file.getFileName().toString(), Sha256.ofFile(file));
         }
-        writeManifest(reads, domain, all, parts, files, origin);
+        writeManifest(reads, domain, all, parts, files);
 
-        stdout.print(sourceTable(reads, origin));
+        stdout.print(sourceTable(reads));
         stdout.println(
                 "Data domain: "
                         + domain.wireName()
@@ -225,16 +225,8 @@ final class MultiSourcePrepare {
         }
         String sha = PrepareCommand.digest(path);
         DataFormat format = DataFormat.parse(source.kindName());
-        if (format == DataFormat.SMS
-                && !options.noVerify()
-                && !sha.equals(SmsCollectionReader.SHA256)) {
-            throw new CliException(
-                    SpamGptCli.EXIT_USAGE,
-                    path
-                            + " has sha256 "
-                            + sha
-                            + ", not the UCI SMS Spam Collection v.1's; pass --no-verify to use it"
-                            + " anyway");
+        if (format == DataFormat.SMS) {
+            options.verifySms(path, sha);
         }
         ReadResult read;
         try {
@@ -303,7 +295,7 @@ final class MultiSourcePrepare {
         return out;
     }
 
-    private String sourceTable(List<Read> reads, IdentityHashMap<LabelledText, Read> origin) {
+    private static String sourceTable(List<Read> reads) {
         StringBuilder t =
                 new StringBuilder(
                         String.format(
@@ -317,7 +309,6 @@ final class MultiSourcePrepare {
                                 "used",
                                 "weight"));
         for (Read r : reads) {
-            long used = origin.values().stream().filter(v -> v == r).count();
             String name = r.source.toString();
             if (name.length() > 44) {
                 name = "..." + name.substring(name.length() - 41);
@@ -331,7 +322,7 @@ final class MultiSourcePrepare {
                             r.readSpam,
                             r.capped,
                             r.duplicates,
-                            used,
+                            r.used,
                             r.source.weight() == 1 ? "1" : Double.toString(r.source.weight())));
         }
         return t.toString();
@@ -342,8 +333,7 @@ final class MultiSourcePrepare {
             DataDomain domain,
             List<LabelledText> all,
             Map<String, List<LabelledText>> parts,
-            Map<String, String> files,
-            IdentityHashMap<LabelledText, Read> origin)
+            Map<String, String> files)
             throws IOException {
         Map<String, Object> manifest = new LinkedHashMap<>();
         List<Map<String, Object>> sources = new ArrayList<>();
@@ -362,7 +352,7 @@ final class MultiSourcePrepare {
             s.put("malformed", r.malformed);
             s.put("capped", r.capped);
             s.put("duplicates", r.duplicates);
-            s.put("used", origin.values().stream().filter(v -> v == r).count());
+            s.put("used", r.used);
             if (r.source.cap() != null) {
                 s.put("cap", r.source.cap());
             }
@@ -394,13 +384,6 @@ final class MultiSourcePrepare {
         manifest.put("splits", splits);
         manifest.put("files", files);
         manifest.put("created_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        Path file = options.out().resolve("dataset.json");
-        Path temp = TempFiles.sibling(file);
-        try {
-            JSON.writeValue(temp.toFile(), manifest);
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        PrepareCommand.writeDatasetJson(options.out(), manifest);
     }
 }

@@ -213,16 +213,8 @@ public final class PrepareCommand implements Callable<Integer> {
         Path source = data != null ? data : downloadSmsCollection(stderr);
         DataFormat kind = formatOf(source);
         String sourceSha = digest(source);
-        if (kind == DataFormat.SMS && !noVerify && !sourceSha.equals(SmsCollectionReader.SHA256)) {
-            throw new CliException(
-                    SpamGptCli.EXIT_USAGE,
-                    source
-                            + " has sha256 "
-                            + sourceSha
-                            + ", but the UCI SMS Spam Collection v.1 has "
-                            + SmsCollectionReader.SHA256
-                            + ". Use the original file, or pass --no-verify to use this one"
-                            + " anyway.");
+        if (kind == DataFormat.SMS) {
+            verifySms(source, sourceSha);
         }
 
         ReadResult read;
@@ -324,10 +316,6 @@ public final class PrepareCommand implements Callable<Integer> {
 
     boolean noBalance() {
         return noBalance;
-    }
-
-    boolean noVerify() {
-        return noVerify;
     }
 
     int maxLineChars() {
@@ -538,8 +526,28 @@ public final class PrepareCommand implements Callable<Integer> {
         manifest.put("splits", splits);
         manifest.put("files", files);
         manifest.put("created_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        Path file = out.resolve("dataset.json");
-        Path temp = TempFiles.sibling(out.resolve("dataset.json"));
+        writeDatasetJson(out, manifest);
+    }
+
+    /** Refuses an SMS collection that is not the UCI release, unless {@code --no-verify}. */
+    void verifySms(Path file, String sha) {
+        if (!noVerify && !sha.equals(SmsCollectionReader.SHA256)) {
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE,
+                    file
+                            + " has sha256 "
+                            + sha
+                            + ", but the UCI SMS Spam Collection v.1 has "
+                            + SmsCollectionReader.SHA256
+                            + ". Use the original file, or pass --no-verify to use this one"
+                            + " anyway.");
+        }
+    }
+
+    /** Writes {@code dataset.json} into the folder, replacing the old one only when complete. */
+    static void writeDatasetJson(Path dir, Map<String, Object> manifest) throws IOException {
+        Path file = dir.resolve("dataset.json");
+        Path temp = TempFiles.sibling(file);
         try {
             JSON.writeValue(temp.toFile(), manifest);
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
