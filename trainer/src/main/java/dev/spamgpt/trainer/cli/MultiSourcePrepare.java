@@ -7,7 +7,10 @@ import dev.spamgpt.core.feedback.FeedbackRead;
 import dev.spamgpt.core.feedback.FeedbackReport;
 import dev.spamgpt.core.feedback.FeedbackStore;
 import dev.spamgpt.core.feedback.FeedbackStores;
+import dev.spamgpt.core.text.MessageText;
 import dev.spamgpt.core.util.Sha256;
+import dev.spamgpt.trainer.corpus.CorpusResult;
+import dev.spamgpt.trainer.corpus.SpamAssassinCorpus;
 import dev.spamgpt.trainer.data.Balancing;
 import dev.spamgpt.trainer.data.DataFormat;
 import dev.spamgpt.trainer.data.DataSource;
@@ -72,6 +75,7 @@ final class MultiSourcePrepare {
         long capped;
         long duplicates;
         long used;
+        List<Map<String, Object>> archives;
 
         Read(
                 DataSource source,
@@ -215,6 +219,9 @@ final class MultiSourcePrepare {
         if (source.kind() == DataSource.Kind.FEEDBACK) {
             return readFeedback(source, guards);
         }
+        if (source.kind() == DataSource.Kind.SPAMASSASSIN) {
+            return readSpamAssassin(source);
+        }
         Path path =
                 source.spec() == null
                         ? options.downloadSmsCollection(stderr)
@@ -275,6 +282,32 @@ final class MultiSourcePrepare {
                                 .collect(Collectors.joining("\n"))
                                 .getBytes(StandardCharsets.UTF_8));
         return new Read(source, sha, guarded.examples(), (int) read.skipped(), guarded.summary());
+    }
+
+    /** Downloads (once, into the cache) and reads the SpamAssassin public corpus. */
+    private Read readSpamAssassin(DataSource source) throws IOException {
+        SpamAssassinCorpus corpus =
+                new SpamAssassinCorpus(
+                        options.cacheDir().resolve("datasets"), source.spec(), null, true);
+        CorpusResult fetched;
+        ReadResult read;
+        try {
+            fetched = corpus.fetch();
+            read = fetched.read(MessageText.Limits.defaults());
+        } catch (IOException e) {
+            throw new CliException(
+                    SpamGptCli.EXIT_FAILURE, "--source " + source + ": " + e.getMessage(), e);
+        }
+        PrepareCommand.report(read, stderr);
+        String sha =
+                Sha256.ofBytes(
+                        fetched.archives().stream()
+                                .map(a -> a.sha256() + "  " + a.name())
+                                .collect(Collectors.joining("\n"))
+                                .getBytes(StandardCharsets.UTF_8));
+        Read r = new Read(source, sha, read.examples(), read.malformed(), null);
+        r.archives = fetched.toManifest();
+        return r;
     }
 
     /** The training split with each source's examples repeated or thinned by its weight. */
@@ -342,7 +375,13 @@ final class MultiSourcePrepare {
         for (Read r : reads) {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("kind", r.source.kindName());
-            s.put("spec", r.source.spec() == null ? SmsCollectionReader.URL : r.source.spec());
+            s.put(
+                    "spec",
+                    r.source.spec() != null
+                            ? r.source.spec()
+                            : r.source.kind() == DataSource.Kind.SMS
+                                    ? SmsCollectionReader.URL
+                                    : SpamAssassinCorpus.DEFAULT_BASE_URL);
             s.put("sha256", r.sha256);
             s.put("domain", r.source.domain().wireName());
             Map<String, Long> read = new LinkedHashMap<>();
@@ -357,6 +396,9 @@ final class MultiSourcePrepare {
                 s.put("cap", r.source.cap());
             }
             s.put("weight", r.source.weight());
+            if (r.archives != null) {
+                s.put("archives", r.archives);
+            }
             sources.add(s);
             shas.append(r.sha256).append('\n');
             if (r.feedback != null) {

@@ -13,7 +13,9 @@ import java.util.Locale;
  *   <li>{@code sms[:FILE]}: the UCI SMS Spam Collection (downloaded when no file is given);
  *   <li>{@code mail:DIR}: a folder with {@code ham/} and {@code spam/} of mail files;
  *   <li>{@code tsv:FILE}, {@code csv:FILE}, {@code jsonl:FILE}: labelled text files;
- *   <li>{@code feedback:DIR} or {@code feedback:kafka:TOPIC@HOST:PORT}: users' feedback reports.
+ *   <li>{@code feedback:DIR} or {@code feedback:kafka:TOPIC@HOST:PORT}: users' feedback reports;
+ *   <li>{@code spamassassin[:URL]}: the SpamAssassin public corpus, downloaded from its site (or
+ *       URL) into the cache.
  * </ul>
  *
  * {@code cap=N} keeps a seeded sample of at most N examples of the source; {@code weight=W} scales
@@ -31,7 +33,8 @@ public final class DataSource {
         TSV,
         CSV,
         JSONL,
-        FEEDBACK;
+        FEEDBACK,
+        SPAMASSASSIN;
 
         String cliName() {
             return name().toLowerCase(Locale.ROOT);
@@ -72,7 +75,7 @@ public final class DataSource {
                             + kindName
                             + "' in "
                             + text
-                            + " (sms, mail, tsv, csv, jsonl or feedback)");
+                            + " (sms, mail, tsv, csv, jsonl, feedback or spamassassin)");
         }
         String rest = colon < 0 ? "" : text.substring(colon + 1);
         List<String> parts = new ArrayList<>(List.of(rest.split(",", -1)));
@@ -124,7 +127,7 @@ public final class DataSource {
             }
         }
         String spec = String.join(",", parts).trim();
-        if (spec.isEmpty() && kind != Kind.SMS) {
+        if (spec.isEmpty() && kind != Kind.SMS && kind != Kind.SPAMASSASSIN) {
             throw new IllegalArgumentException(
                     "source " + text + " needs a path: " + kind.cliName() + ":PATH");
         }
@@ -132,7 +135,9 @@ public final class DataSource {
             domain =
                     kind == Kind.SMS
                             ? DataDomain.SMS
-                            : kind == Kind.MAIL || kind == Kind.FEEDBACK
+                            : kind == Kind.MAIL
+                                            || kind == Kind.FEEDBACK
+                                            || kind == Kind.SPAMASSASSIN
                                     ? DataDomain.MAIL
                                     : DataDomain.UNKNOWN;
         }
@@ -143,7 +148,7 @@ public final class DataSource {
         return kind;
     }
 
-    /** The path or store spec, or null for the downloaded SMS collection. */
+    /** The path, store spec or URL, or null for a download from the default site. */
     public String spec() {
         return spec;
     }
