@@ -22,10 +22,13 @@ import java.util.Random;
  *   <li><b>Lexical signal</b> (about half the spam): pharma, lottery and 419 mails use words ham
  *       rarely uses; ham newsletters and offers borrow some of them ("prize", "offer", "free").
  *   <li><b>Order and negation signal</b> (the other half): phishing copies the notification and
- *       invoice templates ham uses, with the same words. Spam puts the urgent call to action and
- *       its link first, before any context, and says "you must act"; ham gives the context first,
- *       the link last, and often says "you do not need to take any action". The bag of words of a
- *       phishing mail and a real notification overlap heavily.
+ *       invoice templates ham uses. Spam puts the call to action and its link first, before any
+ *       context; ham gives the context first and the link last. Part of that phishing says "you
+ *       need to verify" where the real mail says "you do not need to"; the rest ({@code copyShare},
+ *       default half) copies the real wording verbatim, so that its bag of words is the real mail's
+ *       and only the order tells them apart.
+ *   <li><b>Quoted spam</b> (a tenth of the ham): a user forwards a phishing mail to a colleague
+ *       with a line of their own first. Most of its words are spam's.
  *   <li><b>Sender mismatch</b>: phishing claims a brand in the text but comes From an unrelated
  *       domain. The core extraction keeps only the Subject and the body, so this signal is in the
  *       file but not in the text the model sees.
@@ -36,7 +39,7 @@ import java.util.Random;
  * <p>Structure: From, To, Subject, Date, Message-ID; {@code multipart/alternative} with a text part
  * (quoted-printable or base64) and an HTML part; signatures and quoted replies in personal ham.
  *
- * <p>Run: {@code java ... SyntheticMail OUT_DIR COUNT [SEED] [NOISE]}.
+ * <p>Run: {@code java ... SyntheticMail OUT_DIR COUNT [SEED] [NOISE] [COPY_SHARE]}.
  */
 public final class SyntheticMail {
 
@@ -78,7 +81,11 @@ public final class SyntheticMail {
                     "Please keep this mail for your records.",
                     "We are here to help.");
 
+    /** The default percentage of phishing that copies the real template's words verbatim. */
+    public static final int DEFAULT_COPY_SHARE = 50;
+
     private final Random random;
+    private final int copyShare;
 
     /**
      * Creates a generator.
@@ -86,7 +93,22 @@ public final class SyntheticMail {
      * @param seed the seed: the same seed gives the same mails
      */
     public SyntheticMail(long seed) {
+        this(seed, DEFAULT_COPY_SHARE);
+    }
+
+    /**
+     * Creates a generator.
+     *
+     * @param seed the seed: the same seed gives the same mails
+     * @param copyShare the percentage of phishing notifications and invoices that copy the real
+     *     template's words verbatim (0 to 100)
+     */
+    public SyntheticMail(long seed, int copyShare) {
+        if (copyShare < 0 || copyShare > 100) {
+            throw new IllegalArgumentException("copyShare must be 0 to 100, got " + copyShare);
+        }
         this.random = new Random(seed);
+        this.copyShare = copyShare;
     }
 
     /**
@@ -127,8 +149,40 @@ public final class SyntheticMail {
             return invoice(i, brand, domain, false);
         } else if (kind < 7) {
             return newsletter(i, brand, domain);
+        } else if (kind < 8) {
+            return forward(i, brand);
         }
         return personal(i);
+    }
+
+    /**
+     * Ham that quotes spam: a user forwards a phishing mail to a colleague and asks about it. Its
+     * words are mostly the phishing mail's; only the frame around them, first, says ham.
+     */
+    private String forward(int i, String brand) {
+        String me = pick(NAMES);
+        String quoted =
+                random.nextBoolean()
+                        ? notificationBody(brand, true)
+                        : invoiceBody(brand, "INV-" + (10000 + random.nextInt(89999)), true);
+        String body =
+                "Hi "
+                        + pick(NAMES)
+                        + ",\n\n"
+                        + pick(
+                                List.of(
+                                        "Is this one real? ",
+                                        "I got this today, looks odd to me. ",
+                                        "Can you check this mail for me? ",
+                                        "FYI, another one of these. "))
+                        + "\n\n---------- Forwarded message ----------\n"
+                        + quoted
+                        + "\n";
+        return mail(
+                i,
+                me.toLowerCase(Locale.ROOT) + "@corp.example.com",
+                "Fwd: " + pick(List.of("Security alert", "Your account", "Invoice", "Payment")),
+                body);
     }
 
     private String spam(int i) {
@@ -190,8 +244,7 @@ public final class SyntheticMail {
                 body);
     }
 
-    /** Ham: context, then a calm note, then the link. Spam: the same words, order reversed. */
-    private String notification(int i, String brand, String from, boolean phishing) {
+    private String notificationBody(String brand, boolean phishing) {
         String event = pick(ACCOUNT_EVENTS);
         String context =
                 "We noticed "
@@ -212,26 +265,26 @@ public final class SyntheticMail {
                         + ".";
         String link =
                 "https://"
-                        + (phishing
-                                ? brand.toLowerCase(Locale.ROOT)
-                                        + pick(
-                                                List.of(
-                                                        ".example.com",
-                                                        "-login.example.com",
-                                                        ".example.com"))
-                                : brand.toLowerCase(Locale.ROOT) + ".example.com")
+                        + brand.toLowerCase(Locale.ROOT)
+                        + (phishing && random.nextInt(3) == 0
+                                ? "-login.example.com"
+                                : ".example.com")
                         + "/account/security";
         String cta = "Please verify your account: " + link + " .";
         String calm =
-                phishing
+                phishing && !copiesWording()
                         ? "If this was not you, you need to verify."
                         : "If this was you, you do not need to verify.";
-        String body =
-                maybe("Hello " + pick(NAMES) + ",\n\n")
-                        + (phishing ? join(cta, calm, context) : join(context, calm, cta))
-                        + "\n\nThe "
-                        + brand
-                        + " security team\n";
+        return maybe("Hello " + pick(NAMES) + ",\n\n")
+                + (phishing ? join(cta, calm, context) : join(context, calm, cta))
+                + "\n\nThe "
+                + brand
+                + " security team\n";
+    }
+
+    /** Ham: context, then a calm note, then the link. Spam: the same words, order reversed. */
+    private String notification(int i, String brand, String from, boolean phishing) {
+        String body = notificationBody(brand, phishing);
         String subject =
                 pick(List.of("Security alert", "Your account", "Action required", "New sign-in"))
                         + maybe(" - " + brand);
@@ -240,6 +293,11 @@ public final class SyntheticMail {
 
     private String invoice(int i, String brand, String from, boolean phishing) {
         String number = "INV-" + (10000 + random.nextInt(89999));
+        String body = invoiceBody(brand, number, phishing);
+        return mail(i, phishing ? from : "billing@" + from, "Invoice " + number, body);
+    }
+
+    private String invoiceBody(String brand, String number, boolean phishing) {
         String amount = (10 + random.nextInt(490)) + "." + (10 + random.nextInt(89)) + " EUR";
         String context =
                 "Thank you for your order. Invoice "
@@ -251,16 +309,14 @@ public final class SyntheticMail {
                 "https://" + brand.toLowerCase(Locale.ROOT) + ".example.com/invoices/" + number;
         String cta = "Pay or view it here: " + link + " .";
         String due =
-                phishing
+                phishing && !copiesWording()
                         ? "The payment is overdue; pay now to avoid a penalty."
                         : "The payment is not overdue; pay by the due date to avoid a penalty.";
-        String body =
-                maybe("Hello " + pick(NAMES) + ",\n\n")
-                        + (phishing ? join(cta, due, context) : join(context, due, cta))
-                        + "\n\n"
-                        + brand
-                        + " billing\n";
-        return mail(i, phishing ? from : "billing@" + from, "Invoice " + number, body);
+        return maybe("Hello " + pick(NAMES) + ",\n\n")
+                + (phishing ? join(cta, due, context) : join(context, due, cta))
+                + "\n\n"
+                + brand
+                + " billing\n";
     }
 
     private String newsletter(int i, String brand, String domain) {
@@ -402,6 +458,14 @@ public final class SyntheticMail {
         return brand.toLowerCase(Locale.ROOT) + "-service.example.net";
     }
 
+    /**
+     * Whether a phishing mail copies the real template's words verbatim, as phishers do: then only
+     * the order (the call to action first) and the sender tell it from the real one.
+     */
+    private boolean copiesWording() {
+        return random.nextInt(100) < copyShare;
+    }
+
     private String maybe(String text) {
         return random.nextBoolean() ? text : "";
     }
@@ -413,7 +477,7 @@ public final class SyntheticMail {
     /**
      * Writes a folder of synthetic mail.
      *
-     * @param args OUT_DIR COUNT [SEED] [NOISE]
+     * @param args OUT_DIR COUNT [SEED] [NOISE] [COPY_SHARE]
      * @throws IOException if a file cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -421,7 +485,8 @@ public final class SyntheticMail {
         int count = Integer.parseInt(args[1]);
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 12;
         double noise = args.length > 3 ? Double.parseDouble(args[3]) : 0.015;
-        int flipped = new SyntheticMail(seed).write(out, count, noise);
+        int copyShare = args.length > 4 ? Integer.parseInt(args[4]) : DEFAULT_COPY_SHARE;
+        int flipped = new SyntheticMail(seed, copyShare).write(out, count, noise);
         System.out.println(count + " mails in " + out + ", " + flipped + " with a flipped label");
     }
 }

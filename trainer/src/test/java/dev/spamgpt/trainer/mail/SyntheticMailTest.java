@@ -1,6 +1,7 @@
 package dev.spamgpt.trainer.mail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.spamgpt.core.text.MessageText;
@@ -27,5 +28,30 @@ class SyntheticMailTest {
         long spam = examples.stream().filter(e -> e.label() == 1).count();
         assertEquals(30, spam);
         assertTrue(examples.stream().allMatch(e -> !e.text().contains("Content-Transfer")));
+    }
+
+    @Test
+    void copiedWordingMakesPhishingAndRealNotificationsShareTheirWords(@TempDir Path dir)
+            throws Exception {
+        new SyntheticMail(3, 100).write(dir, 400, 0.0);
+        List<LabelledText> examples =
+                MailFolderReader.read(dir, MessageText.Limits.defaults()).examples();
+        // With every phishing mail copying the real wording, the phishing-only sentence is gone,
+        // and the real mail's calm sentence shows up in spam too.
+        String calm = "you do not need to verify";
+        assertTrue(
+                examples.stream()
+                        .noneMatch(e -> e.text().contains("If this was not you, you need to")));
+        assertTrue(examples.stream().anyMatch(e -> e.label() == 1 && e.text().contains(calm)));
+        assertTrue(examples.stream().anyMatch(e -> e.label() == 0 && e.text().contains(calm)));
+        // Forwarded phishing is ham.
+        assertTrue(
+                examples.stream()
+                        .anyMatch(
+                                e ->
+                                        e.label() == 0
+                                                && e.text().contains("Forwarded message")
+                                                && e.text().contains("verify your account")));
+        assertThrows(IllegalArgumentException.class, () -> new SyntheticMail(3, 101));
     }
 }
