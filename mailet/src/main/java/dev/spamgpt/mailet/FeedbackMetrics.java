@@ -6,9 +6,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The feedback listener's meters, in the registry the mailet serves: {@code
- * spamgpt_feedback_reports_total{label, known}} and {@code spamgpt_feedback_failures_total{reason}}
- * ({@code read}: a message that could not be read, skipped; {@code store}: a write the event bus
- * retries).
+ * spamgpt_feedback_reports_total{label, known, implicit}} and {@code
+ * spamgpt_feedback_failures_total{reason}} ({@code read}: a message that could not be read,
+ * skipped; {@code store}: a write the event bus retries; {@code implicit_sweep}: an implicit ham
+ * sweep that failed and is covered again by the next one).
  */
 final class FeedbackMetrics {
 
@@ -18,10 +19,18 @@ final class FeedbackMetrics {
         this.registry = registry;
     }
 
-    void report(FeedbackLabel label, boolean alreadyKnown) {
+    void report(FeedbackLabel label, boolean alreadyKnown, boolean implicit) {
         Counter.builder("spamgpt.feedback.reports")
-                .description("Feedback reports stored, by label and by whether the model knew")
-                .tags("label", label.wireName(), "known", Boolean.toString(alreadyKnown))
+                .description(
+                        "Feedback reports stored, by label, by whether the model knew, and by"
+                                + " whether a user moved the message or it stayed in INBOX")
+                .tags(
+                        "label",
+                        label.wireName(),
+                        "known",
+                        Boolean.toString(alreadyKnown),
+                        "implicit",
+                        Boolean.toString(implicit))
                 .register(registry)
                 .increment();
     }

@@ -42,6 +42,9 @@ final class FeedbackSettings {
     final int retries;
     final long retryBackoffMillis;
     final long delayMillis;
+    final Duration implicitHamAfter;
+    final Duration implicitHamEvery;
+    final String implicitHamState;
 
     private FeedbackSettings(HierarchicalConfiguration<ImmutableNode> c) {
         store = text(c, "store", DEFAULT_STORE);
@@ -66,6 +69,9 @@ final class FeedbackSettings {
         retries = (int) number(c, "retries", 5, 0, 100);
         retryBackoffMillis = number(c, "retryBackoffMillis", 1000, 1, 3_600_000);
         delayMillis = number(c, "delayMillis", 200, 0, 60_000);
+        implicitHamAfter = duration(c, "implicitHamAfter", null);
+        implicitHamEvery = duration(c, "implicitHamEvery", Duration.ofHours(1));
+        implicitHamState = text(c, "implicitHamState", "var/spamgpt-implicit-ham.state");
         if (spamMailbox.equalsIgnoreCase(trashMailbox)) {
             throw new IllegalArgumentException(
                     "SpamGPT feedback listener: <spamMailbox> and <trashMailbox> must differ");
@@ -97,6 +103,30 @@ final class FeedbackSettings {
                     "SpamGPT feedback listener: <" + key + "> must not be empty");
         }
         return value.trim();
+    }
+
+    /** An ISO-8601 duration such as P7D or PT1H, positive; {@code defaultValue} when absent. */
+    private static Duration duration(
+            HierarchicalConfiguration<ImmutableNode> c, String key, Duration defaultValue) {
+        String raw = c.getString(key);
+        if (raw == null || raw.isBlank()) {
+            return defaultValue;
+        }
+        Duration value;
+        try {
+            value = Duration.parse(raw.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException(
+                    "SpamGPT feedback listener: <"
+                            + key
+                            + "> must be an ISO-8601 duration such as P7D or PT1H, got "
+                            + raw);
+        }
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(
+                    "SpamGPT feedback listener: <" + key + "> must be positive, got " + raw);
+        }
+        return value;
     }
 
     private static long number(

@@ -33,12 +33,15 @@ import org.apache.james.mailbox.MailboxManager;
 import org.apache.james.mailbox.MailboxSession;
 import org.apache.james.mailbox.events.MessageMoveEvent;
 import org.apache.james.mailbox.exception.MailboxException;
+import org.apache.james.mailbox.model.MailboxConstants;
 import org.apache.james.mailbox.model.MailboxId;
 import org.apache.james.mailbox.model.MailboxPath;
 import org.apache.james.mailbox.model.MessageMoves;
+import org.apache.james.mailbox.model.MessageResult;
 import org.apache.james.mailbox.store.MailboxSessionMapperFactory;
 import org.apache.james.mailbox.store.mail.MessageMapper;
 import org.apache.james.mailbox.store.mail.model.MailboxMessage;
+import org.apache.james.user.api.UsersRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +83,12 @@ import org.slf4j.LoggerFactory;
  *       does; default 1024 (keep it at or above the bundle's).
  *   <li>{@code statusHeaderName}, {@code modelHeaderName}: the mailet's per-recipient headers, read
  *       back from the stored message for the verdict, score and model it got at delivery.
+ *   <li>{@code implicitHamAfter}: off unless set. An ISO-8601 duration such as {@code P7D}: mail
+ *       still in a user's INBOX that long after it arrived becomes an implicit ham report (see
+ *       {@link ImplicitHamSweep}); a user's own move of the same message outranks it in the
+ *       trainer. {@code implicitHamEvery}: how often to look, default {@code PT1H}. {@code
+ *       implicitHamState}: the file that remembers the last look, default {@code
+ *       var/spamgpt-implicit-ham.state}.
  * </ul>
  *
  * <p>It never slows or fails delivery or IMAP. James 3.8.1's in-VM event bus runs group listeners
@@ -116,18 +125,21 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
      * @param configuration the {@code <configuration>} element
      * @param mailboxManager James's mailbox manager
      * @param mapperFactory James's mailbox store
+     * @param users James's users, walked by the implicit ham sweep
      * @throws IOException if the feedback folder cannot be created
      */
     @Inject
     public SpamGptFeedbackListener(
             HierarchicalConfiguration<ImmutableNode> configuration,
             MailboxManager mailboxManager,
-            MailboxSessionMapperFactory mapperFactory)
+            MailboxSessionMapperFactory mapperFactory,
+            UsersRepository users)
             throws IOException {
         this(
                 FeedbackSettings.from(configuration),
                 mailboxManager,
                 mapperFactory,
+                users,
                 MetricsEndpoint.registry());
     }
 
@@ -135,6 +147,7 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
             FeedbackSettings settings,
             MailboxManager mailboxManager,
             MailboxSessionMapperFactory mapperFactory,
+            UsersRepository users,
             MeterRegistry registry)
             throws IOException {
         this.settings = settings;
@@ -155,6 +168,23 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
             spec = folder.toString();
         }
         this.store = FeedbackStores.open(spec, settings.kafka, settings.kafkaTimeout);
+        if (settings.implicitHamAfter != null) {
+            ImplicitHamSweep sweep =
+                    new ImplicitHamSweep(
+                            settings.implicitHamAfter,
+                            Paths.get(settings.implicitHamState).toAbsolutePath(),
+                            settings.maxBytes,
+                            users,
+                            mailboxManager);
+            long every = settings.implicitHamEvery.toMillis();
+            // On the worker thread, so that sweeps and moves never store at the same time.
+            worker.scheduleWithFixedDelay(() -> runSweep(sweep), 0, every, TimeUnit.MILLISECONDS);
+            LOGGER.info(
+                    "SpamGPT feedback listener: mail still in INBOX after {} becomes implicit ham"
+                            + " (checked every {})",
+                    settings.implicitHamAfter,
+                    settings.implicitHamEvery);
+        }
         LOGGER.info(
                 "SpamGPT feedback listener: moves into '{}' are spam reports, out of it (but not"
                         + " into '{}') ham reports, stored in {}",
@@ -215,6 +245,19 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
         } catch (RejectedExecutionException e) {
             pending.decrementAndGet();
             metrics.failure("queue_full");
+        }
+    }
+
+    private void runSweep(ImplicitHamSweep sweep) {
+        try {
+            sweep.sweep(Instant.now(), this::implicitHam);
+        } catch (Exception | StackOverflowError e) {
+            Failures.requireNonFatal(e);
+            metrics.failure("implicit_sweep");
+            LOGGER.warn(
+                    "SpamGPT feedback: the implicit ham sweep failed (the next one covers its"
+                            + " window again): {}",
+                    e.toString());
         }
     }
 
@@ -297,57 +340,112 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
             if (!done.add(messageId)) {
                 continue; // the same message in two mailboxes: one report
             }
-            FeedbackReport report;
-            try {
-                report = build(move, message, messageId, label, from, to);
-            } catch (IOException | RuntimeException | StackOverflowError e) {
-                Failures.requireNonFatal(e);
-                metrics.failure("read");
-                LOGGER.warn(
-                        "SpamGPT feedback: skipped message {} of {}: cannot read it: {}",
+            FeedbackReport report =
+                    readOrSkip(
+                            messageId,
+                            move.getUsername(),
+                            () -> {
+                                byte[] raw;
+                                try (InputStream in = message.getFullContent()) {
+                                    raw = in.readNBytes(settings.maxBytes);
+                                }
+                                String id =
+                                        Sha256.ofBytes(
+                                                (move.getEventId().getId() + "\n" + messageId)
+                                                        .getBytes(StandardCharsets.UTF_8));
+                                return build(
+                                        id,
+                                        move.getUsername(),
+                                        raw,
+                                        message.getFullContentOctets(),
+                                        label,
+                                        from,
+                                        to,
+                                        false);
+                            });
+            if (report != null) {
+                store(report);
+            }
+        }
+    }
+
+    private void store(FeedbackReport report) throws IOException {
+        try {
+            store.append(report);
+        } catch (IOException | RuntimeException e) {
+            metrics.failure("store");
+            LOGGER.warn(
+                    "SpamGPT feedback: could not store the {} report {} (retrying): {}",
+                    report.label().wireName(),
+                    report.id(),
+                    e.toString());
+            throw e;
+        }
+        metrics.report(report.label(), report.alreadyKnown(), report.implicit());
+    }
+
+    /** One implicit ham report for a message that stayed in INBOX; its id is the message's. */
+    private void implicitHam(Username user, MessageResult message, byte[] raw) throws IOException {
+        String messageId = message.getMessageId().serialize();
+        String id = Sha256.ofBytes(("implicit\n" + messageId).getBytes(StandardCharsets.UTF_8));
+        FeedbackReport report =
+                readOrSkip(
                         messageId,
-                        move.getUsername().asString(),
-                        e.toString());
-                continue;
-            }
-            try {
-                store.append(report);
-            } catch (IOException | RuntimeException e) {
-                metrics.failure("store");
-                LOGGER.warn(
-                        "SpamGPT feedback: could not store the {} report {} (retrying): {}",
-                        label.wireName(),
-                        report.id(),
-                        e.toString());
-                throw e;
-            }
-            metrics.report(label, report.alreadyKnown());
+                        user,
+                        () ->
+                                build(
+                                        id,
+                                        user,
+                                        raw,
+                                        message.getSize(),
+                                        FeedbackLabel.HAM,
+                                        MailboxConstants.INBOX,
+                                        MailboxConstants.INBOX,
+                                        true));
+        if (report != null) {
+            store(report);
+        }
+    }
+
+    /** Reads a message into a report. */
+    private interface ReportReader {
+        FeedbackReport read() throws IOException;
+    }
+
+    /** The report, or null when the message cannot be read: that is logged, counted, skipped. */
+    private FeedbackReport readOrSkip(String messageId, Username user, ReportReader reader) {
+        try {
+            return reader.read();
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+            Failures.requireNonFatal(e);
+            metrics.failure("read");
+            LOGGER.warn(
+                    "SpamGPT feedback: skipped message {} of {}: cannot read it: {}",
+                    messageId,
+                    user.asString(),
+                    e.toString());
+            return null;
         }
     }
 
     private FeedbackReport build(
-            MessageMoveEvent move,
-            MailboxMessage message,
-            String messageId,
+            String id,
+            Username user,
+            byte[] raw,
+            long rawBytes,
             FeedbackLabel label,
             String from,
-            String to)
+            String to,
+            boolean implicit)
             throws IOException {
-        byte[] raw;
-        try (InputStream in = message.getFullContent()) {
-            raw = in.readNBytes(settings.maxBytes);
-        }
         MessageText.Result text = MessageText.fromMime(raw, limits);
         DeliveryHeaders delivery =
                 DeliveryHeaders.read(raw, settings.statusHeader, settings.modelHeader);
-        String id =
-                Sha256.ofBytes(
-                        (move.getEventId().getId() + "\n" + messageId)
-                                .getBytes(StandardCharsets.UTF_8));
         return FeedbackReport.builder()
                 .id(id)
                 .label(label)
-                .user(settings.user(move.getUsername().asString()))
+                .implicit(implicit)
+                .user(settings.user(user.asString()))
                 .reportedAt(Instant.now().toString())
                 .fromMailbox(from)
                 .toMailbox(to)
@@ -357,7 +455,7 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
                 .alreadyKnown(delivery.agreesWith(label))
                 .text(text.text())
                 .textTruncated(text.truncated())
-                .rawBytes(message.getFullContentOctets())
+                .rawBytes(rawBytes)
                 .raw(raw)
                 .build();
     }

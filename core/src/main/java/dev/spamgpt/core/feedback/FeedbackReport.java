@@ -30,6 +30,7 @@ import java.util.Objects;
     "delivery_score",
     "delivery_model",
     "already_known",
+    "implicit",
     "text_truncated",
     "raw_bytes",
     "text"
@@ -47,6 +48,7 @@ public final class FeedbackReport {
     private final Double deliveryScore;
     private final String deliveryModel;
     private final boolean alreadyKnown;
+    private final boolean implicit;
     private final boolean textTruncated;
     private final long rawBytes;
     private final String text;
@@ -65,6 +67,7 @@ public final class FeedbackReport {
             @JsonProperty("delivery_score") Double deliveryScore,
             @JsonProperty("delivery_model") String deliveryModel,
             @JsonProperty("already_known") boolean alreadyKnown,
+            @JsonProperty("implicit") boolean implicit,
             @JsonProperty("text_truncated") boolean textTruncated,
             @JsonProperty("raw_bytes") long rawBytes,
             @JsonProperty(value = "text", required = true) String text) {
@@ -80,6 +83,7 @@ public final class FeedbackReport {
                 deliveryScore,
                 deliveryModel,
                 alreadyKnown,
+                implicit,
                 textTruncated,
                 rawBytes,
                 text,
@@ -98,6 +102,7 @@ public final class FeedbackReport {
             Double deliveryScore,
             String deliveryModel,
             boolean alreadyKnown,
+            boolean implicit,
             boolean textTruncated,
             long rawBytes,
             String text,
@@ -116,6 +121,7 @@ public final class FeedbackReport {
         this.deliveryScore = deliveryScore;
         this.deliveryModel = deliveryModel;
         this.alreadyKnown = alreadyKnown;
+        this.implicit = implicit;
         this.textTruncated = textTruncated;
         this.rawBytes = rawBytes;
         this.text = Objects.requireNonNull(text, "text");
@@ -232,6 +238,15 @@ public final class FeedbackReport {
         return alreadyKnown;
     }
 
+    /**
+     * True for an implicit ham report: nobody moved the message, it stayed in the inbox long enough
+     * to count as ham. A user's own move outranks it.
+     */
+    @JsonProperty("implicit")
+    public boolean implicit() {
+        return implicit;
+    }
+
     /** True when the raw message was longer than the cap and only its start was kept. */
     @JsonProperty("text_truncated")
     public boolean textTruncated() {
@@ -273,6 +288,7 @@ public final class FeedbackReport {
         private Double deliveryScore;
         private String deliveryModel;
         private boolean alreadyKnown;
+        private boolean implicit;
         private boolean textTruncated;
         private long rawBytes;
         private String text;
@@ -335,6 +351,11 @@ public final class FeedbackReport {
             return this;
         }
 
+        public Builder implicit(boolean value) {
+            this.implicit = value;
+            return this;
+        }
+
         public Builder textTruncated(boolean value) {
             this.textTruncated = value;
             return this;
@@ -376,6 +397,7 @@ public final class FeedbackReport {
                     deliveryScore,
                     deliveryModel,
                     alreadyKnown,
+                    implicit,
                     textTruncated,
                     rawBytes,
                     text,

@@ -29,9 +29,11 @@ import java.util.stream.Collectors;
  *       kept with {@link Known#KEEP}.
  *   <li><b>Daily cap.</b> At most {@code dailyCap} reports per user per UTC day, the earliest
  *       first; the rest are dropped.
- *   <li><b>One example per message.</b> Reports are grouped by digest. Many users reporting one
- *       message count once. When the labels disagree, the label more distinct users gave wins; on a
- *       tie, the label of the latest report. Each such digest is a conflict.
+ *   <li><b>One example per message.</b> Reports are grouped by digest. A user's move outranks an
+ *       implicit ham report (mail that merely stayed in the inbox): where a message has both, the
+ *       implicit ones are dropped. Many users reporting one message count once. When the labels
+ *       disagree, the label more distinct users gave wins; on a tie, the label of the latest
+ *       report. Each such digest is a conflict.
  *   <li><b>User share.</b> No user's examples may pass {@code max(ceil(share x N), shareFloor)} of
  *       the N examples; a seeded sample of the excess is dropped. An example belongs to the first
  *       user who gave its winning label. The floor keeps a small server with one busy user usable.
@@ -114,6 +116,7 @@ public final class FeedbackGuards {
         summary.reports = reports.size();
         List<FeedbackReport> kept = new ArrayList<>();
         for (FeedbackReport r : reports) {
+            summary.implicit += r.implicit() ? 1 : 0;
             if (r.text().isBlank()) {
                 // A mail without text (an image, an empty body) has nothing for the model to read.
                 summary.dropped.merge("no_text", 1L, Long::sum);
@@ -136,7 +139,7 @@ public final class FeedbackGuards {
                 .forEach(r -> byDigest.computeIfAbsent(r.digest(), d -> new ArrayList<>()).add(r));
         List<Candidate> candidates = new ArrayList<>();
         for (Map.Entry<String, List<FeedbackReport>> e : byDigest.entrySet()) {
-            candidates.add(decide(e.getKey(), e.getValue(), summary));
+            candidates.add(decide(e.getKey(), explicitFirst(e.getValue(), summary), summary));
         }
         List<Candidate> fair = shareCap(candidates, settings, summary);
         List<LabelledText> examples = new ArrayList<>();
@@ -191,6 +194,19 @@ public final class FeedbackGuards {
             this.text = text;
             this.owner = owner;
         }
+    }
+
+    /** A message's reports without the implicit ones when a user moved it. */
+    private static List<FeedbackReport> explicitFirst(
+            List<FeedbackReport> reports, FeedbackSummary summary) {
+        List<FeedbackReport> explicit =
+                reports.stream().filter(r -> !r.implicit()).collect(Collectors.toList());
+        if (explicit.isEmpty() || explicit.size() == reports.size()) {
+            return reports;
+        }
+        summary.dropped.merge(
+                "implicit_overruled", (long) (reports.size() - explicit.size()), Long::sum);
+        return explicit;
     }
 
     private static Candidate decide(

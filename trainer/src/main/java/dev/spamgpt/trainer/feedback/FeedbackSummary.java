@@ -21,6 +21,7 @@ public final class FeedbackSummary {
     long duplicates;
     long conflicts;
     long alreadyKnown;
+    long implicit;
     final Map<String, Long> byLabel = new TreeMap<>();
     final Map<String, Long> byUser = new TreeMap<>();
     final Map<String, Long> dropped = new TreeMap<>();
@@ -47,7 +48,15 @@ public final class FeedbackSummary {
         return alreadyKnown;
     }
 
-    /** Dropped reports or examples by reason: no_text, already_known, daily_cap, user_share. */
+    /** Implicit ham reports read: mail that stayed in the inbox, moved by nobody. */
+    public long implicit() {
+        return implicit;
+    }
+
+    /**
+     * Dropped reports or examples by reason: no_text, already_known, daily_cap, implicit_overruled,
+     * user_share.
+     */
     public Map<String, Long> dropped() {
         return dropped;
     }
@@ -74,6 +83,7 @@ public final class FeedbackSummary {
         json.put("conflicts", conflicts);
         json.put("conflict_examples", conflictSamples);
         json.put("already_known", alreadyKnown);
+        json.put("implicit", implicit);
         json.put("dropped", dropped);
         json.put("users", byUser.size());
         json.put("top_user_shares", topShares());
@@ -107,10 +117,12 @@ public final class FeedbackSummary {
                 byLabel.isEmpty() ? "none" : byLabel.toString().replaceAll("[{}]", ""));
         out.printf(
                 Locale.ROOT,
-                "  duplicates %d, conflicts %d, already known %d, dropped %s, users %d%n",
+                "  duplicates %d, conflicts %d, already known %d, implicit %d, dropped %s, users"
+                        + " %d%n",
                 duplicates,
                 conflicts,
                 alreadyKnown,
+                implicit,
                 dropped.isEmpty() ? "none" : dropped.toString().replaceAll("[{}]", ""),
                 byUser.size());
         for (String c : conflictSamples) {

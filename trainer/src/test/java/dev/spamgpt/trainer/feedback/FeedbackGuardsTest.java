@@ -76,6 +76,37 @@ class FeedbackGuardsTest {
     }
 
     @Test
+    void aUsersMoveOutranksImplicitHamFromOtherInboxes() {
+        List<FeedbackReport> reports = new ArrayList<>();
+        // Three inboxes kept the mail (implicit ham), one user moved it into Spam: spam, no
+        // conflict, because only the move is a judgement.
+        for (String user : List.of("a", "b", "c")) {
+            reports.add(implicitHam(user, "newsletter", "2026-12-01T10:00:00Z"));
+        }
+        reports.add(spam("d", "newsletter", "2026-12-01T09:00:00Z"));
+        // Implicit ham alone still teaches ham.
+        reports.add(implicitHam("a", "minutes", "2026-12-01T10:00:00Z"));
+        FeedbackGuards.Result r = FeedbackGuards.apply(reports, open());
+        assertThat(r.examples())
+                .extracting(e -> e.text() + "=" + LabelledText.name(e.label()))
+                .containsExactlyInAnyOrder("newsletter=spam", "minutes=ham");
+        assertThat(r.summary().conflicts()).isZero();
+        assertThat(r.summary().implicit()).isEqualTo(4);
+        assertThat(r.summary().dropped()).containsEntry("implicit_overruled", 3L);
+    }
+
+    private static FeedbackReport implicitHam(String user, String text, String time) {
+        return FeedbackReport.builder()
+                .id("r" + ids++)
+                .user(user)
+                .text(text)
+                .label(FeedbackLabel.HAM)
+                .reportedAt(time)
+                .implicit(true)
+                .build();
+    }
+
+    @Test
     void alreadyKnownReportsAreSkippedByDefaultAndKeptOnRequest() {
         List<FeedbackReport> reports =
                 List.of(
