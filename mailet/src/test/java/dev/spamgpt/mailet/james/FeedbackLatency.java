@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -15,14 +16,15 @@ import org.apache.james.utils.TestIMAPClient;
 
 /**
  * Delivery and IMAP MOVE latency of a real James with the mailet, with or without the feedback
- * listener: {@link FeedbackLatencyOffBench} and {@link FeedbackLatencyOnBench} run it in one Maven
- * run, each in a JVM of its own (a JVM loads libtorch into one class loader only), and the second
- * prints its figures against the first's. Not part of the test run:
+ * listener. Four runs in one Maven run, off, on, off, on, each in a JVM of its own (a JVM loads
+ * libtorch into one class loader only): the two runs of each kind give the run-to-run spread, the
+ * noise that the on/off ratio is read against. The last run prints them all. Not part of the test
+ * run:
  *
  * <pre>
- * ./mvnw -B -pl mailet -am verify -DskipTests -DskipITs=false -Dtest=none \
+ * ./mvnw -B -pl mailet -am verify -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.runOrder=alphabetical \
- *     -Dit.test='FeedbackLatency*Bench'
+ *     -Dspamgpt.bench.rounds=100 -Dit.test='FeedbackLatency*Bench'
  * </pre>
  */
 abstract class FeedbackLatency {
@@ -32,11 +34,73 @@ abstract class FeedbackLatency {
     static final int ROUNDS = Integer.getInteger("spamgpt.bench.rounds", 60);
     static final Path RESULTS = Paths.get("target", "feedback-latency");
 
+    /** One of the four runs. */
+    static final class Run {
+        private final String name;
+        private final boolean listener;
+
+        Run(String name, boolean listener) {
+            this.name = name;
+            this.listener = listener;
+        }
+
+        String name() {
+            return name;
+        }
+
+        boolean listener() {
+            return listener;
+        }
+    }
+
+    static final List<Run> RUNS =
+            List.of(
+                    new Run("off-1", false),
+                    new Run("on-1", true),
+                    new Run("off-2", false),
+                    new Run("on-2", true));
+
+    /** Measures one run, stores its figures, and prints the comparison once all four are in. */
+    static void run(Path tmp, Run run) throws Exception {
+        double[] figures = measure(tmp, run.listener());
+        write(run.name(), figures);
+        System.out.println("[FeedbackLatency] " + line(run.name(), figures));
+        for (Run r : RUNS) {
+            if (!Files.isRegularFile(RESULTS.resolve(r.name()))) {
+                return;
+            }
+        }
+        double[][] f = new double[RUNS.size()][];
+        for (int k = 0; k < f.length; k++) {
+            f[k] = read(RUNS.get(k).name());
+            System.out.println("[FeedbackLatency] " + line(RUNS.get(k).name(), f[k]));
+        }
+        String[] names = {"delivery median", "delivery p90", "MOVE median", "MOVE p90"};
+        for (int i = 0; i < names.length; i++) {
+            double off = (f[0][i] + f[2][i]) / 2;
+            double on = (f[1][i] + f[3][i]) / 2;
+            System.out.printf(
+                    Locale.ROOT,
+                    "[FeedbackLatency] %-15s on/off %.2fx; spread off-2/off-1 %.2fx, on-2/on-1"
+                            + " %.2fx (%d rounds a run)%n",
+                    names[i],
+                    on / off,
+                    f[2][i] / f[0][i],
+                    f[3][i] / f[1][i],
+                    ROUNDS);
+        }
+    }
+
     /** Median and p90 of delivery and of MOVE, in ms. */
     static double[] measure(Path tmp, boolean listener) throws Exception {
         Path bundle = Verdicts.randomBundle(tmp, 7);
-        String listeners =
-                listener ? FeedbackJamesIT.listenersXml(tmp.resolve("feedback").toString()) : null;
+        // -Dspamgpt.bench.store=DIR puts the folder store elsewhere, e.g. on tmpfs, to see what the
+        // disk's fsync costs.
+        Path store =
+                Files.createTempDirectory(
+                        Paths.get(System.getProperty("spamgpt.bench.store", tmp.toString())),
+                        "feedback");
+        String listeners = listener ? FeedbackJamesIT.listenersXml(store.toString()) : null;
         try (MailetJames james =
                 MailetJames.start(
                         tmp.resolve("james"), bundle, Map.of(), List.of(USER), listeners)) {
@@ -59,6 +123,10 @@ abstract class FeedbackLatency {
                     long t1 = System.nanoTime();
                     // One message each way, so that a listener writes a report for each move.
                     String from = i % 2 == 0 ? "INBOX" : "Spam";
+                    if (imap.getMessageCount(from) == 0) {
+                        // The mailet filed every mail so far on the other side.
+                        from = from.equals("INBOX") ? "Spam" : "INBOX";
+                    }
                     imap.select(from);
                     long t2 = System.nanoTime();
                     imap.moveFirstMessage(from.equals("INBOX") ? "Spam" : "INBOX");
@@ -67,6 +135,19 @@ abstract class FeedbackLatency {
                         delivery[i] = (t1 - t0) / 1e6;
                         move[i] = (t3 - t2) / 1e6;
                     }
+                }
+            }
+            if (listener) {
+                // Every move is one report; the last ones are still on the listener's thread.
+                int moves = WARMUP + ROUNDS;
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                int stored = StoredReports.folder(store).size();
+                while (stored < moves && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    stored = StoredReports.folder(store).size();
+                }
+                if (stored != moves) {
+                    throw new AssertionError(stored + " reports for " + moves + " moves");
                 }
             }
             return new double[] {
