@@ -42,6 +42,7 @@ final class FeedbackSettings {
     final int retries;
     final long retryBackoffMillis;
     final long delayMillis;
+    final long maxDelayMillis;
     final Duration implicitHamAfter;
     final Duration implicitHamEvery;
     final String implicitHamState;
@@ -69,6 +70,7 @@ final class FeedbackSettings {
         retries = (int) number(c, "retries", 5, 0, 100);
         retryBackoffMillis = number(c, "retryBackoffMillis", 1000, 1, 3_600_000);
         delayMillis = number(c, "delayMillis", 200, 0, 60_000);
+        maxDelayMillis = number(c, "maxDelayMillis", 10_000, 0, 3_600_000);
         implicitHamAfter = duration(c, "implicitHamAfter", null);
         implicitHamEvery = duration(c, "implicitHamEvery", Duration.ofHours(1));
         implicitHamState = text(c, "implicitHamState", "var/spamgpt-implicit-ham.state");

@@ -16,10 +16,13 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.inject.Inject;
@@ -58,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <listeners>
  *   <listener>
  *     <class>dev.spamgpt.mailet.SpamGptFeedbackListener</class>
- *     <async>true</async>
+ *     <async>false</async>
  *     <configuration>
  *       <store>/root/var/spamgpt-feedback</store>
  *     </configuration>
@@ -95,12 +98,14 @@ import org.slf4j.LoggerFactory;
  * inside the command that moved the message, even asynchronous ones, and retries a failed one there
  * too (measured: a store that refused every report held each IMAP MOVE for about 25 s). So the
  * listener only queues the move ({@code queueCapacity}, default 1000; a move that finds the queue
- * full is dropped and counted) and one thread of its own reads the messages and stores the reports.
- * A refused report is retried ({@code retries}, default 5, backing off from {@code
- * retryBackoffMillis}, default 1000, doubling up to a minute); each failure is logged and counted
- * ({@code spamgpt_feedback_failures_total{reason="store"}}, and {@code reason="gave_up"} when the
- * retries run out). A retried move writes reports with the same ids, which the stores keep once. A
- * message that cannot be read is logged, counted ({@code reason="read"}) and skipped.
+ * full is dropped and counted) and one thread of its own reads the messages and stores the reports
+ * once the user has paused: no move for {@code delayMillis} (default 200), or at the latest {@code
+ * maxDelayMillis} (default 10000) after the oldest waiting move. A refused report is retried
+ * ({@code retries}, default 5, backing off from {@code retryBackoffMillis}, default 1000, doubling
+ * up to a minute); each failure is logged and counted ({@code
+ * spamgpt_feedback_failures_total{reason="store"}}, and {@code reason="gave_up"} when the retries
+ * run out). A retried move writes reports with the same ids, which the stores keep once. A message
+ * that cannot be read is logged, counted ({@code reason="read"}) and skipped.
  */
 public class SpamGptFeedbackListener implements EventListener.GroupEventListener {
 
@@ -118,6 +123,10 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
     private final FeedbackMetrics metrics;
     private final ScheduledExecutorService worker;
     private final AtomicInteger pending = new AtomicInteger();
+    private final Queue<MessageMoveEvent> queue = new ConcurrentLinkedQueue<>();
+    private final Object drainLock = new Object();
+    private ScheduledFuture<?> drain; // guarded by drainLock
+    private long oldestQueued; // guarded by drainLock
 
     /**
      * Called by James with the listener's {@code <configuration>}.
@@ -198,9 +207,13 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
         return GROUP;
     }
 
+    /**
+     * Synchronous: {@link #event} only queues, and the bus's asynchronous mode would send every
+     * event to another thread and wait for it there (measured: MOVE and delivery slower).
+     */
     @Override
     public ExecutionMode getExecutionMode() {
-        return ExecutionMode.ASYNCHRONOUS;
+        return ExecutionMode.SYNCHRONOUS;
     }
 
     @Override
@@ -211,7 +224,9 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
     /**
      * Queues the move for the listener's own thread and returns at once: James 3.8.1's in-VM event
      * bus runs a group listener, even an asynchronous one, inside the IMAP command that moved the
-     * message, so any wait here would be the user's.
+     * message, so any wait here would be the user's. The thread starts once no move has come for
+     * {@code delayMillis}, or {@code maxDelayMillis} after the oldest waiting move, so that its
+     * reading and writing fall between the user's commands rather than into them.
      */
     @Override
     public void event(Event event) {
@@ -229,22 +244,46 @@ public class SpamGptFeedbackListener implements EventListener.GroupEventListener
                     settings.queueCapacity);
             return;
         }
-        try {
-            // A short delay lets the IMAP command that moved the message finish first: the work
-            // below would otherwise compete with it for the CPU (measured: +0.9 ms per MOVE).
-            worker.schedule(
-                    () -> {
-                        try {
-                            handleWithRetries(move);
-                        } finally {
-                            pending.decrementAndGet();
-                        }
-                    },
-                    settings.delayMillis,
-                    TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            pending.decrementAndGet();
-            metrics.failure("queue_full");
+        queue.add(move);
+        synchronized (drainLock) {
+            long now = System.nanoTime();
+            if (drain == null) {
+                oldestQueued = now;
+            } else if (now - oldestQueued + delayNanos() < maxDelayNanos()) {
+                drain.cancel(false); // quiet for delayMillis after the last move, not the first
+            } else {
+                return; // the oldest move has waited long enough: the drain keeps its time
+            }
+            try {
+                drain =
+                        worker.schedule(
+                                this::drainQueue, settings.delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                drain = null; // closed: the queue is dropped with the listener
+            }
+        }
+    }
+
+    private long delayNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(settings.delayMillis);
+    }
+
+    private long maxDelayNanos() {
+        return TimeUnit.MILLISECONDS.toNanos(settings.maxDelayMillis);
+    }
+
+    /** Handles every queued move, on the worker thread. */
+    private void drainQueue() {
+        synchronized (drainLock) {
+            drain = null;
+        }
+        MessageMoveEvent next;
+        while ((next = queue.poll()) != null) {
+            try {
+                handleWithRetries(next);
+            } finally {
+                pending.decrementAndGet();
+            }
         }
     }
 

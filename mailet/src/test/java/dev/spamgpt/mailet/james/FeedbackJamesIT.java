@@ -65,7 +65,7 @@ class FeedbackJamesIT {
     static String listenersXml(String store, String... more) {
         return "<?xml version=\"1.0\"?>\n<listeners>\n  <listener>\n"
                 + "    <class>dev.spamgpt.mailet.SpamGptFeedbackListener</class>\n"
-                + "    <async>true</async>\n    <configuration>\n"
+                + "    <async>false</async>\n    <configuration>\n"
                 + "      <store>"
                 + store
                 + "</store>\n      "

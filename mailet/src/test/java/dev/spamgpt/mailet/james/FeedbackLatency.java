@@ -16,10 +16,10 @@ import org.apache.james.utils.TestIMAPClient;
 
 /**
  * Delivery and IMAP MOVE latency of a real James with the mailet, with or without the feedback
- * listener. Four runs in one Maven run, off, on, off, on, each in a JVM of its own (a JVM loads
+ * listener. Four runs in one Maven run, off, on, on, off, each in a JVM of its own (a JVM loads
  * libtorch into one class loader only): the two runs of each kind give the run-to-run spread, the
- * noise that the on/off ratio is read against. The last run prints them all. Not part of the test
- * run:
+ * noise that the on/off ratio is read against, and the order cancels a machine that drifts slower
+ * or faster over the minutes. The last run prints them all. Not part of the test run:
  *
  * <pre>
  * ./mvnw -B -pl mailet -am verify -Dtest=none \
@@ -57,8 +57,8 @@ abstract class FeedbackLatency {
             List.of(
                     new Run("off-1", false),
                     new Run("on-1", true),
-                    new Run("off-2", false),
-                    new Run("on-2", true));
+                    new Run("on-2", true),
+                    new Run("off-2", false));
 
     /** Measures one run, stores its figures, and prints the comparison once all four are in. */
     static void run(Path tmp, Run run) throws Exception {
@@ -77,16 +77,16 @@ abstract class FeedbackLatency {
         }
         String[] names = {"delivery median", "delivery p90", "MOVE median", "MOVE p90"};
         for (int i = 0; i < names.length; i++) {
-            double off = (f[0][i] + f[2][i]) / 2;
-            double on = (f[1][i] + f[3][i]) / 2;
+            double off = (f[0][i] + f[3][i]) / 2;
+            double on = (f[1][i] + f[2][i]) / 2;
             System.out.printf(
                     Locale.ROOT,
                     "[FeedbackLatency] %-15s on/off %.2fx; spread off-2/off-1 %.2fx, on-2/on-1"
                             + " %.2fx (%d rounds a run)%n",
                     names[i],
                     on / off,
-                    f[2][i] / f[0][i],
-                    f[3][i] / f[1][i],
+                    f[3][i] / f[0][i],
+                    f[2][i] / f[1][i],
                     ROUNDS);
         }
     }

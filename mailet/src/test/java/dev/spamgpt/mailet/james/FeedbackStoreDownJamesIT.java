@@ -49,7 +49,7 @@ class FeedbackStoreDownJamesIT {
         String listeners =
                 "<?xml version=\"1.0\"?>\n<listeners>\n  <listener>\n"
                         + "    <class>dev.spamgpt.mailet.SpamGptFeedbackListener</class>\n"
-                        + "    <async>true</async>\n    <configuration>\n"
+                        + "    <async>false</async>\n    <configuration>\n"
                         + "      <store>kafka:feedback@127.0.0.1:1</store>\n"
                         + "      <kafkaTimeoutSeconds>1</kafkaTimeoutSeconds>\n"
                         + "      <retries>1</retries>\n"

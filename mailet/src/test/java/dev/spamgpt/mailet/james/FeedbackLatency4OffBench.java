@@ -4,13 +4,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The third run of {@link FeedbackLatency}: the listener off again, for the run-to-run spread. */
-class FeedbackLatency3OffBench extends FeedbackLatency {
+/** The fourth run of {@link FeedbackLatency}: the listener off again, for the run-to-run spread. */
+class FeedbackLatency4OffBench extends FeedbackLatency {
 
     @TempDir Path tmp;
 
     @Test
     void measureWithoutTheListenerAgain() throws Exception {
-        run(tmp, RUNS.get(2));
+        run(tmp, RUNS.get(3));
     }
 }
