@@ -283,7 +283,7 @@ final class EvaluateCommand implements Callable<Integer> {
         return pass.predict(new ClassifierPass.Split("data", examples, null), BATCH, manager);
     }
 
-    private static List<LabelledText> read(Path csv) {
+    static List<LabelledText> read(Path csv) {
         if (!Files.isRegularFile(csv)) {
             throw usage(csv + " does not exist or is not a file");
         }

@@ -3,10 +3,7 @@ package dev.spamgpt.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.spamgpt.core.bundle.DataDomain;
-import dev.spamgpt.core.feedback.FeedbackRead;
 import dev.spamgpt.core.feedback.FeedbackReport;
-import dev.spamgpt.core.feedback.FeedbackStore;
-import dev.spamgpt.core.feedback.FeedbackStores;
 import dev.spamgpt.core.text.MessageText;
 import dev.spamgpt.core.util.Sha256;
 import dev.spamgpt.trainer.corpus.CorpusResult;
@@ -20,6 +17,7 @@ import dev.spamgpt.trainer.data.LabelledText;
 import dev.spamgpt.trainer.data.ReadResult;
 import dev.spamgpt.trainer.data.SmsCollectionReader;
 import dev.spamgpt.trainer.feedback.FeedbackGuards;
+import dev.spamgpt.trainer.feedback.FeedbackSource;
 import dev.spamgpt.trainer.feedback.FeedbackSummary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -51,7 +48,6 @@ final class MultiSourcePrepare {
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Duration FEEDBACK_TIMEOUT = Duration.ofMinutes(2);
 
     private final PrepareCommand options;
     private final PrintWriter stdout;
@@ -248,29 +244,19 @@ final class MultiSourcePrepare {
 
     private Read readFeedback(DataSource source, FeedbackGuards.Settings guards)
             throws IOException {
-        if (!FeedbackStores.isKafka(source.spec())
-                && !Files.isDirectory(Paths.get(source.spec()))) {
+        FeedbackSource.Reports read;
+        try {
+            read = FeedbackSource.read(source.spec(), stderr);
+        } catch (IllegalArgumentException e) {
             throw new CliException(
-                    SpamGptCli.EXIT_USAGE,
-                    "--source "
-                            + source
-                            + ": "
-                            + source.spec()
-                            + " is not a feedback folder (or kafka:TOPIC@HOST:PORT)");
-        }
-        List<FeedbackReport> reports = new ArrayList<>();
-        FeedbackRead read;
-        try (FeedbackStore store = FeedbackStores.open(source.spec(), Map.of(), FEEDBACK_TIMEOUT)) {
-            read = store.read(reports::add, false);
-        } catch (IOException | IllegalArgumentException e) {
+                    SpamGptCli.EXIT_USAGE, "--source " + source + ": " + e.getMessage());
+        } catch (IOException e) {
             throw new CliException(
                     SpamGptCli.EXIT_FAILURE,
                     "cannot read feedback from " + source.spec() + ": " + e.getMessage(),
                     e);
         }
-        for (String warning : read.warnings()) {
-            stderr.println("warning: feedback " + warning);
-        }
+        List<FeedbackReport> reports = read.reports();
         FeedbackGuards.Result guarded = FeedbackGuards.apply(reports, guards);
         guarded.summary().print(source.spec(), stderr);
         stderr.flush();

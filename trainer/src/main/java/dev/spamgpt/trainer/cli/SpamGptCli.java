@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             ClassifyCommand.class,
+            PromoteCommand.class,
+            RollbackCommand.class,
         })
 public final class SpamGptCli {
 
