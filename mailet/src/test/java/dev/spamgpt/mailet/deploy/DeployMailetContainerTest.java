@@ -78,8 +78,10 @@ class DeployMailetContainerTest {
         Element listener = (Element) doc.getElementsByTagName("listener").item(0);
         String className = listener.getElementsByTagName("class").item(0).getTextContent().trim();
         assertThat(className).isEqualTo(dev.spamgpt.mailet.SpamGptFeedbackListener.class.getName());
+        // Synchronous dispatch: the listener only queues, and James's async mode costs a thread
+        // hop per event.
         assertThat(listener.getElementsByTagName("async").item(0).getTextContent().trim())
-                .isEqualTo("true");
+                .isEqualTo("false");
         assertThat(listener.getElementsByTagName("store").item(0).getTextContent().trim())
                 .isEqualTo("/root/var/spamgpt-feedback");
         assertThat(Files.readString(Paths.get("..", "deploy", "james", "Dockerfile")))
