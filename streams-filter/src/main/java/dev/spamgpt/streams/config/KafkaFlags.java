@@ -3,6 +3,7 @@ package dev.spamgpt.streams.config;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
@@ -55,6 +56,18 @@ public final class KafkaFlags {
     Path stateDir;
 
     @Option(
+            names = "--instance-id",
+            paramLabel = "ID|auto|none",
+            defaultValue = StaticMembership.AUTO,
+            description =
+                    "Static group membership (group.instance.id), so that a restarted instance gets"
+                        + " its partitions back at once instead of after the 45 s session timeout;"
+                        + " a dead instance's partitions then wait that timeout. auto (default):"
+                        + " application id, POD_NAME or HOSTNAME, and a hash of --state-dir; none:"
+                        + " off. A group.instance.id in --kafka-config wins.")
+    String instanceId;
+
+    @Option(
             names = "--kafka-config",
             paramLabel = "KEY=VALUE",
             mapFallbackValue = "",
@@ -86,12 +99,14 @@ public final class KafkaFlags {
      * @throws IllegalArgumentException naming the setting that is wrong
      */
     public KafkaOptions kafkaOptions(String bootstrap, LayeredDefaults defaults) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        String id =
+                StaticMembership.instanceId(instanceId, applicationId, stateDir, System.getenv());
+        if (id != null) {
+            overrides.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, id);
+        }
+        overrides.putAll(defaults.kafkaOverrides(kafkaConfig));
         return new KafkaOptions(
-                applicationId,
-                bootstrap,
-                processingGuarantee,
-                streamThreads,
-                stateDir,
-                defaults.kafkaOverrides(kafkaConfig));
+                applicationId, bootstrap, processingGuarantee, streamThreads, stateDir, overrides);
     }
 }

@@ -91,11 +91,9 @@ class StreamsFilterIntegrationTest {
                         "--http-port",
                         "-1",
                         "--inference-threads",
-                        "1",
-                        // Static membership: a restarted instance takes its partitions back at
-                        // once.
-                        "--kafka-config",
-                        "group.instance.id=crash-filter-1");
+                        "1");
+        // No --instance-id: the default static membership must let a restarted instance take
+        // its partitions back at once.
         // Child logs stay in target/ for a post-mortem.
         Path logs = java.nio.file.Files.createDirectories(Path.of("target", "crash-test"));
         Set<String> keys = new HashSet<>();
@@ -113,8 +111,17 @@ class StreamsFilterIntegrationTest {
 
             // When it is killed and restarted, and more records arrive
             first.kill();
+            long killed = System.nanoTime();
             FilterProcess second = FilterProcess.start(logs.resolve("second.log"), args);
             send(producer, config, texts, 120, 200, keys, 0);
+            watcher.awaitAtLeast(101, Duration.ofSeconds(120));
+            log(
+                    start,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "second instance scoring %.1f s after the SIGKILL (JVM and model start"
+                                    + " included)",
+                            (System.nanoTime() - killed) / 1e9));
 
             // Then the 20 buffered records come back from the store and go out with the next ones
             watcher.awaitAtLeast(200, Duration.ofSeconds(120));
