@@ -17,7 +17,7 @@ import java.util.Map;
 public final class FeedbackSource {
 
     /** The longest a Kafka store may take to hand over its reports. */
-    public static final Duration TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     /** The reports and how many records the store skipped (torn or garbage). */
     public static final class Reports {
