@@ -5,6 +5,7 @@ import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.metrics.FilterMetrics;
+import dev.spamgpt.streams.topology.Models;
 import dev.spamgpt.streams.topology.SpamFilterTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -58,9 +59,23 @@ public final class FilterService implements AutoCloseable {
      */
     public FilterService(
             FilterConfig filter, KafkaOptions kafka, SpamScorer scorer, MeterRegistry registry) {
+        this(filter, kafka, Models.of(scorer), registry);
+    }
+
+    /**
+     * Builds the filter around models that may be swapped while it runs (does not start it).
+     *
+     * @param filter topics, format, size limit and batching
+     * @param kafka cluster and Streams settings
+     * @param models the live model and an optional shadow; the caller closes them after {@link
+     *     #close(Duration)}
+     * @param registry where to register the filter's and Kafka Streams' meters
+     */
+    public FilterService(
+            FilterConfig filter, KafkaOptions kafka, Models models, MeterRegistry registry) {
         this.metrics = new FilterMetrics(registry);
         Properties props = StreamsSettings.properties(kafka, filter, metrics);
-        Topology topology = SpamFilterTopology.build(filter, scorer, metrics);
+        Topology topology = SpamFilterTopology.build(filter, models, metrics);
         LOG.debug("Topology:\n{}", topology.describe());
         this.streams = new KafkaStreams(topology, props);
         this.streamsMetrics = new KafkaStreamsMetrics(streams);

@@ -2,15 +2,18 @@ package dev.spamgpt.streams;
 
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
+import dev.spamgpt.core.serving.ModelSource;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.InferenceFlags;
 import dev.spamgpt.streams.config.KafkaFlags;
 import dev.spamgpt.streams.config.KafkaOptions;
 import dev.spamgpt.streams.config.LayeredDefaults;
+import dev.spamgpt.streams.config.ModelFlags;
 import dev.spamgpt.streams.config.RecordFlags;
 import dev.spamgpt.streams.config.ServerFlags;
 import dev.spamgpt.streams.config.StreamsSettings;
 import dev.spamgpt.streams.config.TopicFlags;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -84,6 +87,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
                     Map.entry("topics", "Topics"),
                     Map.entry("records", "Records and micro-batches"),
                     Map.entry("inference", "Inference"),
+                    Map.entry("models", "Model reload and shadow"),
                     Map.entry("server", "Metrics, health and shutdown"));
 
     @Option(
@@ -97,7 +101,9 @@ public final class StreamsFilterApp implements Callable<Integer> {
     @Option(
             names = "--model",
             paramLabel = "BUNDLE",
-            description = "Model bundle directory (from `train`). Required.")
+            description =
+                    "Model bundle directory (from `train`), or a model repository (from"
+                            + " `promote`), whose current model is served and followed. Required.")
     Path model;
 
     // One Mixin per concern; OptionSections gives each a heading in --help.
@@ -108,6 +114,8 @@ public final class StreamsFilterApp implements Callable<Integer> {
     @Mixin RecordFlags records = new RecordFlags();
 
     @Mixin InferenceFlags inference = new InferenceFlags();
+
+    @Mixin ModelFlags models = new ModelFlags();
 
     @Mixin ServerFlags server = new ServerFlags();
 
@@ -173,6 +181,8 @@ public final class StreamsFilterApp implements Callable<Integer> {
             FilterConfig filter = records.filterConfig(topics);
             KafkaOptions kafkaOptions = kafka.kafkaOptions(bootstrap, defaults);
             ClassifierOptions classifier = inference.classifierOptions();
+            models.reloadInterval();
+            models.shadowShare();
             return new Settings(filter, kafkaOptions, classifier);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -186,10 +196,14 @@ public final class StreamsFilterApp implements Callable<Integer> {
         // Usage errors first: they must not wait for a model to load.
         Settings checked = settings(kafka.embeddedBroker() ? "embedded" : kafka.bootstrapServers());
         inference.applyEngineThreads();
+        ModelSource source = ModelSource.of(model);
+        ModelSource.Target target;
         SpamClassifier scorer;
+        SpamClassifier shadow = null;
         try {
-            scorer = SpamClassifier.open(model, checked.classifier());
-        } catch (RuntimeException e) {
+            target = source.resolve();
+            scorer = SpamClassifier.open(target.folder(), checked.classifier());
+        } catch (IOException | RuntimeException e) {
             err.println("error: cannot load the model bundle " + model + ": " + e.getMessage());
             LOG.debug("Model load failure", e);
             return EXIT_BAD_MODEL;
@@ -198,13 +212,42 @@ public final class StreamsFilterApp implements Callable<Integer> {
                 "Model "
                         + scorer.modelId()
                         + " loaded from "
-                        + model
+                        + target.folder()
                         + " on "
                         + scorer.device()
                         + " (threshold "
                         + scorer.threshold()
                         + ")");
-        try (FilterRuntime runtime = new FilterRuntime(scorer)) {
+        if (models.shadowModel() != null) {
+            try {
+                shadow = SpamClassifier.open(models.shadowModel(), checked.classifier());
+            } catch (RuntimeException e) {
+                scorer.close();
+                err.println(
+                        "error: cannot load the shadow model bundle "
+                                + models.shadowModel()
+                                + ": "
+                                + e.getMessage());
+                return EXIT_BAD_MODEL;
+            }
+            out.println(
+                    "Shadow model "
+                            + shadow.modelId()
+                            + " loaded from "
+                            + models.shadowModel()
+                            + " (threshold "
+                            + shadow.threshold()
+                            + ", at most "
+                            + models.shadowShare()
+                            + " of the live model's time)");
+        }
+        ClassifierOptions options = checked.classifier();
+        try (FilterRuntime runtime =
+                new FilterRuntime(
+                        scorer,
+                        source,
+                        target.fingerprint(),
+                        bundle -> SpamClassifier.open(bundle, options))) {
             Settings settings = checked;
             try {
                 if (kafka.embeddedBroker()) {
@@ -228,7 +271,7 @@ public final class StreamsFilterApp implements Callable<Integer> {
                 LOG.debug("Kafka setup failure", e);
                 return EXIT_KAFKA_SETUP;
             }
-            runtime.start(settings.filter(), settings.kafka(), server, out);
+            runtime.start(settings.filter(), settings.kafka(), server, models, shadow, out);
             out.printf(
                     "Filtering %s -> spam: %s, ham: %s, dead letters: %s (%s, %s, batch %d)%n",
                     settings.filter().inputTopic(),

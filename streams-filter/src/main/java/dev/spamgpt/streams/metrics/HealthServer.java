@@ -31,7 +31,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code /health/live}: 200 unless Kafka Streams has failed or stopped (ERROR, PENDING_ERROR,
  *       NOT_RUNNING), so that an orchestrator restarts a dead instance;
  *   <li>{@code /health/ready}: 200 only while Kafka Streams is RUNNING (not while it starts,
- *       rebalances or restores).
+ *       rebalances or restores);
+ *   <li>{@code /model} (GET) and {@code /model/reload} (POST), once {@link #modelControl} is set:
+ *       the model in service and the last reload as JSON, and a request to check for a new model
+ *       now, answered 202 at once because a load takes seconds. POST is refused (403) to other
+ *       hosts than this one unless allowed.
  * </ul>
  *
  * Each answers with the current state in the body.
@@ -77,6 +81,34 @@ public final class HealthServer implements AutoCloseable {
 
     private final Thread loop;
     private volatile boolean running = true;
+    private volatile ModelControl modelControl;
+    private volatile boolean remoteReload;
+
+    /** What {@code /model} and {@code /model/reload} do; both run on the server's thread. */
+    public interface ModelControl {
+        /**
+         * @return the model in service and the last reload, as a JSON object
+         */
+        String describe();
+
+        /**
+         * Starts a check for a new model and returns at once.
+         *
+         * @return one line for the caller
+         */
+        String reload();
+    }
+
+    /**
+     * Serves {@code /model} and {@code /model/reload}.
+     *
+     * @param control what they do
+     * @param allowRemote whether POST /model/reload is answered from other hosts
+     */
+    public void modelControl(ModelControl control, boolean allowRemote) {
+        this.remoteReload = allowRemote;
+        this.modelControl = control;
+    }
 
     private HealthServer(
             ServerSocketChannel listener,
@@ -271,7 +303,11 @@ public final class HealthServer implements AutoCloseable {
         }
         int end = headEnd(c);
         if (end >= 0) {
-            respond(key, answer(new String(c.head.array(), 0, end, StandardCharsets.ISO_8859_1)));
+            respond(
+                    key,
+                    answer(
+                            new String(c.head.array(), 0, end, StandardCharsets.ISO_8859_1),
+                            isLoopback(channel)));
         } else if (!c.head.hasRemaining()) {
             respond(key, Response.text(431, "request head over " + MAX_HEAD_BYTES + " bytes\n"));
         }
@@ -354,8 +390,23 @@ public final class HealthServer implements AutoCloseable {
         }
     }
 
-    /** Routes one request head to its answer. */
+    private static boolean isLoopback(SocketChannel channel) {
+        try {
+            return channel.getRemoteAddress() instanceof InetSocketAddress remote
+                    && remote.getAddress() != null
+                    && remote.getAddress().isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Routes one request head, from this host, to its answer. */
     Response answer(String requestHead) {
+        return answer(requestHead, true);
+    }
+
+    /** Routes one request head to its answer. */
+    Response answer(String requestHead, boolean fromLoopback) {
         int lineEnd = requestHead.indexOf('\n');
         String[] requestLine = requestHead.substring(0, lineEnd).strip().split(" ");
         if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/")) {
@@ -365,6 +416,10 @@ public final class HealthServer implements AutoCloseable {
         String target = requestLine[1];
         int query = target.indexOf('?');
         String path = query < 0 ? target : target.substring(0, query);
+        ModelControl control = modelControl;
+        if (control != null && (path.equals("/model") || path.equals("/model/reload"))) {
+            return answerModel(control, method, path, fromLoopback);
+        }
         boolean known =
                 path.equals("/metrics")
                         || path.equals("/health/live")
@@ -400,6 +455,33 @@ public final class HealthServer implements AutoCloseable {
                             head);
                 }
             };
+        } catch (RuntimeException e) {
+            LOG.warn("Answering {} failed", path, e);
+            return Response.text(500, "internal error\n").head(head);
+        }
+    }
+
+    private Response answerModel(
+            ModelControl control, String method, String path, boolean fromLoopback) {
+        boolean head = method.equals("HEAD");
+        try {
+            if (path.equals("/model")) {
+                if (!method.equals("GET") && !head) {
+                    return Response.text(405, "method not allowed\n").allow("GET, HEAD");
+                }
+                return new Response(200, "application/json", control.describe() + "\n", null, head);
+            }
+            if (!method.equals("POST")) {
+                return Response.text(405, "POST /model/reload checks for a new model\n")
+                        .allow("POST");
+            }
+            if (!fromLoopback && !remoteReload) {
+                return Response.text(
+                        403,
+                        "POST /model/reload is answered only from this host; start the filter"
+                                + " with --allow-remote-reload to allow others\n");
+            }
+            return Response.text(202, control.reload() + "\n");
         } catch (RuntimeException e) {
             LOG.warn("Answering {} failed", path, e);
             return Response.text(500, "internal error\n").head(head);
@@ -453,6 +535,8 @@ public final class HealthServer implements AutoCloseable {
         private static String reason(int status) {
             return switch (status) {
                 case 200 -> "OK";
+                case 202 -> "Accepted";
+                case 403 -> "Forbidden";
                 case 400 -> "Bad Request";
                 case 404 -> "Not Found";
                 case 405 -> "Method Not Allowed";

@@ -1,6 +1,8 @@
 package dev.spamgpt.streams.topology;
 
 import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.serving.LiveModel;
+import dev.spamgpt.core.serving.ShadowScorer;
 import dev.spamgpt.core.util.Failures;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.deadletter.DeadLetterReason;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,7 +98,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     }
 
     private final FilterConfig config;
-    private final SpamScorer scorer;
+    private final LiveModel model;
+    private final ShadowScorer shadow;
+    private final boolean shadowHeader;
     private final FilterMetrics metrics;
     private final TextExtractor extractor;
     private final List<Pending> buffer = new ArrayList<>();
@@ -117,9 +122,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
      */
     private record Pending(BufferedRecord record, ExtractedText extraction) {}
 
-    ClassifyProcessor(FilterConfig config, SpamScorer scorer, FilterMetrics metrics) {
+    ClassifyProcessor(FilterConfig config, Models models, FilterMetrics metrics) {
         this.config = config;
-        this.scorer = scorer;
+        this.model = models.live();
+        this.shadow = models.shadow();
+        this.shadowHeader = models.shadowHeader();
         this.metrics = metrics;
         this.extractor = new TextExtractor(config);
         this.timeoutNanos = config.classifierTimeout().toNanos();
@@ -256,7 +263,48 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
                 texts.add(pending.extraction().text());
             }
         }
-        Scores scores = scoreWithFallback(texts);
+        // One lease per batch: a model swap lands between batches, never inside one, and a batch's
+        // scores, verdicts and spam.model header all come from the same model.
+        try (LiveModel.Lease lease = model.acquire()) {
+            long start = System.nanoTime();
+            Scores scores = scoreWithFallback(texts, lease);
+            float[] shadowScores = shadow(texts, scores, lease.scorer(), System.nanoTime() - start);
+            forwardScored(batch, lease.scorer(), scores, shadowScores);
+        }
+    }
+
+    /**
+     * Hands a scored batch to the shadow. Only with {@code spam.shadow.score} headers does the live
+     * path wait for it, and then at most the shadow's share of the live call's time.
+     *
+     * @return the shadow's scores for the header, or null
+     */
+    private float[] shadow(List<String> texts, Scores scores, SpamScorer live, long liveNanos) {
+        if (shadow == null || texts.isEmpty()) {
+            return null;
+        }
+        for (Throwable error : scores.errors) {
+            if (error != null) {
+                return null;
+            }
+        }
+        CompletableFuture<float[]> result =
+                shadow.offer(texts, scores.values.clone(), live.threshold(), liveNanos);
+        if (result == null || !shadowHeader) {
+            return null;
+        }
+        try {
+            return result.get((long) (shadow.maxShare() * liveNanos), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    private void forwardScored(
+            List<Pending> batch, SpamScorer scorer, Scores scores, float[] shadowScores) {
         int next = 0;
         for (Pending pending : batch) {
             ExtractedText extraction = pending.extraction();
@@ -274,7 +322,11 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
                                 : DeadLetterReason.CLASSIFIER_FAILURE,
                         DeadLetters.describe(error));
             } else {
-                forwardClassified(pending.record(), scores.values[i]);
+                forwardClassified(
+                        pending.record(),
+                        scorer,
+                        scores.values[i],
+                        shadowScores == null ? Float.NaN : shadowScores[i]);
             }
         }
     }
@@ -290,13 +342,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         }
     }
 
-    private Scores scoreWithFallback(List<String> texts) {
+    private Scores scoreWithFallback(List<String> texts, LiveModel.Lease lease) {
         Scores scores = new Scores(texts.size());
         if (texts.isEmpty()) {
             return scores;
         }
         try {
-            float[] values = score(texts);
+            float[] values = score(texts, lease);
             System.arraycopy(values, 0, scores.values, 0, values.length);
             return scores;
         } catch (InterruptException e) {
@@ -317,7 +369,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         }
         for (int i = 0; i < texts.size(); i++) {
             try {
-                scores.values[i] = score(List.of(texts.get(i)))[0];
+                scores.values[i] = score(List.of(texts.get(i)), lease)[0];
             } catch (InterruptException e) {
                 throw e;
             } catch (Throwable e) {
@@ -328,10 +380,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     }
 
     /** One classifier call; checks that it returns one probability per text. */
-    private float[] score(List<String> texts) {
+    private float[] score(List<String> texts, LiveModel.Lease lease) {
         int n = texts.size();
         long start = System.nanoTime();
-        float[] scores = call(texts);
+        float[] scores = call(texts, lease);
         long elapsed = System.nanoTime() - start;
         metrics.inference(n, Duration.ofNanos(elapsed));
         if (elapsed > slowCallNanos) {
@@ -359,11 +411,28 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
     }
 
     /** Calls the scorer on a worker thread, within the timeout; zero calls it on this thread. */
-    private float[] call(List<String> texts) {
+    private float[] call(List<String> texts, LiveModel.Lease lease) {
         if (timeoutNanos == 0) {
-            return scorer.spamProbabilities(texts);
+            return lease.scorer().spamProbabilities(texts);
         }
-        Future<float[]> call = CALLS.submit(() -> scorer.spamProbabilities(texts));
+        // A call given up after the timeout goes on running: it holds its own lease, so that a
+        // swap meanwhile does not free the model under it.
+        LiveModel.Lease worker = lease.share();
+        Future<float[]> call;
+        try {
+            call =
+                    CALLS.submit(
+                            () -> {
+                                try {
+                                    return worker.scorer().spamProbabilities(texts);
+                                } finally {
+                                    worker.close();
+                                }
+                            });
+        } catch (RuntimeException e) {
+            worker.close();
+            throw e;
+        }
         try {
             return call.get(timeoutNanos, TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -395,12 +464,19 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], Route
         }
     }
 
-    private void forwardClassified(BufferedRecord record, float score) {
+    private void forwardClassified(
+            BufferedRecord record, SpamScorer scorer, float score, float shadowScore) {
         boolean spam = scorer.isSpam(score);
         Headers headers = SpamHeaders.copyWithoutOurs(record.headers());
         SpamHeaders.put(headers, SpamHeaders.LABEL, spam ? "spam" : "ham");
         SpamHeaders.put(headers, SpamHeaders.SCORE, String.format(Locale.ROOT, "%.6f", score));
         SpamHeaders.put(headers, SpamHeaders.MODEL, scorer.modelId());
+        if (!Float.isNaN(shadowScore)) {
+            SpamHeaders.put(
+                    headers,
+                    SpamHeaders.SHADOW_SCORE,
+                    String.format(Locale.ROOT, "%.6f", shadowScore));
+        }
         context.forward(
                 new Record<>(
                         record.key(),

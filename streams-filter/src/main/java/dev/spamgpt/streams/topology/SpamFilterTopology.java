@@ -51,6 +51,18 @@ public final class SpamFilterTopology {
      * @return the topology
      */
     public static Topology build(FilterConfig config, SpamScorer scorer, FilterMetrics metrics) {
+        return build(config, Models.of(scorer), metrics);
+    }
+
+    /**
+     * Builds the topology around models that may be swapped while it runs, and an optional shadow.
+     *
+     * @param config topics, format, size limit and batching
+     * @param models the live model and the shadow, shared by every task
+     * @param metrics where the filter counts what it does
+     * @return the topology
+     */
+    public static Topology build(FilterConfig config, Models models, FilterMetrics metrics) {
         Serde<byte[]> bytes = Serdes.ByteArray();
         StreamsBuilder builder = new StreamsBuilder();
         String[] stores = {};
@@ -61,7 +73,7 @@ public final class SpamFilterTopology {
         KStream<byte[], Routed> classified =
                 builder.stream(config.inputTopic(), Consumed.with(bytes, bytes).withName("input"))
                         .process(
-                                () -> new ClassifyProcessor(config, scorer, metrics),
+                                () -> new ClassifyProcessor(config, models, metrics),
                                 Named.as("classify"),
                                 stores);
         classified

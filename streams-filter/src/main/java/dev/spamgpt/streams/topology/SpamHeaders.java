@@ -18,6 +18,12 @@ public final class SpamHeaders {
     public static final String MODEL = "spam.model";
 
     /**
+     * The shadow model's spam probability, six decimals; only with {@code --shadow-header}, and
+     * only when the shadow answered in time.
+     */
+    public static final String SHADOW_SCORE = "spam.shadow.score";
+
+    /**
      * Why a record was dead-lettered: one of the {@link
      * dev.spamgpt.streams.deadletter.DeadLetterReason} codes.
      */
@@ -47,7 +53,7 @@ public final class SpamHeaders {
      */
     public static final String DLQ_DROPPED_HEADERS = "spam.dlq.dropped.headers";
 
-    private static final String[] CLASSIFICATION = {LABEL, SCORE, MODEL};
+    private static final String[] CLASSIFICATION = {LABEL, SCORE, MODEL, SHADOW_SCORE};
     private static final String[] DEAD_LETTER = {
         DLQ_REASON,
         DLQ_ERROR,

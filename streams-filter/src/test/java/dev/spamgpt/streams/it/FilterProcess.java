@@ -23,6 +23,28 @@ final class FilterProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * The options that name the cluster and the four topics of a config.
+     *
+     * @param bootstrap the broker
+     * @param config the topics
+     * @return the options, to add to a command line
+     */
+    static List<String> clusterArgs(
+            String bootstrap, dev.spamgpt.streams.config.FilterConfig config) {
+        return List.of(
+                "--bootstrap-servers",
+                bootstrap,
+                "--input-topic",
+                config.inputTopic(),
+                "--spam-topic",
+                config.spamTopic(),
+                "--ham-topic",
+                config.hamTopic(),
+                "--dlq-topic",
+                config.dlqTopic());
+    }
+
     static FilterProcess start(Path log, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));

@@ -66,20 +66,11 @@ class StreamsFilterIntegrationTest {
                         Duration.ofMinutes(10));
         TopicSetup.createMissing(KafkaClients.admin(bootstrap), config, 1, 1);
         List<String> texts = SmsCorpus.load(500).stream().map(SmsCorpus.Sms::text).toList();
-        List<String> args =
+        List<String> args = new ArrayList<>(FilterProcess.clusterArgs(bootstrap, config));
+        args.addAll(
                 List.of(
                         "--model",
                         bundle.toString(),
-                        "--bootstrap-servers",
-                        bootstrap,
-                        "--input-topic",
-                        config.inputTopic(),
-                        "--spam-topic",
-                        config.spamTopic(),
-                        "--ham-topic",
-                        config.hamTopic(),
-                        "--dlq-topic",
-                        config.dlqTopic(),
                         "--application-id",
                         "crash-app",
                         "--batch-size",
@@ -91,7 +82,7 @@ class StreamsFilterIntegrationTest {
                         "--http-port",
                         "-1",
                         "--inference-threads",
-                        "1");
+                        "1"));
         // No --instance-id: the default static membership must let a restarted instance take
         // its partitions back at once.
         // Child logs stay in target/ for a post-mortem.

@@ -139,6 +139,66 @@ class HealthServerTest {
     }
 
     @Test
+    void shouldDescribeTheModelAndTakeReloadRequestsOnlyFromThisHostUnlessAllowed()
+            throws Exception {
+        start();
+        java.util.concurrent.atomic.AtomicInteger reloads =
+                new java.util.concurrent.atomic.AtomicInteger();
+        server.modelControl(
+                new HealthServer.ModelControl() {
+                    @Override
+                    public String describe() {
+                        return "{\"model\":\"m:1\"}";
+                    }
+
+                    @Override
+                    public String reload() {
+                        return "checking (" + reloads.incrementAndGet() + ")";
+                    }
+                },
+                false);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+        String base = "http://127.0.0.1:" + server.port();
+
+        HttpResponse<String> model = probe(client, base + "/model");
+        assertThat(model.statusCode()).isEqualTo(200);
+        assertThat(model.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(model.body()).contains("\"model\":\"m:1\"");
+        assertThat(probe(client, base + "/model/reload").statusCode())
+                .as("GET is not a reload")
+                .isEqualTo(405);
+        HttpResponse<String> post =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/model/reload"))
+                                .timeout(PROBE_TIMEOUT)
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(202);
+        assertThat(post.body()).contains("checking (1)");
+
+        String request = "POST /model/reload HTTP/1.1\r\nHost: x\r\n\r\n";
+        assertThat(server.answer(request, false).status()).as("from another host").isEqualTo(403);
+        assertThat(reloads).hasValue(1);
+        server.modelControl(currentControl(), true);
+        assertThat(server.answer(request, false).status()).isEqualTo(202);
+    }
+
+    private static HealthServer.ModelControl currentControl() {
+        return new HealthServer.ModelControl() {
+            @Override
+            public String describe() {
+                return "{}";
+            }
+
+            @Override
+            public String reload() {
+                return "checking";
+            }
+        };
+    }
+
+    @Test
     void shouldCloseAConnectionThatDoesNotFinishItsRequestInTime() throws Exception {
         server =
                 HealthServer.start(
