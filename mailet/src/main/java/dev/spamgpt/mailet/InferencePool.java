@@ -1,6 +1,8 @@
 package dev.spamgpt.mailet;
 
 import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.serving.LiveModel;
+import dev.spamgpt.core.serving.ShadowScorer;
 import dev.spamgpt.core.util.Failures;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fixed set of inference threads in front of one shared model. James calls mailets from many
- * spooler threads; they hand their text to this pool and wait, so at most {@code threads} forward
- * passes run at once, and at most {@code queueCapacity} texts wait: memory stays flat however busy
- * James gets. A worker takes every text that waits (up to {@code maxBatchSize}) and scores them in
- * one call, which is where batching pays off under load.
+ * A fixed set of inference threads in front of one shared model, which may be swapped while they
+ * run: each batch is scored under one lease of the {@link LiveModel}, and every text of it carries
+ * that model's threshold and id. James calls mailets from many spooler threads; they hand their
+ * text to this pool and wait, so at most {@code threads} forward passes run at once, and at most
+ * {@code queueCapacity} texts wait: memory stays flat however busy James gets. A worker takes every
+ * text that waits (up to {@code maxBatchSize}) and scores them in one call, which is where batching
+ * pays off under load.
  */
 final class InferencePool implements AutoCloseable {
 
@@ -57,14 +61,59 @@ final class InferencePool implements AutoCloseable {
 
     private static final class Pending {
         final String text;
-        final CompletableFuture<Float> result = new CompletableFuture<>();
+        final CompletableFuture<Score> result = new CompletableFuture<>();
 
         Pending(String text) {
             this.text = text;
         }
     }
 
-    private final SpamScorer scorer;
+    /** One text's score, with the model that gave it and, if it is being scored, the shadow's. */
+    static final class Score {
+        final float value;
+        final float threshold;
+        final String modelId;
+        final long batchNanos;
+        private final CompletableFuture<float[]> shadow;
+        private final int index;
+
+        Score(
+                float value,
+                SpamScorer model,
+                long batchNanos,
+                CompletableFuture<float[]> shadow,
+                int index) {
+            this.value = value;
+            this.threshold = model.threshold();
+            this.modelId = model.modelId();
+            this.batchNanos = batchNanos;
+            this.shadow = shadow;
+            this.index = index;
+        }
+
+        /**
+         * Waits for the shadow's score of this text.
+         *
+         * @param maxNanos the most time to wait
+         * @return the shadow's score, or NaN when there is none in time
+         */
+        float shadowScore(long maxNanos) {
+            if (shadow == null) {
+                return Float.NaN;
+            }
+            try {
+                return shadow.get(maxNanos, TimeUnit.NANOSECONDS)[index];
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Float.NaN;
+            } catch (ExecutionException | TimeoutException e) {
+                return Float.NaN;
+            }
+        }
+    }
+
+    private final LiveModel model;
+    private final ShadowScorer shadow;
     private final ScoringMetrics metrics;
     private final int maxBatchSize;
     private final BlockingQueue<Pending> queue;
@@ -74,7 +123,8 @@ final class InferencePool implements AutoCloseable {
     /**
      * Starts the worker threads.
      *
-     * @param scorer the shared, thread-safe model
+     * @param model the shared, thread-safe model, which may be swapped
+     * @param shadow a model that scores every batch too, for evidence only; or null
      * @param threads how many forward passes may run at once
      * @param queueCapacity how many texts may wait for a worker
      * @param maxBatchSize the most texts one worker scores in one call
@@ -83,13 +133,15 @@ final class InferencePool implements AutoCloseable {
      * @param metrics where batch sizes and inference times go
      */
     InferencePool(
-            SpamScorer scorer,
+            LiveModel model,
+            ShadowScorer shadow,
             int threads,
             int queueCapacity,
             int maxBatchSize,
             ClassLoader contextLoader,
             ScoringMetrics metrics) {
-        this.scorer = scorer;
+        this.model = model;
+        this.shadow = shadow;
         this.metrics = metrics;
         this.maxBatchSize = maxBatchSize;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
@@ -107,14 +159,14 @@ final class InferencePool implements AutoCloseable {
      *
      * @param text the text
      * @param timeoutMillis the most time to wait in all
-     * @return the spam probability
+     * @return the spam probability, with the model that gave it
      * @throws ScoringException when the pool is closed, the wait times out, or the model fails
      *     (whatever it threw, a StackOverflowError included)
      * @throws InterruptedException when the calling thread is interrupted
      * @throws VirtualMachineError a fatal one (not a StackOverflowError) that the model threw, as
      *     is: the caller's thread rethrows it, the inference thread stays up
      */
-    float score(String text, long timeoutMillis) throws ScoringException, InterruptedException {
+    Score score(String text, long timeoutMillis) throws ScoringException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         Pending pending = new Pending(text);
         if (closed) {
@@ -178,11 +230,17 @@ final class InferencePool implements AutoCloseable {
             texts.add(p.text);
         }
         long start = System.nanoTime();
-        try {
+        try (LiveModel.Lease lease = model.acquire()) {
+            SpamScorer scorer = lease.scorer();
             float[] p = scorer.spamProbabilities(texts);
-            metrics.batch(batch.size(), System.nanoTime() - start);
+            long took = System.nanoTime() - start;
+            metrics.batch(scorer.modelId(), batch.size(), took);
+            CompletableFuture<float[]> shadowScores =
+                    shadow == null
+                            ? null
+                            : shadow.offer(texts, p.clone(), scorer.threshold(), took);
             for (int i = 0; i < batch.size(); i++) {
-                batch.get(i).result.complete(p[i]);
+                batch.get(i).result.complete(new Score(p[i], scorer, took, shadowScores, i));
             }
         } catch (RuntimeException | Error e) {
             if (batch.size() == 1 || Failures.isFatal(e)) {

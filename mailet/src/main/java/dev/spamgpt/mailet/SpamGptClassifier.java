@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * org.apache.james.spamgpt.status  Yes, score=0.97 required=0.50
  *                                  (or No, score=0.03 required=0.50)
  * org.apache.james.spamgpt.flag    YES                              (or NO)
- * org.apache.james.spamgpt.model   spamgpt-mail/3                   (the bundle's id/version)
+ * org.apache.james.spamgpt.model   spamgpt-mail:3                   (the model that scored it)
  * </pre>
  *
  * The stock matcher {@code IsMarkedAsSpam} then routes the mail, and the score stays on the mail as
@@ -65,8 +65,20 @@ import org.slf4j.LoggerFactory;
  * Parameters (all optional):
  *
  * <ul>
- *   <li>{@code model}: the bundle folder that {@code spamgpt train} exported, absolute or relative
- *       to James's working directory; default {@code conf/spamgpt-bundle}.
+ *   <li>{@code model}: the bundle folder that {@code spamgpt train} exported, or a model repository
+ *       that {@code spamgpt promote} keeps (its {@code current} model is served), absolute or
+ *       relative to James's working directory; default {@code conf/spamgpt-bundle}.
+ *   <li>{@code reloadInterval}: how often to check {@code model} for a new bundle, such as {@code
+ *       10s}; a new one is loaded, verified and warmed up beside the old one, then swapped in
+ *       between batches, and one that fails leaves the old model serving ({@code
+ *       spamgpt_model_reload_failures_total}); {@code 0} never checks; default 10s.
+ *   <li>{@code shadowModel}: a candidate bundle that scores every mail too, for evidence only: its
+ *       agreement with the live model, flips each way, both score histograms and its latency go to
+ *       {@code spamgpt_shadow_*}. {@code shadowShare}: the most time it may spend, as a share of
+ *       the live model's; beyond it mails are skipped for the shadow and counted; default 0.25.
+ *       {@code shadowHeaderName}: also write the shadow's verdict in this per-recipient header,
+ *       such as {@code Yes, score=0.91 required=0.50 model=spamgpt-mail:2}, when it is ready within
+ *       that share of the live time; default none.
  *   <li>{@code threshold}: a score at or above it is spam, in [0, 1]; default the bundle's.
  *   <li>{@code statusHeaderName}, {@code flagHeaderName}, {@code modelHeaderName}: the
  *       per-recipient header names; defaults above. The feedback listener ({@link
@@ -109,6 +121,7 @@ public class SpamGptClassifier extends GenericMailet {
     private String statusHeader;
     private String flagHeader;
     private String modelHeader;
+    private String shadowHeader;
     private AttributeName scoreAttribute;
     private boolean addHeaders;
     private Optional<String> subjectTag;
@@ -137,6 +150,12 @@ public class SpamGptClassifier extends GenericMailet {
         settings.queueCapacity =
                 (int) number("queueCapacity", settings.effectiveQueueCapacity(), 1, 1 << 20);
         settings.timeoutMillis = duration("timeout", getInitParameter("timeout", "60s"));
+        String reload = getInitParameter("reloadInterval", "10s").trim();
+        settings.reloadIntervalMillis = "0".equals(reload) ? 0 : duration("reloadInterval", reload);
+        settings.shadowModel = getInitParameterAsOptional("shadowModel").orElse(null);
+        settings.shadowShare = share(getInitParameter("shadowShare", "0.25"));
+        shadowHeader = getInitParameterAsOptional("shadowHeaderName").orElse(null);
+        settings.shadowHeader = shadowHeader;
         if (getInitParameter("metricsPort") != null) {
             settings.metricsPort = (int) number("metricsPort", 0, 0, 65535);
         }
@@ -174,7 +193,12 @@ public class SpamGptClassifier extends GenericMailet {
         for (MailAddress recipient : mail.getRecipients()) {
             mail.addSpecificHeaderForRecipient(header(statusHeader, verdict.status()), recipient);
             mail.addSpecificHeaderForRecipient(header(flagHeader, verdict.flag()), recipient);
-            mail.addSpecificHeaderForRecipient(header(modelHeader, engine.modelId()), recipient);
+            mail.addSpecificHeaderForRecipient(
+                    header(modelHeader, verdict.modelId().orElse(engine.modelId())), recipient);
+            if (shadowHeader != null && verdict.shadowStatus().isPresent()) {
+                mail.addSpecificHeaderForRecipient(
+                        header(shadowHeader, verdict.shadowStatus().get()), recipient);
+            }
         }
         verdict.score()
                 .ifPresent(
@@ -340,6 +364,19 @@ public class SpamGptClassifier extends GenericMailet {
                             + value
                             + "'");
         }
+    }
+
+    private static double share(String value) throws MessagingException {
+        try {
+            double share = Double.parseDouble(value.trim());
+            if (share > 0 && share <= 10) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MessagingException(
+                "SpamGPT parameter 'shadowShare' must be a number in (0, 10], got '" + value + "'");
     }
 
     private static long duration(String name, String value) throws MessagingException {

@@ -5,13 +5,22 @@ import dev.spamgpt.core.bundle.BundleManifest;
 import dev.spamgpt.core.bundle.DataDomain;
 import dev.spamgpt.core.bundle.ModelBundle;
 import dev.spamgpt.core.inference.ClassifierOptions;
+import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.serving.LiveModel;
+import dev.spamgpt.core.serving.ModelMetrics;
+import dev.spamgpt.core.serving.ModelReloader;
+import dev.spamgpt.core.serving.ModelSource;
+import dev.spamgpt.core.serving.ShadowMetrics;
+import dev.spamgpt.core.serving.ShadowScorer;
 import dev.spamgpt.core.text.MessageText;
 import dev.spamgpt.core.util.Failures;
+import io.micrometer.core.instrument.Tags;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import javax.mail.MessagingException;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -49,9 +58,21 @@ final class SpamGptEngine implements AutoCloseable {
         Integer metricsPort;
         String metricsHost = "127.0.0.1";
         String instance = "SpamGPT";
+        long reloadIntervalMillis = 10_000;
+        String shadowModel;
+        double shadowShare = 0.25;
+        String shadowHeader;
 
         Path modelPath() {
-            String path = model.startsWith("file://") ? model.substring("file://".length()) : model;
+            return path(model);
+        }
+
+        Path shadowModelPath() {
+            return shadowModel == null ? null : path(shadowModel);
+        }
+
+        private static Path path(String text) {
+            String path = text.startsWith("file://") ? text.substring("file://".length()) : text;
             return Paths.get(path).toAbsolutePath().normalize();
         }
 
@@ -77,26 +98,29 @@ final class SpamGptEngine implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SpamScorer scorer;
+    private final LiveModel live;
+    private final ShadowScorer shadow;
     private final InferencePool pool;
     private final ScoringMetrics metrics;
     private final MetricsEndpoint endpoint;
-    private final MessageText.Limits limits;
-    private final long timeoutMillis;
+    private final Settings settings;
+    private ModelReloader reloader;
+    private volatile MessageText.Limits limits;
 
     private SpamGptEngine(
-            SpamScorer scorer,
+            LiveModel live,
+            ShadowScorer shadow,
             InferencePool pool,
             ScoringMetrics metrics,
             MetricsEndpoint endpoint,
-            MessageText.Limits limits,
-            long timeoutMillis) {
-        this.scorer = scorer;
+            Settings settings) {
+        this.live = live;
+        this.shadow = shadow;
         this.pool = pool;
         this.metrics = metrics;
         this.endpoint = endpoint;
-        this.limits = limits;
-        this.timeoutMillis = timeoutMillis;
+        this.settings = settings;
+        this.limits = limits(settings.maxBytes, live.current().maxTokens());
     }
 
     /**
@@ -109,51 +133,131 @@ final class SpamGptEngine implements AutoCloseable {
      *     metrics port cannot be bound
      */
     static SpamGptEngine start(Settings settings, ScorerFactory factory) throws MessagingException {
-        Path bundle = settings.modelPath();
-        if (!Files.isDirectory(bundle)) {
+        Path path = settings.modelPath();
+        if (!Files.isDirectory(path)) {
             throw new MessagingException(
                     "SpamGPT model bundle folder "
-                            + bundle
+                            + path
                             + " does not exist; set the 'model' parameter to the folder that"
-                            + " 'spamgpt train' exported");
+                            + " 'spamgpt train' exported, or to a model repository");
         }
         long started = System.nanoTime();
+        ModelSource source = ModelSource.of(path);
+        ModelSource.Target target;
         SpamScorer scorer;
         try {
-            scorer = factory.open(bundle, settings.classifier);
-        } catch (RuntimeException | LinkageError e) {
+            target = source.resolve();
+            scorer = factory.open(target.folder(), settings.classifier);
+        } catch (IOException | RuntimeException | LinkageError e) {
             throw new MessagingException(
-                    "SpamGPT could not load the model bundle " + bundle + ": " + e.getMessage(),
+                    "SpamGPT could not load the model bundle " + path + ": " + e.getMessage(),
                     e instanceof Exception ? (Exception) e : new RuntimeException(e));
         }
+        SpamScorer shadowModel = null;
         MetricsEndpoint endpoint = null;
         try {
+            if (settings.shadowModelPath() != null) {
+                shadowModel = factory.open(settings.shadowModelPath(), settings.classifier);
+            }
             if (settings.metricsPort != null) {
                 endpoint = MetricsEndpoint.acquire(settings.metricsHost, settings.metricsPort);
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             scorer.close();
+            if (shadowModel != null) {
+                shadowModel.close();
+            }
             throw new MessagingException(
-                    "SpamGPT could not serve metrics on "
-                            + settings.metricsHost
-                            + ":"
-                            + settings.metricsPort
-                            + ": "
-                            + e,
-                    e);
+                    shadowModel == null && settings.shadowModelPath() != null
+                            ? "SpamGPT could not load the shadow model bundle "
+                                    + settings.shadowModelPath()
+                                    + ": "
+                                    + e.getMessage()
+                            : "SpamGPT could not serve metrics on "
+                                    + settings.metricsHost
+                                    + ":"
+                                    + settings.metricsPort
+                                    + ": "
+                                    + e,
+                    e instanceof Exception ? (Exception) e : new RuntimeException(e));
         }
+        Tags tags = Tags.of("instance", settings.instance);
         ScoringMetrics metrics =
                 new ScoringMetrics(MetricsEndpoint.registry(), scorer.modelId(), settings.instance);
+        metrics.serving(scorer.modelId(), domainOf(target.folder()));
+        warnIfSms(scorer, domainOf(target.folder()));
+        LiveModel live = new LiveModel(scorer);
+        ShadowScorer shadow =
+                shadowModel == null
+                        ? null
+                        : new ShadowScorer(
+                                shadowModel,
+                                settings.shadowShare,
+                                2,
+                                new ShadowMetrics(
+                                        MetricsEndpoint.registry(), tags, shadowModel.modelId()),
+                                SpamGptEngine.class.getClassLoader());
         InferencePool pool =
                 new InferencePool(
-                        scorer,
+                        live,
+                        shadow,
                         settings.threads,
                         settings.effectiveQueueCapacity(),
                         settings.classifier.maxBatchSize(),
                         SpamGptEngine.class.getClassLoader(),
                         metrics);
-        DataDomain domain = domainOf(bundle);
-        metrics.domain(domain);
+        SpamGptEngine engine = new SpamGptEngine(live, shadow, pool, metrics, endpoint, settings);
+        engine.watch(source, target.fingerprint(), factory, tags);
+        LOGGER.info(
+                "SpamGPT model {} loaded from {} in {} ms by {} (threshold {}, {} inference"
+                        + " threads, metrics {}, {}{})",
+                scorer.modelId(),
+                target.folder(),
+                (System.nanoTime() - started) / 1_000_000,
+                SpamGptEngine.class.getClassLoader(),
+                scorer.threshold(),
+                settings.threads,
+                endpoint == null ? "not served" : "on port " + endpoint.port() + " /metrics",
+                settings.reloadIntervalMillis == 0
+                        ? "no reload"
+                        : "checking " + path + " every " + settings.reloadIntervalMillis + " ms",
+                shadow == null ? "" : ", shadow " + shadowModel.modelId());
+        return engine;
+    }
+
+    /** Follows the model source: a new bundle is loaded, verified, warmed up and swapped in. */
+    private void watch(ModelSource source, String fingerprint, ScorerFactory factory, Tags tags) {
+        ModelMetrics modelMetrics =
+                new ModelMetrics(MetricsEndpoint.registry(), tags, live.current());
+        reloader =
+                new ModelReloader(
+                        source,
+                        fingerprint,
+                        live,
+                        bundle -> factory.open(bundle, settings.classifier),
+                        new ModelReloader.Listener() {
+                            @Override
+                            public void swapped(SpamScorer previous, SpamScorer now, long nanos) {
+                                modelMetrics.swapped(previous, now, nanos);
+                                DataDomain domain =
+                                        now instanceof SpamClassifier
+                                                ? ((SpamClassifier) now).manifest().domain()
+                                                : DataDomain.UNKNOWN;
+                                metrics.serving(now.modelId(), domain);
+                                warnIfSms(now, domain);
+                                limits = limits(settings.maxBytes, now.maxTokens());
+                            }
+
+                            @Override
+                            public void failed(String ref, Throwable error) {
+                                modelMetrics.failed(ref, error);
+                            }
+                        },
+                        SpamGptEngine.class.getClassLoader());
+        reloader.start(Duration.ofMillis(settings.reloadIntervalMillis));
+    }
+
+    private static void warnIfSms(SpamScorer scorer, DataDomain domain) {
         if (domain == DataDomain.SMS) {
             LOGGER.warn(
                     "SpamGPT model {} was trained on SMS texts only: it is a demo, not a mail"
@@ -161,18 +265,16 @@ final class SpamGptEngine implements AutoCloseable {
                             + " Retrain it on mail: see 'Learning from your users' in the README.",
                     scorer.modelId());
         }
-        MessageText.Limits limits = limits(settings.maxBytes, scorer.maxTokens());
-        LOGGER.info(
-                "SpamGPT model {} loaded from {} in {} ms by {} (threshold {}, {} inference"
-                        + " threads, metrics {})",
-                scorer.modelId(),
-                bundle,
-                (System.nanoTime() - started) / 1_000_000,
-                SpamGptEngine.class.getClassLoader(),
-                scorer.threshold(),
-                settings.threads,
-                endpoint == null ? "not served" : "on port " + endpoint.port() + " /metrics");
-        return new SpamGptEngine(scorer, pool, metrics, endpoint, limits, settings.timeoutMillis);
+    }
+
+    /**
+     * Checks the model source now, as the poll does; for tests and for operators who turned the
+     * poll off.
+     *
+     * @return what the check did
+     */
+    java.util.concurrent.CompletableFuture<ModelReloader.Outcome> reload() {
+        return reloader.reload();
     }
 
     /**
@@ -221,7 +323,18 @@ final class SpamGptEngine implements AutoCloseable {
             return Verdict.error("no readable text: " + text.problems().get(0));
         }
         try {
-            return Verdict.scored(pool.score(text.text(), timeoutMillis), scorer);
+            InferencePool.Score score = pool.score(text.text(), settings.timeoutMillis);
+            Verdict verdict = Verdict.scored(score.value, score.threshold, score.modelId);
+            if (shadow != null && settings.shadowHeader != null) {
+                // The mail waits for the shadow at most its share of the live batch's time.
+                float shadowScore =
+                        score.shadowScore((long) (settings.shadowShare * score.batchNanos));
+                if (!Float.isNaN(shadowScore)) {
+                    SpamScorer model = shadow.model();
+                    verdict = verdict.withShadow(shadowScore, model.threshold(), model.modelId());
+                }
+            }
+            return verdict;
         } catch (InferencePool.ScoringException e) {
             if (InferencePool.MODEL.equals(e.kind())) {
                 // The model failed on this text alone (a failed batch is retried one by one).
@@ -255,11 +368,11 @@ final class SpamGptEngine implements AutoCloseable {
     }
 
     float threshold() {
-        return scorer.threshold();
+        return live.current().threshold();
     }
 
     String modelId() {
-        return scorer.modelId();
+        return live.current().modelId();
     }
 
     /**
@@ -271,9 +384,13 @@ final class SpamGptEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        LOGGER.info("SpamGPT model {} stopping: {}", scorer.modelId(), metrics.summary());
+        LOGGER.info("SpamGPT model {} stopping: {}", modelId(), metrics.summary());
+        reloader.close();
         pool.close();
-        scorer.close();
+        if (shadow != null) {
+            shadow.close();
+        }
+        live.close();
         if (endpoint != null) {
             endpoint.release();
         }

@@ -29,32 +29,91 @@ final class Verdict {
     private final float score;
     private final float threshold;
     private final String reason;
+    private final String modelId;
+    private final String shadowStatus;
 
-    private Verdict(Kind kind, float score, float threshold, String reason) {
+    private Verdict(Kind kind, float score, float threshold, String reason, String modelId) {
+        this(kind, score, threshold, reason, modelId, null);
+    }
+
+    private Verdict(
+            Kind kind,
+            float score,
+            float threshold,
+            String reason,
+            String modelId,
+            String shadowStatus) {
         this.kind = kind;
         this.score = score;
         this.threshold = threshold;
         this.reason = reason;
+        this.modelId = modelId;
+        this.shadowStatus = shadowStatus;
+    }
+
+    /**
+     * The same verdict with what the shadow model says of the mail, for the shadow header; the
+     * shadow never changes the verdict.
+     *
+     * @param shadowScore the shadow's score
+     * @param shadowThreshold the shadow's threshold
+     * @param shadowModel the shadow's id
+     * @return the verdict with a shadow status such as {@code Yes, score=0.91 required=0.50
+     *     model=spamgpt-mail:2}
+     */
+    Verdict withShadow(float shadowScore, float shadowThreshold, String shadowModel) {
+        String status =
+                String.format(
+                        Locale.ROOT,
+                        "%s, score=%.2f required=%.2f model=%s",
+                        SpamScorer.isSpam(shadowScore, shadowThreshold) ? "Yes" : "No",
+                        shadowScore,
+                        shadowThreshold,
+                        oneLine(shadowModel));
+        return new Verdict(kind, score, threshold, reason, modelId, status);
+    }
+
+    /**
+     * @return the shadow model's verdict, when a shadow scored the mail in time
+     */
+    java.util.Optional<String> shadowStatus() {
+        return java.util.Optional.ofNullable(shadowStatus);
     }
 
     /** Scored: spam when the scorer says so of this score. */
     static Verdict scored(float score, SpamScorer scorer) {
+        return scored(score, scorer.threshold(), scorer.modelId());
+    }
+
+    /** Scored by the model {@code modelId} at its threshold. */
+    static Verdict scored(float score, float threshold, String modelId) {
         return new Verdict(
-                scorer.isSpam(score) ? Kind.SPAM : Kind.HAM, score, scorer.threshold(), null);
+                SpamScorer.isSpam(score, threshold) ? Kind.SPAM : Kind.HAM,
+                score,
+                threshold,
+                null,
+                modelId);
     }
 
     /** Not scored on purpose, such as a mail without any text: never spam. */
     static Verdict skipped(String reason) {
-        return new Verdict(Kind.SKIPPED, Float.NaN, Float.NaN, oneLine(reason));
+        return new Verdict(Kind.SKIPPED, Float.NaN, Float.NaN, oneLine(reason), null);
     }
 
     /** Not scored because something failed: never spam. */
     static Verdict error(String reason) {
-        return new Verdict(Kind.ERROR, Float.NaN, Float.NaN, oneLine(reason));
+        return new Verdict(Kind.ERROR, Float.NaN, Float.NaN, oneLine(reason), null);
     }
 
     Kind kind() {
         return kind;
+    }
+
+    /**
+     * @return the id of the model that scored the mail, or empty when it was not scored
+     */
+    java.util.Optional<String> modelId() {
+        return java.util.Optional.ofNullable(modelId);
     }
 
     boolean isSpam() {

@@ -38,7 +38,8 @@ final class ImapFolders {
     private static final Pattern EXISTS = Pattern.compile("\\* (\\d+) EXISTS");
     private static final String FIELDS =
             "X-Test-Id Subject X-Spam-Flag X-Spam-Score "
-                    + "org.apache.james.spamgpt.status org.apache.james.spamgpt.flag";
+                    + "org.apache.james.spamgpt.status org.apache.james.spamgpt.flag"
+                    + " org.apache.james.spamgpt.model org.apache.james.spamgpt.shadow";
 
     private ImapFolders() {}
 
