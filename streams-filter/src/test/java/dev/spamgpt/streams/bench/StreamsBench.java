@@ -3,6 +3,9 @@ package dev.spamgpt.streams.bench;
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.model.GptConfig;
+import dev.spamgpt.core.serving.LiveModel;
+import dev.spamgpt.core.serving.ShadowMetrics;
+import dev.spamgpt.core.serving.ShadowScorer;
 import dev.spamgpt.core.testing.TinyBundles;
 import dev.spamgpt.streams.FilterService;
 import dev.spamgpt.streams.TopicSetup;
@@ -10,10 +13,13 @@ import dev.spamgpt.streams.broker.EmbeddedKafkaBroker;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.InferenceFlags;
 import dev.spamgpt.streams.config.ValueFormat;
+import dev.spamgpt.streams.testing.ForwardingScorer;
 import dev.spamgpt.streams.testing.KafkaClients;
 import dev.spamgpt.streams.testing.OutputWatcher;
 import dev.spamgpt.streams.testing.SmsCorpus;
 import dev.spamgpt.streams.testing.TestSettings;
+import dev.spamgpt.streams.topology.Models;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,6 +79,19 @@ public final class StreamsBench implements Callable<Integer> {
             description = "Micro-batch wait. Default: ${DEFAULT-VALUE}.")
     int batchWaitMs;
 
+    @Option(
+            names = "--shadow",
+            description =
+                    "Measure shadow scoring instead: micro-batched runs without and with a shadow"
+                            + " model of the same shape, in the order off, on, on, off.")
+    boolean shadow;
+
+    @Option(
+            names = "--shadow-share",
+            defaultValue = "0.25",
+            description = "The shadow's share of the live time. Default: ${DEFAULT-VALUE}.")
+    double shadowShare;
+
     @Mixin InferenceFlags inference = new InferenceFlags();
 
     @Option(
@@ -88,7 +107,8 @@ public final class StreamsBench implements Callable<Integer> {
             double seconds,
             double p50Ms,
             double p99Ms,
-            double meanBatch) {
+            double meanBatch,
+            String note) {
         double recordsPerSecond() {
             return records / seconds;
         }
@@ -188,6 +208,31 @@ public final class StreamsBench implements Callable<Integer> {
                     r.p99Ms(),
                     r.meanBatch());
         }
+        for (Run r : runs) {
+            if (!r.note().isEmpty()) {
+                System.out.printf("%s %s: %s%n", r.model(), r.mode(), r.note());
+            }
+        }
+        if (shadow) {
+            for (int i = 0; i + 3 < runs.size(); i += 4) {
+                double off1 = runs.get(i).recordsPerSecond();
+                double on1 = runs.get(i + 1).recordsPerSecond();
+                double on2 = runs.get(i + 2).recordsPerSecond();
+                double off2 = runs.get(i + 3).recordsPerSecond();
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s: shadow on / off = %.2fx records/s (on %.1f and %.1f, off %.1f and"
+                                + " %.1f; off vs off %.2fx)%n",
+                        runs.get(i).model(),
+                        (on1 + on2) / (off1 + off2),
+                        on1,
+                        on2,
+                        off1,
+                        off2,
+                        off2 / off1);
+            }
+            return 0;
+        }
         for (int i = 0; i + 1 < runs.size(); i += 2) {
             System.out.printf(
                     Locale.ROOT,
@@ -212,8 +257,46 @@ public final class StreamsBench implements Callable<Integer> {
         try (SpamClassifier classifier = SpamClassifier.open(bundle, options)) {
             classifier.spamProbabilities(
                     texts.subList(0, Math.min(texts.size(), 2 * options.maxBatchSize())));
-            out.add(run(broker, classifier, name, "per-record", 1, texts, count, dir));
-            out.add(run(broker, classifier, name, "micro-batched", batchSize, texts, count, dir));
+            if (shadow) {
+                Path other = dir.resolve(bundle.getFileName() + "-shadow");
+                if (!Files.exists(other.resolve("manifest.json"))) {
+                    TinyBundles.randomBundle(
+                            Files.createDirectories(other),
+                            dev.spamgpt.core.bundle.ModelBundle.read(bundle).config(),
+                            2L,
+                            0.5f);
+                }
+                try (SpamClassifier candidate = SpamClassifier.open(other, options)) {
+                    candidate.spamProbabilities(texts.subList(0, 2));
+                    String[] modes = {"off-1", "shadow-1", "shadow-2", "off-2"};
+                    for (String mode : modes) {
+                        out.add(
+                                run(
+                                        broker,
+                                        classifier,
+                                        mode.startsWith("shadow") ? candidate : null,
+                                        name,
+                                        mode,
+                                        batchSize,
+                                        texts,
+                                        count,
+                                        dir));
+                    }
+                }
+                return out;
+            }
+            out.add(run(broker, classifier, null, name, "per-record", 1, texts, count, dir));
+            out.add(
+                    run(
+                            broker,
+                            classifier,
+                            null,
+                            name,
+                            "micro-batched",
+                            batchSize,
+                            texts,
+                            count,
+                            dir));
         }
         return out;
     }
@@ -221,6 +304,7 @@ public final class StreamsBench implements Callable<Integer> {
     private Run run(
             EmbeddedKafkaBroker broker,
             SpamClassifier classifier,
+            SpamClassifier shadowModel,
             String name,
             String mode,
             int batch,
@@ -238,12 +322,26 @@ public final class StreamsBench implements Callable<Integer> {
                         batch,
                         Duration.ofMillis(batchWaitMs));
         TopicSetup.createMissing(KafkaClients.admin(bootstrap), config, 1, 1);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ShadowMetrics shadowMetrics = null;
+        ShadowScorer side = null;
+        if (shadowModel != null) {
+            shadowMetrics = new ShadowMetrics(registry, Tags.empty(), shadowModel.modelId());
+            // The bench owns the shadow classifier: the scorer must not close it between runs.
+            side =
+                    new ShadowScorer(
+                            new ForwardingScorer(shadowModel),
+                            shadowShare,
+                            2,
+                            shadowMetrics,
+                            getClass().getClassLoader());
+        }
         FilterService service =
                 new FilterService(
                         config,
                         TestSettings.kafka(prefix, bootstrap, dir.resolve("state-" + prefix)),
-                        classifier,
-                        new SimpleMeterRegistry());
+                        new Models(new LiveModel(classifier), side, false),
+                        registry);
         int warmup = 2 * batchSize;
         try (KafkaProducer<byte[], byte[]> producer =
                         KafkaClients.producer(bootstrap, 2 * 1024 * 1024);
@@ -271,9 +369,21 @@ public final class StreamsBench implements Callable<Integer> {
             }
             double meanBatch = service.metrics().batchSizes().mean();
             System.out.printf(Locale.ROOT, "%s %s: %.1f records/s%n", name, mode, count / seconds);
-            return new Run(name, mode, batch, count, seconds, p50, p99, meanBatch);
+            String note =
+                    shadowMetrics == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "shadow scored %d texts and skipped %d (share %.2f)",
+                                    shadowMetrics.compared(),
+                                    shadowMetrics.skipped(),
+                                    shadowShare);
+            return new Run(name, mode, batch, count, seconds, p50, p99, meanBatch, note);
         } finally {
             service.close(Duration.ofSeconds(60));
+            if (side != null) {
+                side.close();
+            }
         }
     }
 

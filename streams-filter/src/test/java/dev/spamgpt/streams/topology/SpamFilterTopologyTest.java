@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.inference.SpamScorer;
+import dev.spamgpt.core.serving.LiveModel;
+import dev.spamgpt.core.serving.ShadowMetrics;
+import dev.spamgpt.core.serving.ShadowScorer;
 import dev.spamgpt.core.testing.CraftedMail;
 import dev.spamgpt.streams.config.FilterConfig;
 import dev.spamgpt.streams.config.KafkaOptions;
@@ -124,7 +127,11 @@ class SpamFilterTopologyTest {
     }
 
     private void start(FilterConfig config, SpamScorer scorer) {
-        this.scorer = scorer;
+        start(config, Models.of(scorer));
+    }
+
+    private void start(FilterConfig config, Models models) {
+        this.scorer = models.live().current();
         metrics = FilterMetrics.inMemory();
         Properties props =
                 StreamsSettings.properties(
@@ -139,7 +146,7 @@ class SpamFilterTopologyTest {
                         metrics);
         driver =
                 new TopologyTestDriver(
-                        SpamFilterTopology.build(config, scorer, metrics), props, T0);
+                        SpamFilterTopology.build(config, models, metrics), props, T0);
         input = driver.createInputTopic("in", new ByteArraySerializer(), new ByteArraySerializer());
         spam =
                 driver.createOutputTopic(
@@ -202,6 +209,80 @@ class SpamFilterTopologyTest {
         return driver.<org.apache.kafka.common.utils.Bytes, BufferedRecord>getKeyValueStore(
                         SpamFilterTopology.BUFFER_STORE)
                 .approximateNumEntries();
+    }
+
+    @Test
+    void shouldTagEachRecordWithTheModelOfItsBatchAndTheShadowScoreWhenItIsReady()
+            throws Exception {
+        // The live call takes 50 ms; the shadow may take 10 times that, so its score is ready.
+        SpamScorer slowLive =
+                new ForwardingScorer(classifier) {
+                    @Override
+                    public float[] spamProbabilities(List<String> texts) {
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.spamProbabilities(texts);
+                    }
+
+                    @Override
+                    public void close() {}
+                };
+        LiveModel live = new LiveModel(slowLive);
+        ShadowScorer shadow =
+                new ShadowScorer(
+                        new ForwardingScorer(halfSpam) {
+                            @Override
+                            public void close() {}
+                        },
+                        10,
+                        2,
+                        new ShadowMetrics(
+                                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+                                io.micrometer.core.instrument.Tags.empty(),
+                                halfSpam.modelId()),
+                        getClass().getClassLoader());
+        try {
+            start(
+                    config(
+                            ValueFormat.TEXT,
+                            null,
+                            FilterConfig.DEFAULT_MAX_RECORD_BYTES,
+                            1,
+                            FilterConfig.DEFAULT_CLASSIFIER_TIMEOUT),
+                    new Models(live, shadow, true));
+            input.pipeInput(bytes("1"), bytes(SMS.get(0)));
+            live.swap(
+                    new ForwardingScorer(halfSpam) {
+                        @Override
+                        public String modelId() {
+                            return "next:2";
+                        }
+
+                        @Override
+                        public void close() {}
+                    });
+            input.pipeInput(bytes("2"), bytes(SMS.get(1)));
+
+            List<org.apache.kafka.streams.test.TestRecord<byte[], byte[]>> out =
+                    new java.util.ArrayList<>(spam.readRecordsToList());
+            out.addAll(ham.readRecordsToList());
+            out.sort(java.util.Comparator.comparing(r -> text(r.key())));
+            assertThat(out).hasSize(2);
+            assertThat(SpamHeaders.text(out.get(0).headers(), SpamHeaders.MODEL))
+                    .isEqualTo(classifier.modelId());
+            assertThat(SpamHeaders.text(out.get(1).headers(), SpamHeaders.MODEL))
+                    .isEqualTo("next:2");
+            assertThat(
+                            Float.parseFloat(
+                                    SpamHeaders.text(
+                                            out.get(0).headers(), SpamHeaders.SHADOW_SCORE)))
+                    .isCloseTo(SCORES.get(SMS.get(0)), org.assertj.core.data.Offset.offset(1e-5f));
+        } finally {
+            shadow.close();
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.spamgpt.trainer.eval.ThresholdSelector;
 import dev.spamgpt.trainer.feedback.FeedbackGuards;
 import dev.spamgpt.trainer.feedback.FeedbackSource;
 import dev.spamgpt.trainer.rollout.PromotionGate;
+import dev.spamgpt.trainer.rollout.ShadowEvidence;
 import dev.spamgpt.trainer.train.ClassifierPass.Predictions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -146,6 +147,34 @@ final class PromoteCommand implements Callable<Integer> {
             description = "Who promotes, for the history (default: the user name).")
     String by;
 
+    @Option(
+            names = "--from-shadow",
+            paramLabel = "URL",
+            description =
+                    "Also weigh what a running filter's shadow saw of the candidate: the /metrics"
+                            + " URL of a streams filter started with --shadow-model CANDIDATE, or"
+                            + " of James with the mailet's shadowModel, e.g."
+                            + " http://127.0.0.1:8080/metrics.")
+    String fromShadow;
+
+    @Option(
+            names = "--min-shadow-messages",
+            paramLabel = "N",
+            defaultValue = "1000",
+            description =
+                    "With --from-shadow: the fewest live messages the shadow must have compared"
+                            + " (default: ${DEFAULT-VALUE}).")
+    long minShadowMessages;
+
+    @Option(
+            names = "--min-agreement",
+            paramLabel = "FRACTION",
+            description =
+                    "With --from-shadow: refuse when the candidate agreed with the live model on"
+                            + " less than this share of live messages, e.g. 0.98 (default: report"
+                            + " only).")
+    Double minAgreement;
+
     @Option(names = "--json", description = "Print the comparison as one JSON object.")
     boolean json;
 
@@ -172,6 +201,12 @@ final class PromoteCommand implements Callable<Integer> {
         }
         if (feedbackDays < 1) {
             throw usage("--feedback-days must be at least 1, got " + feedbackDays);
+        }
+        if (minAgreement != null && !(minAgreement >= 0 && minAgreement <= 1)) {
+            throw usage("--min-agreement must be in [0, 1], got " + minAgreement);
+        }
+        if (fromShadow == null && (minAgreement != null || minShadowMessages != 1000)) {
+            throw usage("--min-agreement and --min-shadow-messages need --from-shadow");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -206,6 +241,11 @@ final class PromoteCommand implements Callable<Integer> {
         }
         PromotionGate.Decision decision =
                 PromotionGate.decide(now == null ? null : now.metrics, c.metrics, minGain);
+        ShadowEvidence shadow = null;
+        if (fromShadow != null) {
+            shadow = shadowEvidence(cand.manifest().modelId());
+            decision = PromotionGate.withShadow(decision, shadow, minShadowMessages, minAgreement);
+        }
         boolean promote = decision.pass() || force;
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("holdout", Map.of("data", fromData, "feedback", holdout.size() - fromData));
@@ -216,11 +256,27 @@ final class PromoteCommand implements Callable<Integer> {
         }
         List<Map<String, Object>> flipped = flips(holdout, now, c);
         report.put("flips", flipped.size());
+        if (shadow != null) {
+            report.put("shadow", shadow.toMap());
+        }
         report.put("gate", decision.pass() ? "pass" : "refused");
         report.put("reasons", decision.reasons());
         if (!json) {
             printTable(out, holdout.size(), fromData, target, current, now, cand, c);
             printFlips(out, flipped);
+            if (shadow != null) {
+                Map<String, Object> s = shadow.toMap();
+                out.printf(
+                        Locale.ROOT,
+                        "Shadow at %s: %d live messages compared, agreement %.2f%%, %d ham to spam,"
+                                + " %d spam to ham, %d skipped%n",
+                        fromShadow,
+                        shadow.compared(),
+                        shadow.agreement() * 100,
+                        s.get("ham_to_spam"),
+                        s.get("spam_to_ham"),
+                        s.get("skipped"));
+            }
         }
         if (promote) {
             String ref;
@@ -244,6 +300,9 @@ final class PromoteCommand implements Callable<Integer> {
             entry.put("candidate", report.get("candidate"));
             entry.put("current", report.get("current"));
             entry.put(TARGET_KEY, target);
+            if (shadow != null) {
+                entry.put("shadow", shadow.toMap());
+            }
             entry.put("reasons", decision.reasons());
             repo.point(ref, entry);
             report.put("promoted", ref);
@@ -272,6 +331,41 @@ final class PromoteCommand implements Callable<Integer> {
         }
         out.flush();
         return promote ? SpamGptCli.EXIT_OK : EXIT_REFUSED;
+    }
+
+    private ShadowEvidence shadowEvidence(String model) {
+        String page;
+        try {
+            java.net.http.HttpResponse<String> response =
+                    java.net.http.HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .build()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(fromShadow))
+                                            .timeout(Duration.ofSeconds(30))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode());
+            }
+            page = response.body();
+        } catch (IllegalArgumentException e) {
+            throw usage("--from-shadow " + fromShadow + " is not a URL: " + e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(
+                    SpamGptCli.EXIT_FAILURE,
+                    "cannot read the shadow's metrics from " + fromShadow + ": " + e,
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(SpamGptCli.EXIT_FAILURE, "interrupted", e);
+        }
+        try {
+            return ShadowEvidence.parse(page, model);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(SpamGptCli.EXIT_FAILURE, fromShadow + " " + e.getMessage(), e);
+        }
     }
 
     private double target(ModelBundle current) {

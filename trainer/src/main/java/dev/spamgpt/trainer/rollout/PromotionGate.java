@@ -85,4 +85,20 @@ public final class PromotionGate {
         }
         return new Decision(pass, reasons);
     }
+
+    /**
+     * Adds what the candidate did in shadow on live traffic to a holdout decision.
+     *
+     * @param holdout the decision on the holdout
+     * @param shadow the shadow's counts of the candidate
+     * @param minMessages the fewest compared messages that count
+     * @param minAgreement the lowest agreement accepted, or null to only report it
+     * @return both reasons; a pass only when both pass
+     */
+    public static Decision withShadow(
+            Decision holdout, ShadowEvidence shadow, long minMessages, Double minAgreement) {
+        List<String> reasons = new ArrayList<>(holdout.reasons());
+        boolean pass = shadow.check(minMessages, minAgreement, reasons);
+        return new Decision(holdout.pass() && pass, reasons);
+    }
 }

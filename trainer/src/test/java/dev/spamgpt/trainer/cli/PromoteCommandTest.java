@@ -86,6 +86,89 @@ class PromoteCommandTest extends WithTrainedBundle {
     }
 
     @Test
+    void theShadowsLiveAgreementIsWeighedAndRecorded() throws Exception {
+        String model = ModelBundle.read(trained.bundle).manifest().modelId();
+        String page =
+                "# TYPE spamgpt_shadow_messages_total counter\n"
+                        + "spamgpt_shadow_messages_total{outcome=\"agree\",shadow_model=\""
+                        + model
+                        + "\"} 950.0\n"
+                        + "spamgpt_shadow_messages_total{outcome=\"ham_to_spam\",shadow_model=\""
+                        + model
+                        + "\"} 30.0\n"
+                        + "spamgpt_shadow_messages_total{outcome=\"spam_to_ham\",shadow_model=\""
+                        + model
+                        + "\"} 20.0\n"
+                        + "spamgpt_shadow_skipped_total{reason=\"budget\",shadow_model=\""
+                        + model
+                        + "\"} 7.0\n"
+                        + "spamgpt_shadow_messages_total{outcome=\"agree\","
+                        + "shadow_model=\"other:1\"} 5.0\n";
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(
+                        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(
+                "/metrics",
+                exchange -> {
+                    byte[] body = page.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/metrics";
+            Path repoDir = dir.resolve("shadow-repo");
+            CliRun strict =
+                    promote(
+                            repoDir,
+                            trained.bundle,
+                            "--from-shadow",
+                            url,
+                            "--min-agreement",
+                            "0.98");
+            assertThat(strict.code).as(strict.toString()).isEqualTo(PromoteCommand.EXIT_REFUSED);
+            assertThat(strict.out)
+                    .contains("agreed with the live model on 95.00% of 1000 live messages")
+                    .contains("30 ham to spam, 20 spam to ham, 7 skipped");
+            assertThat(ModelRepository.at(repoDir).currentRef()).isEmpty();
+
+            CliRun few =
+                    promote(
+                            repoDir,
+                            trained.bundle,
+                            "--from-shadow",
+                            url,
+                            "--min-shadow-messages",
+                            "5000");
+            assertThat(few.code).isEqualTo(PromoteCommand.EXIT_REFUSED);
+            assertThat(few.out).contains("the shadow compared only 1000 live messages");
+
+            CliRun weighed = promote(repoDir, trained.bundle, "--from-shadow", url);
+            assertThat(weighed.code).as(weighed.toString()).isZero();
+            assertThat(weighed.out).contains("in shadow it agreed with the live model on 95.00%");
+            Map<String, Object> entry = ModelRepository.at(repoDir).history().get(0);
+            assertThat(entry.get("shadow").toString())
+                    .contains("compared=1000")
+                    .contains("agreement=0.95");
+
+            CliRun elsewhere =
+                    promote(
+                            repoDir,
+                            trained.bundle,
+                            "--from-shadow",
+                            url.replace("/metrics", "/none"));
+            assertThat(elsewhere.code).isEqualTo(SpamGptCli.EXIT_FAILURE);
+            assertThat(elsewhere.err).contains("cannot read the shadow's metrics");
+        } finally {
+            server.stop(0);
+        }
+        CliRun lonely = promote(dir.resolve("r"), trained.bundle, "--min-agreement", "0.9");
+        assertThat(lonely.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+        assertThat(lonely.err).contains("need --from-shadow");
+    }
+
+    @Test
     void badOptionsAreNamed() {
         CliRun run = promote(dir.resolve("repo"), trained.bundle, "--target-fpr", "1.5");
         assertThat(run.code).isEqualTo(SpamGptCli.EXIT_USAGE);
