@@ -267,6 +267,9 @@ public final class StreamsFilterApp implements Callable<Integer> {
                             created.isEmpty() ? "All topics exist" : "Created topics " + created);
                 }
             } catch (Exception e) {
+                if (shadow != null) {
+                    shadow.close();
+                }
                 err.println("error: Kafka setup failed: " + e);
                 LOG.debug("Kafka setup failure", e);
                 return EXIT_KAFKA_SETUP;

@@ -217,7 +217,12 @@ public final class ModelReloader implements AutoCloseable {
                     target.folder(),
                     previous.modelId(),
                     took / 1_000_000);
-            listener.swapped(previous, next, took);
+            try {
+                listener.swapped(previous, next, took);
+            } catch (RuntimeException e) {
+                // The swap happened; a failing meter must not make it look as if it had not.
+                LOG.warn("A listener failed after the swap to {}", next.modelId(), e);
+            }
             return new Outcome(
                     Result.SWAPPED,
                     next.modelId(),

@@ -60,6 +60,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With {@code batchSize} 1 there is no buffer and no store: each record is scored as it arrives.
  *
+ * <p><b>A model that changes.</b> The model is a {@link LiveModel}: each batch takes one lease and
+ * reads its scores, verdicts and {@code spam.model} header from that model alone, so a swap lands
+ * between batches and a partition's header changes once, at a record boundary. A shadow model, if
+ * any, is handed the batch after the live scores; only with the shadow header does the batch wait
+ * for it, and then at most the shadow's share of the live call's time.
+ *
  * <p><b>One record, one outcome.</b> Whatever reading or scoring one record throws, a {@code
  * StackOverflowError} included, becomes that record's dead letter; only {@link Failures#isFatal
  * fatal} errors stop the thread. A classifier call runs on a worker thread and is given up after
