@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ClassifyCommand.class,
             PromoteCommand.class,
+            BacktestCommand.class,
             RollbackCommand.class,
         })
 public final class SpamGptCli {

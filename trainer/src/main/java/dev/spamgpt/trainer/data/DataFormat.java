@@ -134,12 +134,26 @@ public enum DataFormat {
      * @throws IOException if the source cannot be read
      */
     public ReadResult read(Path path, int maxLineChars) throws IOException {
+        return read(path, maxLineChars, new ReadResult());
+    }
+
+    /**
+     * Reads a source in this format into a result, such as a {@linkplain ReadResult#streaming
+     * streaming} one that hands each message on instead of keeping it.
+     *
+     * @param path the file or folder
+     * @param maxLineChars the longest line or record kept
+     * @param into where the messages and counts go
+     * @return {@code into}
+     * @throws IOException if the source cannot be read
+     */
+    public ReadResult read(Path path, int maxLineChars, ReadResult into) throws IOException {
         return switch (this) {
-            case SMS -> SmsCollectionReader.read(path, maxLineChars);
-            case TSV -> DelimitedReader.readTsv(path, maxLineChars);
-            case CSV -> DelimitedReader.readCsv(path, maxLineChars);
-            case JSONL -> JsonlReader.read(path, maxLineChars);
-            case MAIL -> MailFolderReader.read(path, MessageText.Limits.defaults());
+            case SMS -> SmsCollectionReader.read(path, maxLineChars, into);
+            case TSV -> DelimitedReader.readTsv(path, maxLineChars, into);
+            case CSV -> DelimitedReader.readCsv(path, maxLineChars, into);
+            case JSONL -> JsonlReader.read(path, maxLineChars, into);
+            case MAIL -> MailFolderReader.read(path, MessageText.Limits.defaults(), into);
         };
     }
 

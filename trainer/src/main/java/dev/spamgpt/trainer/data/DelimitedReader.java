@@ -63,8 +63,13 @@ public final class DelimitedReader {
      * @throws IOException if the file cannot be read or its header names no label/text columns
      */
     public static ReadResult readTsv(Path file, int maxLineChars) throws IOException {
+        return readTsv(file, maxLineChars, new ReadResult());
+    }
+
+    static ReadResult readTsv(Path file, int maxLineChars, ReadResult into) throws IOException {
         try (LineReader in = new LineReader(open(file), maxLineChars)) {
             return read(
+                    into,
                     file,
                     () -> {
                         LineReader.Line line = in.next();
@@ -103,9 +108,13 @@ public final class DelimitedReader {
      * @throws IOException if the file cannot be read or its header names no label/text columns
      */
     public static ReadResult readCsv(Path file, int maxRecordChars) throws IOException {
+        return readCsv(file, maxRecordChars, new ReadResult());
+    }
+
+    static ReadResult readCsv(Path file, int maxRecordChars, ReadResult into) throws IOException {
         try (BufferedReader in = open(file)) {
             Csv.Parser parser = new Csv.Parser(in, ',', maxRecordChars);
-            return read(file, parser::next, ",");
+            return read(into, file, parser::next, ",");
         }
     }
 
@@ -114,8 +123,13 @@ public final class DelimitedReader {
         Csv.Row next() throws IOException;
     }
 
-    private static ReadResult read(Path file, Rows rows, String joiner) throws IOException {
-        ReadResult result = new ReadResult();
+    private static ReadResult read(ReadResult result, Path file, Rows rows, String joiner)
+            throws IOException {
+        return result.fill(() -> readRows(result, file, rows, joiner));
+    }
+
+    private static void readRows(ReadResult result, Path file, Rows rows, String joiner)
+            throws IOException {
         int labelColumn = 0;
         int textColumn = 1;
         boolean textTakesRest = true; // the text runs from textColumn to the end of the row
@@ -174,10 +188,9 @@ public final class DelimitedReader {
             } else if (text.isBlank()) {
                 result.malformed(where, "empty text");
             } else {
-                result.add(new LabelledText(text, label));
+                result.add(where, text, label);
             }
         }
-        return result;
     }
 
     /** The fields from {@code start} to the end, joined, without trailing empty fields. */

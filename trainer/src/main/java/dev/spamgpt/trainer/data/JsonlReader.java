@@ -36,7 +36,12 @@ public final class JsonlReader {
      * @throws IOException if the file cannot be read
      */
     public static ReadResult read(Path file, int maxLineChars) throws IOException {
-        return ReadResult.ofLines(file, String::isBlank, JsonlReader::parseLine, maxLineChars);
+        return read(file, maxLineChars, new ReadResult());
+    }
+
+    static ReadResult read(Path file, int maxLineChars, ReadResult into) throws IOException {
+        return ReadResult.ofLines(
+                file, String::isBlank, JsonlReader::parseLine, maxLineChars, into);
     }
 
     private static void parseLine(String where, String line, ReadResult result) {
@@ -73,7 +78,7 @@ public final class JsonlReader {
         } else if (text.textValue().isBlank()) {
             result.malformed(where, "empty text");
         } else {
-            result.add(new LabelledText(text.textValue(), parsed));
+            result.add(where, text.textValue(), parsed);
         }
     }
 }

@@ -130,7 +130,7 @@ public final class MailFilesReader {
     private static void addMessage(
             ReadResult result, MessageText.Result text, String where, int label) {
         if (text.hasText()) {
-            result.add(new LabelledText(text.text(), label));
+            result.add(where, text.text(), label);
         } else {
             String why =
                     text.problems().isEmpty()

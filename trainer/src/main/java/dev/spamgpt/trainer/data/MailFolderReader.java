@@ -35,12 +35,14 @@ public final class MailFolderReader {
     private final Path root;
     private final MessageText.Limits limits;
     private final Extractor extractor;
-    private final ReadResult result = new ReadResult();
+    private final ReadResult result;
 
-    private MailFolderReader(Path root, MessageText.Limits limits, Extractor extractor) {
+    private MailFolderReader(
+            Path root, MessageText.Limits limits, Extractor extractor, ReadResult result) {
         this.root = root;
         this.limits = limits;
         this.extractor = extractor;
+        this.result = result;
     }
 
     /**
@@ -67,13 +69,70 @@ public final class MailFolderReader {
         return read(folder, limits, in -> MessageText.fromMime(in, limits));
     }
 
+    /**
+     * Reads any mail source into {@code into}: a folder with {@code ham/} and {@code spam/} is
+     * labelled as by {@link #read(Path, MessageText.Limits)}; any other folder is walked whole and
+     * its messages are {@linkplain ReadResult#UNLABELLED unlabelled}; a single file is an mbox when
+     * it starts with a {@code From } line, else one message, also unlabelled.
+     *
+     * @param source the folder or file
+     * @param limits the bounds of the text extraction
+     * @param into where the messages go, such as a {@linkplain ReadResult#streaming streaming}
+     *     result
+     * @return {@code into}
+     * @throws IOException if the source is missing or a folder cannot be listed
+     */
+    public static ReadResult readAny(Path source, MessageText.Limits limits, ReadResult into)
+            throws IOException {
+        Extractor extractor = in -> MessageText.fromMime(in, limits);
+        if (isMailFolder(source)) {
+            return read(source, limits, extractor, into);
+        }
+        if (Files.isDirectory(source)) {
+            MailFolderReader reader = new MailFolderReader(source, limits, extractor, into);
+            return into.fill(() -> reader.readLabel(source, ReadResult.UNLABELLED));
+        }
+        if (!Files.isRegularFile(source)) {
+            throw new IOException(source + " does not exist or is not a file or folder");
+        }
+        Path file = source.toAbsolutePath();
+        MailFolderReader reader = new MailFolderReader(file.getParent(), limits, extractor, into);
+        String where = file.getFileName().toString();
+        return into.fill(
+                () -> {
+                    try {
+                        if (isMbox(file)) {
+                            reader.readMbox(file, where, ReadResult.UNLABELLED);
+                        } else {
+                            try (InputStream in = Files.newInputStream(file)) {
+                                reader.addMessage(
+                                        extractor.extract(in), where, ReadResult.UNLABELLED);
+                            }
+                        }
+                    } catch (Throwable e) { // NOPMD: see the class comment
+                        into.malformed(where, ReadResult.failure(e));
+                    }
+                });
+    }
+
     /** Turns the bytes of one message into its text; tests replace it to throw. */
     @FunctionalInterface
     interface Extractor {
         MessageText.Result extract(InputStream message) throws IOException;
     }
 
+    static ReadResult read(Path folder, MessageText.Limits limits, ReadResult into)
+            throws IOException {
+        return read(folder, limits, in -> MessageText.fromMime(in, limits), into);
+    }
+
     static ReadResult read(Path folder, MessageText.Limits limits, Extractor extractor)
+            throws IOException {
+        return read(folder, limits, extractor, new ReadResult());
+    }
+
+    private static ReadResult read(
+            Path folder, MessageText.Limits limits, Extractor extractor, ReadResult into)
             throws IOException {
         if (!isMailFolder(folder)) {
             throw new IOException(
@@ -81,10 +140,12 @@ public final class MailFolderReader {
                             + " must hold a ham/ and a spam/ subfolder of .eml files,"
                             + " Maildir folders or mbox files");
         }
-        MailFolderReader reader = new MailFolderReader(folder, limits, extractor);
-        reader.readLabel(folder.resolve("ham"), LabelledText.HAM);
-        reader.readLabel(folder.resolve("spam"), LabelledText.SPAM);
-        return reader.result;
+        MailFolderReader reader = new MailFolderReader(folder, limits, extractor, into);
+        return into.fill(
+                () -> {
+                    reader.readLabel(folder.resolve("ham"), LabelledText.HAM);
+                    reader.readLabel(folder.resolve("spam"), LabelledText.SPAM);
+                });
     }
 
     private void readLabel(Path dir, int label) throws IOException {
@@ -147,15 +208,17 @@ public final class MailFolderReader {
             boolean previousBlank = true;
             long lineNumber = 0;
             long messageLine = 0;
+            long index = 0;
             byte[] line;
             while ((line = readLine(in)) != null) {
                 lineNumber++;
                 if (previousBlank && startsWith(line, "From ")) {
                     if (messageLine > 0) {
-                        addMboxMessage(message, where + ":" + messageLine, label);
+                        addMboxMessage(message, where, index, messageLine, label);
                     }
                     message = new MessageBuffer(limits.maxBytes());
                     messageLine = lineNumber;
+                    index++;
                 } else {
                     int quotes = 0;
                     while (quotes < line.length && line[quotes] == '>') {
@@ -169,30 +232,43 @@ public final class MailFolderReader {
                                 || line.length == 2 && line[0] == '\r' && line[1] == '\n';
             }
             if (messageLine > 0) {
-                addMboxMessage(message, where + ":" + messageLine, label);
+                addMboxMessage(message, where, index, messageLine, label);
             }
         }
     }
 
-    /** One message of an mbox: its failure is its own, the next message is still read. */
-    private void addMboxMessage(MessageBuffer message, String where, int label) {
+    /**
+     * One message of an mbox: its failure is its own, the next message is still read. Problems name
+     * its line, for an editor; the message itself is named by its index in the file.
+     */
+    private void addMboxMessage(
+            MessageBuffer message, String file, long index, long line, int label) {
+        MessageText.Result text;
         try {
-            addMessage(message.extract(extractor), where, label);
+            text = message.extract(extractor);
         } catch (Throwable e) { // NOPMD: see the class comment
-            result.malformed(where, ReadResult.failure(e));
+            result.malformed(file + ":" + line, ReadResult.failure(e));
+            return;
+        }
+        if (text.hasText()) {
+            result.add(file + "#" + index, text.text(), label);
+        } else {
+            result.malformed(file + ":" + line, noText(text));
         }
     }
 
     private void addMessage(MessageText.Result text, String where, int label) {
         if (text.hasText()) {
-            result.add(new LabelledText(text.text(), label));
+            result.add(where, text.text(), label);
         } else {
-            String why =
-                    text.problems().isEmpty()
-                            ? "no text in the message"
-                            : "no text in the message (" + text.problems().get(0) + ")";
-            result.malformed(where, why);
+            result.malformed(where, noText(text));
         }
+    }
+
+    private static String noText(MessageText.Result text) {
+        return text.problems().isEmpty()
+                ? "no text in the message"
+                : "no text in the message (" + text.problems().get(0) + ")";
     }
 
     /** Reads one line with its terminator, or null at the end; long lines come in pieces. */

@@ -14,6 +14,10 @@ import java.util.function.Predicate;
 /**
  * What a reader got out of a source: the examples, and every record it could not use, counted
  * (never silently dropped) with the first few reasons kept for the report.
+ *
+ * <p>A result made by {@link #streaming(Visitor)} hands each example to a visitor as it is read and
+ * keeps only the counts, so a source of any size goes through in bounded memory; the list-returning
+ * {@code read} methods of the readers are the same reading with a result that collects.
  */
 public final class ReadResult {
 
@@ -32,14 +36,83 @@ public final class ReadResult {
     /** The longest problem description kept, whatever the reader put in it. */
     private static final int MAX_DESCRIPTION_CHARS = 300;
 
+    /** The label of a message read from a source that has none, such as a plain mbox file. */
+    public static final int UNLABELLED = -1;
+
     private final List<LabelledText> examples = new ArrayList<>();
+    private final Visitor visitor;
+    private final long[] labelled = new long[2];
+    private long unlabelled;
     private final List<String> malformedSamples = new ArrayList<>();
     private final List<String> skippedSamples = new ArrayList<>();
     private int malformed;
     private int skipped;
 
-    /** Creates an empty result; readers fill it. */
-    public ReadResult() {}
+    /** Creates an empty result that collects the examples; readers fill it. */
+    public ReadResult() {
+        this.visitor = null;
+    }
+
+    private ReadResult(Visitor visitor) {
+        this.visitor = visitor;
+    }
+
+    /** Takes each message as a reader finds it. */
+    @FunctionalInterface
+    public interface Visitor {
+        /**
+         * Takes one message. What it throws ends the reading and is rethrown to the caller of the
+         * reader; it never counts as the record's problem.
+         *
+         * @param where where the message was found: {@code file:line}, a mail file's path under the
+         *     folder, or {@code mbox#index} (1-based) for a message of an mbox file
+         * @param text the text, not blank
+         * @param label {@link LabelledText#HAM}, {@link LabelledText#SPAM} or {@link #UNLABELLED}
+         */
+        void message(String where, String text, int label);
+    }
+
+    /**
+     * Creates a result that hands each example to {@code visitor} instead of keeping it: {@link
+     * #examples()} stays empty, the counts are kept.
+     *
+     * @param visitor takes each message
+     * @return the result to read into
+     */
+    public static ReadResult streaming(Visitor visitor) {
+        return new ReadResult(java.util.Objects.requireNonNull(visitor, "visitor"));
+    }
+
+    /** A reading step that may fail with an I/O error. */
+    @FunctionalInterface
+    interface Reading {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a reader into this result, and rethrows what the visitor threw as it was thrown, not
+     * wrapped.
+     */
+    ReadResult fill(Reading reading) throws IOException {
+        try {
+            reading.run();
+        } catch (VisitorFailure e) {
+            throw e.original;
+        }
+        return this;
+    }
+
+    /** Carries a visitor's exception past the readers' per-record catch blocks. */
+    private static final class VisitorFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final RuntimeException original;
+
+        VisitorFailure(RuntimeException original) {
+            super(original);
+            this.original = original;
+        }
+    }
 
     /** Turns one line of a line-based source into an example or a malformed count. */
     @FunctionalInterface
@@ -81,7 +154,26 @@ public final class ReadResult {
     public static ReadResult ofLines(
             Path file, Predicate<String> ignore, LineParser parser, int maxLineChars)
             throws IOException {
-        ReadResult result = new ReadResult();
+        return ofLines(file, ignore, parser, maxLineChars, new ReadResult());
+    }
+
+    static ReadResult ofLines(
+            Path file,
+            Predicate<String> ignore,
+            LineParser parser,
+            int maxLineChars,
+            ReadResult result)
+            throws IOException {
+        return result.fill(() -> readLines(file, ignore, parser, maxLineChars, result));
+    }
+
+    private static void readLines(
+            Path file,
+            Predicate<String> ignore,
+            LineParser parser,
+            int maxLineChars,
+            ReadResult result)
+            throws IOException {
         try (LineReader in =
                 new LineReader(
                         new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8),
@@ -100,7 +192,6 @@ public final class ReadResult {
                 }
             }
         }
-        return result;
     }
 
     /** The reason given for a line or record over the limit. */
@@ -154,6 +245,9 @@ public final class ReadResult {
      * @return the reason to report
      */
     static String failure(Throwable e) {
+        if (e instanceof VisitorFailure) {
+            throw (VisitorFailure) e;
+        }
         if (Failures.requireNonFatal(e) instanceof StackOverflowError) {
             return "could not be read (stack overflow: nested or repeated too deeply)";
         }
@@ -164,8 +258,28 @@ public final class ReadResult {
                 + ")";
     }
 
-    void add(LabelledText example) {
-        examples.add(example);
+    /**
+     * Takes one message: hands it to the visitor, or keeps it.
+     *
+     * @param where where it was found, see {@link Visitor#message}
+     * @param text the text
+     * @param label 0, 1, or {@link #UNLABELLED} (only a streaming result takes those)
+     */
+    void add(String where, String text, int label) {
+        if (visitor == null) {
+            examples.add(new LabelledText(text, label));
+        } else {
+            try {
+                visitor.message(where, text, label);
+            } catch (RuntimeException e) {
+                throw new VisitorFailure(e);
+            }
+        }
+        if (label == UNLABELLED) {
+            unlabelled++;
+        } else {
+            labelled[label]++;
+        }
     }
 
     /** Counts a record that looked like data but could not be used. */
@@ -230,12 +344,12 @@ public final class ReadResult {
     }
 
     /**
-     * Counts the examples with a label.
+     * Counts the examples with a label, streamed or kept.
      *
-     * @param label 0 or 1
+     * @param label 0, 1 or {@link #UNLABELLED}
      * @return the count
      */
     public long count(int label) {
-        return examples.stream().filter(e -> e.label() == label).count();
+        return label == UNLABELLED ? unlabelled : labelled[label];
     }
 }

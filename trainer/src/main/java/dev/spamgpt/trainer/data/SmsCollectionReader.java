@@ -47,8 +47,12 @@ public final class SmsCollectionReader {
      * @throws IOException if the file cannot be read
      */
     public static ReadResult read(Path file, int maxLineChars) throws IOException {
+        return read(file, maxLineChars, new ReadResult());
+    }
+
+    static ReadResult read(Path file, int maxLineChars, ReadResult into) throws IOException {
         return ReadResult.ofLines(
-                file, String::isEmpty, SmsCollectionReader::parseLine, maxLineChars);
+                file, String::isEmpty, SmsCollectionReader::parseLine, maxLineChars, into);
     }
 
     private static void parseLine(String where, String line, ReadResult result) {
@@ -65,7 +69,7 @@ public final class SmsCollectionReader {
         } else if (text.isBlank()) {
             result.malformed(where, "empty text");
         } else {
-            result.add(new LabelledText(text, LabelledText.parseLabel(label)));
+            result.add(where, text, LabelledText.parseLabel(label));
         }
     }
 }
