@@ -133,12 +133,13 @@ public final class ShadowScorer implements AutoCloseable {
             List<String> texts, float[] live, float liveThreshold, long liveCallNanos) {
         synchronized (budget) {
             liveNanos += liveCallNanos;
-            if (shadowNanos > maxShare * liveNanos) {
+            // A batch is let in only once the live time so far pays for it, with the live call's
+            // time as the estimate of its cost: the shadow never runs ahead of its share, not
+            // even at the start, and a burst of offers cannot all pass before the first has run.
+            if (shadowNanos + liveCallNanos > maxShare * liveNanos) {
                 listener.skipped(texts.size(), Skip.BUDGET);
                 return null;
             }
-            // Charged now with the live call's time as the estimate, so a burst of offers cannot
-            // all pass before the first one has run.
             shadowNanos += liveCallNanos;
         }
         CompletableFuture<float[]> result = new CompletableFuture<>();
