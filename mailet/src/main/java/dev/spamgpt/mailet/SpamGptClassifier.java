@@ -80,12 +80,19 @@ import org.slf4j.LoggerFactory;
  *       such as {@code Yes, score=0.91 required=0.50 model=spamgpt-mail:2}, when it is ready within
  *       that share of the live time; default none.
  *   <li>{@code threshold}: a score at or above it is spam, in [0, 1]; default the bundle's.
+ *   <li>{@code rejectThreshold} and {@code rejectSpamProcessor}: a second, stricter tier. A mail
+ *       scoring at or above {@code rejectThreshold} (not below {@code threshold}) is sent to the
+ *       processor {@code rejectSpamProcessor}, such as one that stores it in a quarantine
+ *       repository or bounces it, instead of going on to the Spam folder; default none.
  *   <li>{@code statusHeaderName}, {@code flagHeaderName}, {@code modelHeaderName}: the
  *       per-recipient header names; defaults above. The feedback listener ({@link
  *       SpamGptFeedbackListener}) reads them back from the stored message, so set it the same.
  *   <li>{@code scoreAttributeName}: the mail attribute for the score; default above.
  *   <li>{@code addHeaders}: also write {@code X-Spam-Flag: YES|NO} and {@code X-Spam-Score: 0.97}
  *       into the message; default false.
+ *   <li>{@code spamAssassinHeaders}: write {@code X-Spam-Flag}, {@code X-Spam-Score}, {@code
+ *       X-Spam-Level} and {@code X-Spam-Status} in SpamAssassin's layout instead, the probability
+ *       mapped onto SpamAssassin's points ({@link SpamAssassinHeaders}); default false.
  *   <li>{@code tagSubject}: put this tag, such as {@code [SPAM]}, in front of the subject of spam;
  *       default none.
  *   <li>{@code maxBytes}: read at most this many bytes of a mail; bigger mails are scored on their
@@ -124,6 +131,9 @@ public class SpamGptClassifier extends GenericMailet {
     private String shadowHeader;
     private AttributeName scoreAttribute;
     private boolean addHeaders;
+    private boolean spamAssassinHeaders;
+    private Float rejectThreshold;
+    private String rejectSpamProcessor;
     private Optional<String> subjectTag;
 
     /** The mailet with the real SpamGPT classifier; James calls this one. */
@@ -139,7 +149,7 @@ public class SpamGptClassifier extends GenericMailet {
     public void init() throws MessagingException {
         SpamGptEngine.Settings settings = new SpamGptEngine.Settings();
         settings.model = text("model", settings.model);
-        Float threshold = threshold(getInitParameter("threshold"));
+        Float threshold = threshold(getInitParameter("threshold"), "threshold");
         settings.maxBytes = number("maxBytes", settings.maxBytes, 1, Integer.MAX_VALUE - 64);
         int maxTokens = wholeNumber("maxTokens", 0, 1 << 20);
         settings.threads = (int) number("inferenceThreads", settings.threads, 1, 256);
@@ -166,12 +176,40 @@ public class SpamGptClassifier extends GenericMailet {
         modelHeader = text("modelHeaderName", MODEL_HEADER);
         scoreAttribute = AttributeName.of(text("scoreAttributeName", SCORE_ATTRIBUTE));
         addHeaders = getInitParameter("addHeaders", false);
+        spamAssassinHeaders = getInitParameter("spamAssassinHeaders", false);
         subjectTag =
                 getInitParameterAsOptional("tagSubject")
                         .map(String::trim)
                         .filter(s -> !s.isEmpty());
 
+        rejectThreshold = threshold(getInitParameter("rejectThreshold"), "rejectThreshold");
+        rejectSpamProcessor =
+                getInitParameterAsOptional("rejectSpamProcessor")
+                        .map(String::trim)
+                        .filter(p -> !p.isEmpty())
+                        .orElse(null);
+        if ((rejectThreshold == null) != (rejectSpamProcessor == null)) {
+            throw new MessagingException(
+                    "SpamGPT parameters 'rejectThreshold' and 'rejectSpamProcessor' go together:"
+                            + " mails scoring at or above the first go to the second");
+        }
+        if (rejectThreshold != null && !(rejectThreshold >= 0 && rejectThreshold <= 1)) {
+            throw new MessagingException(
+                    "SpamGPT parameter 'rejectThreshold' must be in [0, 1], got "
+                            + rejectThreshold);
+        }
+
         engine = SpamGptEngine.start(settings, scorerFactory);
+        if (rejectThreshold != null && rejectThreshold < engine.threshold()) {
+            float spamThreshold = engine.threshold();
+            destroy();
+            throw new MessagingException(
+                    "SpamGPT parameter 'rejectThreshold' ("
+                            + rejectThreshold
+                            + ") must not be below the spam threshold ("
+                            + spamThreshold
+                            + "): the reject tier is the strictest");
+        }
     }
 
     /**
@@ -205,10 +243,17 @@ public class SpamGptClassifier extends GenericMailet {
                         score ->
                                 mail.setAttribute(
                                         new Attribute(scoreAttribute, AttributeValue.of(score))));
-        if (addHeaders || (subjectTag.isPresent() && verdict.isSpam())) {
+        if (addHeaders || spamAssassinHeaders || (subjectTag.isPresent() && verdict.isSpam())) {
             updateMessage(mail, verdict);
         }
         LOGGER.debug("SpamGPT mail {}: {}", mail.getName(), verdict);
+        if (rejectSpamProcessor != null
+                && verdict.isSpam()
+                && verdict.score().getAsDouble() >= rejectThreshold) {
+            // The strictest tier leaves local delivery for a processor of the admin's: a
+            // quarantine repository or a bounce, as RspamdScanner's rejectSpamProcessor does.
+            mail.setState(rejectSpamProcessor);
+        }
         if (failure != null) {
             throw new MessagingException(
                     "SpamGPT could not score mail " + mail.getName() + ": " + failure.getMessage(),
@@ -247,7 +292,11 @@ public class SpamGptClassifier extends GenericMailet {
         // Message headers are a nicety: a message that cannot take them still gets routed.
         try {
             MimeMessage message = mail.getMessage();
-            if (addHeaders) {
+            if (spamAssassinHeaders) {
+                // SpamAssassin's layout owns X-Spam-Flag and X-Spam-Score when both are asked for.
+                SpamAssassinHeaders.write(
+                        message, verdict, verdict.modelId().orElse(engine.modelId()));
+            } else if (addHeaders) {
                 message.setHeader(SPAM_FLAG_HEADER, verdict.flag());
                 if (verdict.score().isPresent()) {
                     message.setHeader(SPAM_SCORE_HEADER, verdict.formattedScore());
@@ -351,8 +400,8 @@ public class SpamGptClassifier extends GenericMailet {
         return parsed;
     }
 
-    /** Parses the threshold; its range is the classifier options' to check. */
-    private static Float threshold(String value) throws MessagingException {
+    /** Parses a threshold parameter; its range is checked by whoever uses it. */
+    private static Float threshold(String value, String name) throws MessagingException {
         if (value == null) {
             return null;
         }
@@ -360,7 +409,9 @@ public class SpamGptClassifier extends GenericMailet {
             return Float.parseFloat(value.trim());
         } catch (NumberFormatException e) {
             throw new MessagingException(
-                    "SpamGPT parameter 'threshold' must be a number in [0, 1], got '"
+                    "SpamGPT parameter '"
+                            + name
+                            + "' must be a number in [0, 1], got '"
                             + value
                             + "'");
         }

@@ -120,6 +120,13 @@ final class Verdict {
         return kind == Kind.SPAM;
     }
 
+    /**
+     * @return the threshold the score was compared with; NaN when there is no score
+     */
+    float threshold() {
+        return threshold;
+    }
+
     OptionalDouble score() {
         return Float.isNaN(score) ? OptionalDouble.empty() : OptionalDouble.of(score);
     }

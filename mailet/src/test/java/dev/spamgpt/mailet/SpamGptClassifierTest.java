@@ -247,6 +247,64 @@ class SpamGptClassifierTest {
     }
 
     @Test
+    void spamAssassinHeadersReplaceTheSimpleOnesInSpamAssassinsLayout() throws Exception {
+        mailet.init(
+                config().setProperty("addHeaders", "true")
+                        .setProperty("spamAssassinHeaders", "true")
+                        .build());
+        FakeMail spam = Mails.spam();
+        FakeMail ham = Mails.ham();
+
+        mailet.service(spam);
+        mailet.service(ham);
+
+        assertThat(spam.getMessage().getHeader("X-Spam-Status")[0])
+                .startsWith("Yes, score=")
+                .contains(" required=5.0 tests=SPAMGPT ");
+        assertThat(spam.getMessage().getHeader("X-Spam-Flag")).containsExactly("YES");
+        assertThat(ham.getMessage().getHeader("X-Spam-Status")[0]).startsWith("No, score=");
+        assertThat(ham.getMessage().getHeader("X-Spam-Flag")).isNull();
+        assertThat(Double.parseDouble(spam.getMessage().getHeader("X-Spam-Score")[0]))
+                .isGreaterThanOrEqualTo(5.0);
+        assertThat(Double.parseDouble(ham.getMessage().getHeader("X-Spam-Score")[0]))
+                .isLessThan(5.0);
+    }
+
+    @Test
+    void mailAtOrAboveTheRejectThresholdGoesToTheRejectProcessor() throws Exception {
+        mailet.init(
+                config().setProperty("rejectThreshold", "0.9")
+                        .setProperty("rejectSpamProcessor", "quarantine")
+                        .build());
+        FakeMail spam = Mails.spam();
+        FakeMail ham = Mails.ham();
+        String hamState = ham.getState();
+
+        mailet.service(spam);
+        mailet.service(ham);
+
+        assertThat(spam.getState()).isEqualTo("quarantine");
+        assertThat(ham.getState()).isEqualTo(hamState);
+    }
+
+    @Test
+    void rejectParametersAreCheckedTogetherAndAgainstTheSpamThreshold() {
+        assertThatThrownBy(
+                        () -> mailet.init(config().setProperty("rejectThreshold", "0.9").build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("go together");
+        assertThatThrownBy(
+                        () ->
+                                mailet.init(
+                                        config().setProperty("threshold", "0.8")
+                                                .setProperty("rejectThreshold", "0.7")
+                                                .setProperty("rejectSpamProcessor", "q")
+                                                .build()))
+                .isInstanceOf(MessagingException.class)
+                .hasMessageContaining("must not be below the spam threshold");
+    }
+
+    @Test
     void serviceShouldLeaveTheMessageAloneByDefault() throws Exception {
         mailet.init(config().build());
         FakeMail mail = Mails.spam();

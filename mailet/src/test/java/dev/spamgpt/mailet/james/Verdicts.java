@@ -91,9 +91,17 @@ final class Verdicts {
         float[] sorted = sortedScores(scores);
         int n = sorted.length;
         assertThat(n).as("scored mails").isGreaterThanOrEqualTo(2);
+        return thresholdInGap(sorted, n / 4 - 1, (3 * n) / 4 + 1);
+    }
+
+    /**
+     * The middle of the widest gap between neighbours {@code sorted[i]} and {@code sorted[i + 1]}
+     * for {@code from <= i < to}.
+     */
+    static float thresholdInGap(float[] sorted, int from, int to) {
         int best = -1;
         float gap = -1;
-        for (int i = Math.max(0, n / 4 - 1); i < Math.min(n - 1, (3 * n) / 4 + 1); i++) {
+        for (int i = Math.max(0, from); i < Math.min(sorted.length - 1, to); i++) {
             if (sorted[i + 1] - sorted[i] > gap) {
                 gap = sorted[i + 1] - sorted[i];
                 best = i;
@@ -105,7 +113,8 @@ final class Verdicts {
         return (sorted[best] + sorted[best + 1]) / 2;
     }
 
-    private static float[] sortedScores(float[] scores) {
+    /** The scores of the mails that were scored, ascending. */
+    static float[] sortedScores(float[] scores) {
         float[] kept = new float[scores.length];
         int n = 0;
         for (float s : scores) {
