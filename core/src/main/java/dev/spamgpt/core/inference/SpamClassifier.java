@@ -116,13 +116,31 @@ public final class SpamClassifier implements SpamScorer {
             if (closed) {
                 throw new IllegalStateException("classifier " + modelId() + " is closed");
             }
-            return score(texts);
+            return score(texts, false);
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    private float[] score(List<String> texts) {
+    /**
+     * Returns each text's spam log-odds, {@code logit(spam) - logit(ham)}, straight from the head:
+     * unlike a float probability it does not round to 1 for a confident model, so differences
+     * between near-certain texts stay visible.
+     */
+    @Override
+    public float[] spamLogOdds(List<String> texts) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("classifier " + modelId() + " is closed");
+            }
+            return score(texts, true);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private float[] score(List<String> texts, boolean logOdds) {
         Djl.noGradOnThisThread();
         int n = texts.size();
         List<int[]> tokens = new ArrayList<>(n);
@@ -144,7 +162,7 @@ public final class SpamClassifier implements SpamScorer {
             for (int i = start; i < end; i++) {
                 batch.add(tokens.get(order[i]));
             }
-            float[] p = scoreBatch(batch);
+            float[] p = scoreBatch(batch, logOdds);
             for (int i = start; i < end; i++) {
                 out[order[i]] = p[i - start];
             }
@@ -181,7 +199,7 @@ public final class SpamClassifier implements SpamScorer {
         return Math.max(1, sequence.length);
     }
 
-    private float[] scoreBatch(List<int[]> batch) {
+    private float[] scoreBatch(List<int[]> batch, boolean logOdds) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray logits;
             if (pooling == Pooling.LAST_TOKEN) {
@@ -190,6 +208,9 @@ public final class SpamClassifier implements SpamScorer {
             } else {
                 TokenBatch b = TokenBatch.of(batch, pooling, maxTokens, scope);
                 logits = model.forward(b.ids(), b.lastIndex(), false);
+            }
+            if (logOdds) {
+                return logits.get(":, 1").sub(logits.get(":, 0")).toFloatArray();
             }
             return logits.softmax(-1).get(":, 1").toFloatArray();
         }

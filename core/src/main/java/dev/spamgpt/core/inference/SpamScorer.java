@@ -18,6 +18,24 @@ public interface SpamScorer extends AutoCloseable {
     float[] spamProbabilities(List<String> texts);
 
     /**
+     * Returns each text's spam log-odds, {@code ln(p / (1 - p))}. This default derives them from
+     * the probabilities, so a probability that rounded to 0 or 1 gives about ±16; a model that has
+     * its logits overrides it with the exact values.
+     *
+     * @param texts the texts
+     * @return one log-odds value per text
+     */
+    default float[] spamLogOdds(List<String> texts) {
+        float[] p = spamProbabilities(texts);
+        float[] out = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            double q = Math.min(1 - 1e-7, Math.max(1e-7, p[i]));
+            out[i] = (float) Math.log(q / (1 - q));
+        }
+        return out;
+    }
+
+    /**
      * Returns the spam probability of one text.
      *
      * @param text the text

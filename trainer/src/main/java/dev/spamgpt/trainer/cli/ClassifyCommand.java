@@ -3,6 +3,8 @@ package dev.spamgpt.trainer.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.spamgpt.core.bundle.BundleException;
+import dev.spamgpt.core.explain.Explanation;
+import dev.spamgpt.core.explain.OcclusionExplainer;
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
 import java.io.BufferedReader;
@@ -46,6 +48,9 @@ final class ClassifyCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The most spans measured per message: each costs one more text to score. */
+    private static final int MAX_SPANS = 64;
+
     @Spec CommandSpec spec;
 
     @Mixin BundleOption bundleOption;
@@ -58,6 +63,21 @@ final class ClassifyCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "One JSON object per message.")
     boolean json;
+
+    @Option(
+            names = "--explain",
+            description =
+                    "Also list the spans of each message that raised its spam score most and those"
+                            + " that lowered it most, with their contributions in log-odds (the"
+                            + " model scores the message once per span, with that span deleted).")
+    boolean explain;
+
+    @Option(
+            names = "--explain-top",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Spans listed each way with --explain. Default: ${DEFAULT-VALUE}.")
+    int explainTop;
 
     @Parameters(
             paramLabel = "TEXT",
@@ -73,6 +93,10 @@ final class ClassifyCommand implements Callable<Integer> {
         if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
             throw new CliException(
                     SpamGptCli.EXIT_USAGE, "--threshold must be in [0, 1], got " + threshold);
+        }
+        if (explainTop < 1) {
+            throw new CliException(
+                    SpamGptCli.EXIT_USAGE, "--explain-top must be at least 1, got " + explainTop);
         }
         OpenMp.preferPassiveWaiting();
         PrintWriter out = spec.commandLine().getOut();
@@ -116,6 +140,11 @@ final class ClassifyCommand implements Callable<Integer> {
         float[] p = classifier.spamProbabilities(batch);
         for (int i = 0; i < p.length; i++) {
             String label = classifier.manifest().labels().get(classifier.isSpam(p[i]) ? "1" : "0");
+            Explanation why =
+                    explain
+                            ? new OcclusionExplainer(classifier, MAX_SPANS, classifier.maxTokens())
+                                    .explain(batch.get(i), explainTop)
+                            : null;
             if (json) {
                 ObjectNode node = JSON.createObjectNode();
                 node.put("text", batch.get(i));
@@ -123,9 +152,25 @@ final class ClassifyCommand implements Callable<Integer> {
                 node.put("spam_probability", p[i]);
                 node.put("threshold", classifier.threshold());
                 node.put("model", classifier.modelId());
+                if (why != null) {
+                    ObjectNode e = node.putObject("explanation");
+                    e.put("log_odds", why.logOdds());
+                    spans(e.putArray("raising"), why.raising());
+                    spans(e.putArray("lowering"), why.lowering());
+                }
                 out.println(JSON.writeValueAsString(node));
             } else {
                 out.printf(Locale.ROOT, "%s\t%.4f\t%s%n", label, p[i], oneLine(batch.get(i)));
+                if (why != null) {
+                    for (Explanation.Span s : why.raising()) {
+                        out.printf(
+                                Locale.ROOT, "  %+.3f  %s%n", s.contribution(), oneLine(s.text()));
+                    }
+                    for (Explanation.Span s : why.lowering()) {
+                        out.printf(
+                                Locale.ROOT, "  %+.3f  %s%n", s.contribution(), oneLine(s.text()));
+                    }
+                }
             }
         }
         out.flush();
@@ -151,6 +196,17 @@ final class ClassifyCommand implements Callable<Integer> {
             line.setLength(end - 1);
         }
         return line.toString();
+    }
+
+    private static void spans(
+            com.fasterxml.jackson.databind.node.ArrayNode array, List<Explanation.Span> spans) {
+        for (Explanation.Span s : spans) {
+            ObjectNode n = array.addObject();
+            n.put("text", s.text());
+            n.put("start", s.start());
+            n.put("end", s.end());
+            n.put("contribution", s.contribution());
+        }
     }
 
     private static String oneLine(String text) {

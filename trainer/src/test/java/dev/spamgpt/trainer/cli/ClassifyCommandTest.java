@@ -34,6 +34,49 @@ class ClassifyCommandTest extends WithTrainedBundle {
     }
 
     @Test
+    void explainShouldListSpansThatAreInTheTextWithTheirContributions() throws IOException {
+        String text = "URGENT! claim your cash reward. WIN a FREE prize now 12";
+        CliRun run =
+                CliRun.of(
+                        "classify",
+                        "--model",
+                        trained.bundle.toString(),
+                        "--explain",
+                        "--json",
+                        text);
+        assertThat(run.code).as(run.toString()).isZero();
+        com.fasterxml.jackson.databind.JsonNode node =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out);
+        com.fasterxml.jackson.databind.JsonNode e = node.get("explanation");
+        assertThat(e.get("raising").size() + e.get("lowering").size()).isPositive();
+        assertThat(e.get("raising").size()).isLessThanOrEqualTo(3);
+        double previous = Double.MAX_VALUE;
+        for (com.fasterxml.jackson.databind.JsonNode span : e.get("raising")) {
+            assertThat(text.substring(span.get("start").asInt(), span.get("end").asInt()))
+                    .isEqualTo(span.get("text").asText());
+            assertThat(span.get("contribution").asDouble()).isPositive();
+            previous = span.get("contribution").asDouble();
+        }
+        for (com.fasterxml.jackson.databind.JsonNode span : e.get("lowering")) {
+            assertThat(span.get("contribution").asDouble()).isNegative();
+        }
+        assertThat(previous).isPositive();
+
+        CliRun table =
+                CliRun.of("classify", "--model", trained.bundle.toString(), "--explain", text);
+        assertThat(table.out.split("\n")[1]).matches("  [+-]\\d+\\.\\d{3}  \\S.*");
+        CliRun bad =
+                CliRun.of(
+                        "classify",
+                        "--model",
+                        trained.bundle.toString(),
+                        "--explain-top",
+                        "0",
+                        text);
+        assertThat(bad.code).isEqualTo(SpamGptCli.EXIT_USAGE);
+    }
+
+    @Test
     void classifyShouldReadOneMessagePerStdinLine() throws IOException {
         CliRun run =
                 CliRun.withStdin(
