@@ -131,6 +131,19 @@ final class ScoringMetrics {
                 .increment();
     }
 
+    /** One explanation's outcome: done, timeout, busy, swapped, error or interrupted. */
+    void explanation(String outcome) {
+        registry.counter(
+                        "spamgpt.explanations",
+                        "model",
+                        serving.model,
+                        "instance",
+                        instance,
+                        "outcome",
+                        outcome)
+                .increment();
+    }
+
     void batch(String model, int size, long nanos) {
         PerModel meters = of(model);
         meters.batchSize.record(size);

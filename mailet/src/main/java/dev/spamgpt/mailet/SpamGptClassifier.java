@@ -90,6 +90,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code scoreAttributeName}: the mail attribute for the score; default above.
  *   <li>{@code addHeaders}: also write {@code X-Spam-Flag: YES|NO} and {@code X-Spam-Score: 0.97}
  *       into the message; default false.
+ *   <li>{@code explain}: {@code none}, {@code spam} or {@code all}: for which verdicts to add an
+ *       {@code X-SpamGPT-Report} header with the score, the threshold, the model and the spans that
+ *       moved the score most ({@link ExplanationReport}); default none. {@code explainTimeout}: the
+ *       most a mail waits for its explanation, such as {@code 500ms}; past it, or while another
+ *       explanation runs, the mail goes on without one and the skip is counted; default 1s.
  *   <li>{@code spamAssassinHeaders}: write {@code X-Spam-Flag}, {@code X-Spam-Score}, {@code
  *       X-Spam-Level} and {@code X-Spam-Status} in SpamAssassin's layout instead, the probability
  *       mapped onto SpamAssassin's points ({@link SpamAssassinHeaders}); default false.
@@ -132,6 +137,7 @@ public class SpamGptClassifier extends GenericMailet {
     private AttributeName scoreAttribute;
     private boolean addHeaders;
     private boolean spamAssassinHeaders;
+    private boolean explaining;
     private Float rejectThreshold;
     private String rejectSpamProcessor;
     private Optional<String> subjectTag;
@@ -166,6 +172,16 @@ public class SpamGptClassifier extends GenericMailet {
         settings.shadowShare = share(getInitParameter("shadowShare", "0.25"));
         shadowHeader = getInitParameterAsOptional("shadowHeaderName").orElse(null);
         settings.shadowHeader = shadowHeader;
+        settings.explain = getInitParameter("explain", "none").trim().toLowerCase(Locale.ROOT);
+        if (!java.util.List.of("none", "spam", "all").contains(settings.explain)) {
+            throw new MessagingException(
+                    "SpamGPT parameter 'explain' must be none, spam or all, got '"
+                            + settings.explain
+                            + "'");
+        }
+        explaining = !"none".equals(settings.explain);
+        settings.explainTimeoutMillis =
+                duration("explainTimeout", getInitParameter("explainTimeout", "1s"));
         if (getInitParameter("metricsPort") != null) {
             settings.metricsPort = (int) number("metricsPort", 0, 0, 65535);
         }
@@ -243,7 +259,10 @@ public class SpamGptClassifier extends GenericMailet {
                         score ->
                                 mail.setAttribute(
                                         new Attribute(scoreAttribute, AttributeValue.of(score))));
-        if (addHeaders || spamAssassinHeaders || (subjectTag.isPresent() && verdict.isSpam())) {
+        if (addHeaders
+                || spamAssassinHeaders
+                || explaining
+                || (subjectTag.isPresent() && verdict.isSpam())) {
             updateMessage(mail, verdict);
         }
         LOGGER.debug("SpamGPT mail {}: {}", mail.getName(), verdict);
@@ -292,6 +311,11 @@ public class SpamGptClassifier extends GenericMailet {
         // Message headers are a nicety: a message that cannot take them still gets routed.
         try {
             MimeMessage message = mail.getMessage();
+            // A report header of the sender's is never left to pose as ours.
+            message.removeHeader(ExplanationReport.HEADER);
+            if (verdict.report().isPresent()) {
+                message.setHeader(ExplanationReport.HEADER, verdict.report().get());
+            }
             if (spamAssassinHeaders) {
                 // SpamAssassin's layout owns X-Spam-Flag and X-Spam-Score when both are asked for.
                 SpamAssassinHeaders.write(

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.spamgpt.core.bundle.BundleManifest;
 import dev.spamgpt.core.bundle.DataDomain;
 import dev.spamgpt.core.bundle.ModelBundle;
+import dev.spamgpt.core.explain.Explanation;
+import dev.spamgpt.core.explain.OcclusionExplainer;
 import dev.spamgpt.core.inference.ClassifierOptions;
 import dev.spamgpt.core.inference.SpamClassifier;
 import dev.spamgpt.core.inference.SpamScorer;
@@ -21,6 +23,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.mail.MessagingException;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -63,6 +72,11 @@ final class SpamGptEngine implements AutoCloseable {
         double shadowShare = 0.25;
         String shadowHeader;
 
+        /** {@code none}, {@code spam} or {@code all}: which verdicts get an explanation. */
+        String explain = "none";
+
+        long explainTimeoutMillis = 1000;
+
         Path modelPath() {
             return path(model);
         }
@@ -97,6 +111,8 @@ final class SpamGptEngine implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int EXPLAIN_SPANS = 32;
+    private static final int EXPLAIN_TOP = 3;
 
     private final LiveModel live;
     private final ShadowScorer shadow;
@@ -106,6 +122,20 @@ final class SpamGptEngine implements AutoCloseable {
     private final Settings settings;
     private ModelReloader reloader;
     private volatile MessageText.Limits limits;
+    // One explanation at a time, none waiting: a busy explainer skips, it never queues up work.
+    private final ThreadPoolExecutor explainer =
+            new ThreadPoolExecutor(
+                    1,
+                    1,
+                    0,
+                    TimeUnit.MILLISECONDS,
+                    new SynchronousQueue<>(),
+                    r -> {
+                        Thread t = new Thread(r, "spamgpt-explain");
+                        t.setDaemon(true);
+                        t.setContextClassLoader(SpamGptEngine.class.getClassLoader());
+                        return t;
+                    });
 
     private SpamGptEngine(
             LiveModel live,
@@ -325,6 +355,7 @@ final class SpamGptEngine implements AutoCloseable {
         try {
             InferencePool.Score score = pool.score(text.text(), settings.timeoutMillis);
             Verdict verdict = Verdict.scored(score.value, score.threshold, score.modelId);
+            verdict = explained(verdict, text.text());
             if (shadow != null && settings.shadowHeader != null) {
                 // The mail waits for the shadow at most its share of the live batch's time.
                 float shadowScore =
@@ -347,6 +378,59 @@ final class SpamGptEngine implements AutoCloseable {
             metrics.error("interrupted");
             throw new ScoringFailure(Verdict.error("interrupted while scoring"), e);
         }
+    }
+
+    /**
+     * Adds the report of an explanation, when {@code explain} asks for one, within {@code
+     * explainTimeout}: past it, or when the explainer is busy, the verdict goes on without one and
+     * the skip is counted ({@code spamgpt_explanations_total{outcome}}).
+     */
+    private Verdict explained(Verdict verdict, String text) {
+        boolean wanted =
+                "all".equals(settings.explain)
+                        || ("spam".equals(settings.explain) && verdict.isSpam());
+        if (!wanted) {
+            return verdict;
+        }
+        Future<Explanation> running;
+        try {
+            running =
+                    explainer.submit(
+                            () -> {
+                                try (LiveModel.Lease lease = live.acquire()) {
+                                    SpamScorer model = lease.scorer();
+                                    if (!verdict.modelId().orElse("").equals(model.modelId())) {
+                                        return null; // swapped since: it would explain another
+                                    }
+                                    int words = model.maxTokens() > 0 ? model.maxTokens() : 1024;
+                                    return new OcclusionExplainer(model, EXPLAIN_SPANS, words)
+                                            .explain(text, EXPLAIN_TOP);
+                                }
+                            });
+        } catch (RejectedExecutionException e) {
+            metrics.explanation("busy");
+            return verdict;
+        }
+        try {
+            Explanation why = running.get(settings.explainTimeoutMillis, TimeUnit.MILLISECONDS);
+            if (why == null) {
+                metrics.explanation("swapped");
+                return verdict;
+            }
+            metrics.explanation("done");
+            return verdict.withReport(
+                    ExplanationReport.value(verdict, verdict.modelId().orElse(modelId()), why));
+        } catch (TimeoutException e) {
+            metrics.explanation("timeout");
+        } catch (ExecutionException e) {
+            Failures.requireNonFatal(e.getCause());
+            metrics.explanation("error");
+            LOGGER.debug("SpamGPT explanation failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            metrics.explanation("interrupted");
+        }
+        return verdict;
     }
 
     /** A short description for a verdict or a log line: the message, or the class for an Error. */
@@ -386,6 +470,7 @@ final class SpamGptEngine implements AutoCloseable {
     public void close() {
         LOGGER.info("SpamGPT model {} stopping: {}", modelId(), metrics.summary());
         reloader.close();
+        explainer.shutdownNow();
         pool.close();
         if (shadow != null) {
             shadow.close();

@@ -31,9 +31,10 @@ final class Verdict {
     private final String reason;
     private final String modelId;
     private final String shadowStatus;
+    private final String report;
 
     private Verdict(Kind kind, float score, float threshold, String reason, String modelId) {
-        this(kind, score, threshold, reason, modelId, null);
+        this(kind, score, threshold, reason, modelId, null, null);
     }
 
     private Verdict(
@@ -42,13 +43,15 @@ final class Verdict {
             float threshold,
             String reason,
             String modelId,
-            String shadowStatus) {
+            String shadowStatus,
+            String report) {
         this.kind = kind;
         this.score = score;
         this.threshold = threshold;
         this.reason = reason;
         this.modelId = modelId;
         this.shadowStatus = shadowStatus;
+        this.report = report;
     }
 
     /**
@@ -70,7 +73,24 @@ final class Verdict {
                         shadowScore,
                         shadowThreshold,
                         oneLine(shadowModel));
-        return new Verdict(kind, score, threshold, reason, modelId, status);
+        return new Verdict(kind, score, threshold, reason, modelId, status, report);
+    }
+
+    /**
+     * The same verdict with an explanation report for the {@code X-SpamGPT-Report} header.
+     *
+     * @param value the header value, safe and folded
+     * @return the verdict with the report
+     */
+    Verdict withReport(String value) {
+        return new Verdict(kind, score, threshold, reason, modelId, shadowStatus, value);
+    }
+
+    /**
+     * @return the explanation report, when one was made in time
+     */
+    java.util.Optional<String> report() {
+        return java.util.Optional.ofNullable(report);
     }
 
     /**

@@ -305,6 +305,47 @@ class SpamGptClassifierTest {
     }
 
     @Test
+    void explainSpamAddsAReportToSpamOnlyAndRemovesForgedOnes() throws Exception {
+        mailet.init(config().setProperty("explain", "spam").build());
+        FakeMail spam = Mails.spam();
+        FakeMail ham = Mails.ham();
+        ham.getMessage().setHeader("X-SpamGPT-Report", "score=0.00 forged");
+
+        mailet.service(spam);
+        mailet.service(ham);
+
+        assertThat(
+                        javax.mail.internet.MimeUtility.unfold(
+                                spam.getMessage().getHeader("X-SpamGPT-Report")[0]))
+                .startsWith("score=0.97 required=0.50 model=")
+                .contains("+6.95 \"WINNER\"");
+        assertThat(ham.getMessage().getHeader("X-SpamGPT-Report")).isNull();
+    }
+
+    @Test
+    void anExplanationPastItsBudgetIsSkippedAndCountedAndTheMailGoesOn() throws Exception {
+        mailet.init(
+                config().setProperty("explain", "all")
+                        .setProperty("explainTimeout", "50ms")
+                        .build());
+        scorer.delayMillis = 400;
+        FakeMail spam = Mails.spam();
+
+        mailet.service(spam);
+
+        assertThat(spam.getMessage().getHeader("X-SpamGPT-Report")).isNull();
+        assertThat(
+                        dev.spamgpt.mailet.MetricsEndpoint.registry()
+                                .get("spamgpt.explanations")
+                                .tag("outcome", "timeout")
+                                .counter()
+                                .count())
+                .isPositive();
+        assertThatThrownBy(() -> mailet.init(config().setProperty("explain", "some").build()))
+                .hasMessageContaining("none, spam or all");
+    }
+
+    @Test
     void serviceShouldLeaveTheMessageAloneByDefault() throws Exception {
         mailet.init(config().build());
         FakeMail mail = Mails.spam();
